@@ -1,0 +1,137 @@
+"""Deploying models: validate, then store immutable, content-hashed versions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.errors import ModelInvalid
+from engine.models import ModelBundle, ModelVersion
+from engine.parsing import executable_process_ids, load_parser
+from engine.serialization import StateSerializer
+from engine.validation import validate_files
+
+MODEL_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass(frozen=True)
+class DeployedVersion:
+    process_id: str
+    version_no: int
+    version_id: int
+    content_hash: str
+    new: bool
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    bundle_id: int
+    new_bundle: bool
+    versions: list[DeployedVersion]
+
+    @property
+    def changed(self) -> bool:
+        return any(v.new for v in self.versions)
+
+
+def read_model_files(directory: Path) -> dict[str, bytes]:
+    """Every .bpmn/.dmn file under ``directory``, keyed by its path relative to it."""
+    files: dict[str, bytes] = {}
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.suffix.lower() in MODEL_SUFFIXES:
+            files[path.relative_to(directory).as_posix()] = path.read_bytes()
+    return files
+
+
+def bundle_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def deploy_files(
+    session: Session,
+    files: dict[str, bytes],
+    *,
+    actor: str,
+    serializer: StateSerializer,
+    form_exists: Callable[[str], bool],
+    handler_exists: Callable[[str], bool],
+) -> DeployResult:
+    problems = validate_files(files, form_exists=form_exists, handler_exists=handler_exists)
+    if problems:
+        raise ModelInvalid(problems)
+    digest = bundle_hash(files)
+    existing = session.scalar(select(ModelBundle).where(ModelBundle.content_hash == digest))
+    if existing is not None:
+        versions = _versions_of_bundle(session, existing.id)
+        return DeployResult(existing.id, False, versions)
+
+    now = clock.now()
+    bundle = ModelBundle(
+        content_hash=digest,
+        files={name: data.decode("utf-8") for name, data in files.items()},
+        deployed_at=now,
+        deployed_by=actor,
+    )
+    session.add(bundle)
+    session.flush()
+    parser = load_parser(files)
+    versions = [
+        _store_version(session, parser, process_id, bundle.id, serializer)
+        for process_id in executable_process_ids(parser)
+    ]
+    return DeployResult(bundle.id, True, versions)
+
+
+def _store_version(
+    session: Session, parser: object, process_id: str, bundle_id: int, serializer: StateSerializer
+) -> DeployedVersion:
+    spec = parser.get_spec(process_id)  # type: ignore[attr-defined]
+    subprocess_specs = parser.get_subprocess_specs(process_id)  # type: ignore[attr-defined]
+    spec_json = serializer.spec_to_json(spec, subprocess_specs)
+    digest = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
+    same = session.scalar(
+        select(ModelVersion).where(
+            ModelVersion.process_id == process_id, ModelVersion.content_hash == digest
+        )
+    )
+    if same is not None:
+        return DeployedVersion(process_id, same.version_no, same.id, digest, False)
+    latest = session.scalar(
+        select(func.max(ModelVersion.version_no)).where(ModelVersion.process_id == process_id)
+    )
+    version = ModelVersion(
+        process_id=process_id,
+        name=getattr(spec, "description", None) or process_id,
+        version_no=(latest or 0) + 1,
+        content_hash=digest,
+        bundle_id=bundle_id,
+        spec=spec_json,
+        deployed_at=clock.now(),
+    )
+    session.add(version)
+    session.flush()
+    return DeployedVersion(process_id, version.version_no, version.id, digest, True)
+
+
+def _versions_of_bundle(session: Session, bundle_id: int) -> list[DeployedVersion]:
+    rows = session.scalars(select(ModelVersion).where(ModelVersion.bundle_id == bundle_id)).all()
+    return [DeployedVersion(v.process_id, v.version_no, v.id, v.content_hash, False) for v in rows]
+
+
+def latest_version(session: Session, process_id: str) -> ModelVersion | None:
+    return session.scalar(
+        select(ModelVersion)
+        .where(ModelVersion.process_id == process_id)
+        .order_by(ModelVersion.version_no.desc())
+        .limit(1)
+    )

@@ -1,0 +1,199 @@
+"""Jobs: claim with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), run, retry, fail.
+
+A job's effect and its completion are one transaction, and completion only succeeds while
+this worker still holds the lease: a worker that lost its lease (crashed, too slow) can
+never store its effect a second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.handlers import HandlerContext
+from engine.mail import Mail
+from engine.models import Job, ProcessInstance
+from engine.scripting import end_service_call, service_call
+from engine.steps import StepRecord, mail_job
+
+if TYPE_CHECKING:
+    from engine.service import Engine
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """Another worker took this job over; our work is rolled back."""
+
+
+class JobRunner:
+    def __init__(self, engine: Engine, *, lease: timedelta = timedelta(seconds=60)) -> None:
+        self.engine = engine
+        self.lease = lease
+
+    # claiming ------------------------------------------------------------------------------
+    def claim(self, worker_id: str, limit: int = 10) -> list[int]:
+        now = clock.now()
+        due = or_(
+            (Job.state == "ready") & (Job.due_at <= now),
+            (Job.state == "running") & (Job.locked_until < now),
+        )
+        candidates = select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(limit)
+        if not self.engine.db.is_sqlite:
+            candidates = candidates.with_for_update(skip_locked=True)
+        statement = (
+            update(Job)
+            .where(Job.id.in_(candidates.scalar_subquery()))
+            .values(state="running", locked_by=worker_id, locked_until=now + self.lease,
+                    attempts=Job.attempts + 1)
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+        with self.engine.db.transaction() as session:
+            return sorted(session.scalars(statement).all())
+
+    def _complete(self, session: Session, job_id: int, worker_id: str) -> None:
+        result = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.locked_by == worker_id, Job.state == "running")
+            .values(state="done", done_at=clock.now(), locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise LeaseLost(f"job {job_id} is no longer held by {worker_id}")
+
+    # running ---------------------------------------------------------------------------------
+    def run_due(self, worker_id: str, limit: int = 100) -> int:
+        """Run due jobs until none is left (or ``limit`` ran). Returns how many ran."""
+        ran = 0
+        while ran < limit:
+            claimed = self.claim(worker_id, min(10, limit - ran))
+            if not claimed:
+                break
+            for job_id in claimed:
+                self.run_one(job_id, worker_id)
+                ran += 1
+        return ran
+
+    def run_one(self, job_id: int, worker_id: str) -> bool:
+        with self.engine.db.transaction() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                return False
+            kind, instance_id, task_id, payload = job.kind, job.instance_id, job.task_id, dict(job.payload)
+        try:
+            if kind == "mail":
+                self._send_mail(job_id, worker_id, payload)
+            elif kind == "timer" and instance_id is not None:
+                self._fire_timers(job_id, worker_id, instance_id)
+            elif kind == "service" and instance_id is not None and task_id is not None:
+                self._run_service(job_id, worker_id, instance_id, task_id)
+            else:
+                raise ValueError(f"unknown job kind {kind!r}")
+            return True
+        except LeaseLost:
+            log.warning("job %s: lease lost, leaving it to the other worker", job_id)
+            return False
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a retry or incident
+            self._failed(job_id, worker_id, exc)
+            return False
+
+    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any]) -> None:
+        renderer, mailer = self.engine.mail_renderer, self.engine.mailer
+        if renderer is None or mailer is None:
+            raise RuntimeError("geen mailserver ingesteld")
+        subject, body = renderer.render(str(payload["template"]), str(payload.get("lang") or "nl"),
+                                        dict(payload.get("context") or {}))
+        with self.engine.db.transaction() as session:
+            self._complete(session, job_id, worker_id)
+            # Sending inside the transaction: if the send fails the job stays claimed and is
+            # retried; if the commit fails after a send, the mail may go twice (at least once).
+            mailer.send(Mail(to=str(payload["to"]), subject=subject, body=body))
+
+    def _fire_timers(self, job_id: int, worker_id: str, instance_id: int) -> None:
+        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            self._complete(session, job_id, worker_id)
+            record.timer_fired = True
+            record.audit(row.id, "timer", actor="systeem")
+            workflow.refresh_timers()
+
+        self.engine.step(instance_id, "systeem", act)
+
+    def _run_service(self, job_id: int, worker_id: str, instance_id: int, task_id: str) -> None:
+        engine = self.engine
+
+        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> set[Any]:
+            self._complete(session, job_id, worker_id)
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or task.state != TaskState.READY:
+                return set()
+            ctx = HandlerContext(session=session, instance_id=row.id, case_ref=row.case_ref,
+                                 data=dict(task.data), now=clock.now())
+            token = service_call(engine.handlers, ctx)
+            try:
+                task.run()
+            finally:
+                end_service_call(token)
+            record.audit(row.id, "service", task=task, actor="systeem")
+            for mail in ctx.outbox:
+                record.jobs.append(mail_job(row.id, template=mail["template"], to=mail["to"],
+                                            context=mail["context"], lang=mail["lang"]))
+            return set()
+
+        engine.step(instance_id, "systeem", act)
+
+    # failures ----------------------------------------------------------------------------------
+    def _failed(self, job_id: int, worker_id: str, exc: Exception) -> None:
+        message = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("job %s failed: %s", job_id, message)
+        with self.engine.db.transaction() as session:
+            job = session.get(Job, job_id)
+            if job is None or job.locked_by != worker_id or job.state != "running":
+                return
+            job.last_error = message
+            job.locked_by = None
+            job.locked_until = None
+            if job.attempts >= job.max_attempts:
+                job.state = "failed"
+                self._incident(session, job, message)
+            else:
+                job.state = "ready"
+                job.due_at = clock.now() + timedelta(seconds=10 * 2 ** max(job.attempts - 1, 0))
+
+    def _incident(self, session: Session, job: Job, message: str) -> None:
+        if job.instance_id is None:
+            return
+        row = session.get(ProcessInstance, job.instance_id)
+        if row is None:
+            return
+        row.has_incident = True
+        record = StepRecord("systeem")
+        record.audit(row.id, "incident", detail={"job": job.id, "kind": job.kind, "error": message,
+                                                 "task": job.payload.get("task")})
+        session.add_all(record.events)
+
+
+def work_forever(engine: Engine, worker_id: str, *, poll_seconds: float = 1.0,
+                 stop: Any = None) -> None:
+    """The ``loket worker`` loop: run due jobs, sleep briefly when there are none."""
+    runner = JobRunner(engine)
+    while stop is None or not stop.is_set():
+        try:
+            ran = runner.run_due(worker_id, limit=50)
+        except Exception:  # noqa: BLE001 - a database hiccup must not kill the worker
+            log.exception("worker %s: claiming jobs failed", worker_id)
+            ran = 0
+        if ran == 0:
+            if stop is not None:
+                stop.wait(poll_seconds)
+            else:
+                time.sleep(poll_seconds)

@@ -1,0 +1,132 @@
+"""Tables the engine owns. Few rows per instance: the instance itself (state compressed),
+its open tasks, its audit events and its pending jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, UtcDateTime
+
+
+class ModelBundle(Base):
+    """One deployment: the exact files deployed, content-hashed."""
+
+    __tablename__ = "model_bundle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deployed_by: Mapped[str] = mapped_column(String(200))
+
+
+class ModelVersion(Base):
+    """An immutable, content-hashed executable process; the spec is stored once here."""
+
+    __tablename__ = "model_version"
+    __table_args__ = (UniqueConstraint("process_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str | None] = mapped_column(String(400))
+    version_no: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("model_bundle.id"))
+    spec: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(40), unique=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # running | completed | cancelled
+    has_incident: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(300))
+    status_text: Mapped[str | None] = mapped_column(String(500))
+    status_text_en: Mapped[str | None] = mapped_column(String(500))
+    case_data: Mapped[dict[str, object]] = mapped_column(JSON)
+    workflow_state: Mapped[bytes] = mapped_column(LargeBinary)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_by: Mapped[str] = mapped_column(String(200))
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class OpenTask(Base):
+    """Projection of the human tasks that are open now; task lists query only this."""
+
+    __tablename__ = "open_task"
+    __table_args__ = (Index("ix_open_task_group_due", "candidate_group", "due_at"),)
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    task_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(400))
+    form_id: Mapped[str | None] = mapped_column(String(200))
+    candidate_group: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what, when, on which task, and which data changed."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    task_name: Mapped[str | None] = mapped_column(String(400))
+    detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class Job(Base):
+    """Timers, service-task runs (with retries) and outgoing mail (the outbox)."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_state_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # timer | service | mail
+    instance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))  # ready | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

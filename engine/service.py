@@ -1,0 +1,433 @@
+"""The engine's API: deploy models, start instances, complete tasks, deliver messages,
+cancel, and run due jobs. Every call that changes an instance is one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID, uuid4
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import clock
+from engine.db import Database
+from engine.deploy import DeployResult, deploy_files, read_model_files
+from engine.errors import (
+    ConcurrentUpdate,
+    InvalidTaskData,
+    MessageNotExpected,
+    NotFound,
+    TaskAlreadyCompleted,
+)
+from engine.handlers import HandlerRegistry
+from engine.mail import Mailer, MailRenderer
+from engine.models import AuditEvent, Job, ModelVersion, OpenTask, ProcessInstance
+from engine.scripting import make_engine_script_engine
+from engine.serialization import StateSerializer
+from engine.stepper import run_to_wait_state
+from engine.steps import Snapshot, StepRecord, StepWriter, case_data_of, data_changes
+
+clock.install_into_spiff()
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+
+
+class FormCatalog(Protocol):
+    def exists(self, form_id: str) -> bool: ...
+
+
+TaskDataCheck = Callable[[str, dict[str, Any]], list[Any]]
+
+
+@dataclass(frozen=True)
+class InstanceInfo:
+    id: int
+    case_ref: str
+    process_id: str
+    model_version_id: int
+    state: str
+    status_text: str | None
+    status_text_en: str | None
+    has_incident: bool
+    version: int
+    data: dict[str, Any]
+
+
+def _info(row: ProcessInstance) -> InstanceInfo:
+    return InstanceInfo(
+        id=row.id,
+        case_ref=row.case_ref,
+        process_id=row.process_id,
+        model_version_id=row.model_version_id,
+        state=row.state,
+        status_text=row.status_text,
+        status_text_en=row.status_text_en,
+        has_incident=row.has_incident,
+        version=row.row_version,
+        data=dict(row.case_data or {}),
+    )
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return result
+
+
+class _NoForms:
+    def exists(self, form_id: str) -> bool:
+        return True
+
+
+class Engine:
+    """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
+
+    def __init__(
+        self,
+        database: Database | str,
+        *,
+        handlers: HandlerRegistry | None = None,
+        forms: FormCatalog | None = None,
+        check_task_data: TaskDataCheck | None = None,
+        case_prefix: str = "INI",
+        recipient_field: str = "email",
+        title_field: str = "titel",
+        service_retries: int = 3,
+        cache_size: int = 512,
+        mailer: Mailer | None = None,
+        mail_templates: Path | None = None,
+    ) -> None:
+        self.db = database if isinstance(database, Database) else Database(database)
+        self.handlers = handlers or HandlerRegistry()
+        self.forms = forms or _NoForms()
+        self.check_task_data = check_task_data
+        self.case_prefix = case_prefix
+        self.recipient_field = recipient_field
+        self.title_field = title_field
+        self.service_retries = service_retries
+        self.serializer = StateSerializer()
+        self.script_engine = make_engine_script_engine()
+        self._specs: OrderedDict[int, Specs] = OrderedDict()
+        self._workflows: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._cache_size = cache_size
+        self.mailer = mailer
+        self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None
+
+    # schema and models -------------------------------------------------------------------
+    def create_schema(self) -> None:
+        self.db.create_all()
+
+    def deploy_directory(self, directory: Path, *, actor: str = "systeem") -> DeployResult:
+        return self.deploy_files(read_model_files(directory), actor=actor)
+
+    def deploy_files(self, files: dict[str, bytes], *, actor: str = "systeem") -> DeployResult:
+        with self.db.transaction() as session:
+            return deploy_files(
+                session,
+                files,
+                actor=actor,
+                serializer=self.serializer,
+                form_exists=self.forms.exists,
+                handler_exists=self.handlers.__contains__,
+            )
+
+    def specs(self, session: Session, version_id: int) -> Specs:
+        cached = self._specs.get(version_id)
+        if cached is None:
+            spec_json = session.scalar(select(ModelVersion.spec).where(ModelVersion.id == version_id))
+            if spec_json is None:
+                raise NotFound(f"model version {version_id}")
+            cached = self.serializer.spec_from_json(spec_json)
+            self._specs[version_id] = cached
+            if len(self._specs) > 64:
+                self._specs.popitem(last=False)
+        return cached
+
+    # workflow cache ------------------------------------------------------------------------
+    def _take_workflow(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
+        """The instance's workflow, exclusively owned by the caller until it is put back."""
+        cached = self._workflows.pop(row.id, None)
+        if cached is not None and cached[0] == row.row_version:
+            return cached[1]
+        spec, subs = self.specs(session, row.model_version_id)
+        workflow = self.serializer.loads(row.workflow_state, spec, subs)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
+        self._workflows[instance_id] = (version, workflow)
+        if len(self._workflows) > self._cache_size:
+            self._workflows.popitem(last=False)
+
+    def load_workflow(self, instance_id: int) -> BpmnWorkflow:
+        """A private copy of an instance's workflow for reading (never written back)."""
+        with self.db.transaction() as session:
+            row = self._row(session, instance_id)
+            spec, subs = self.specs(session, row.model_version_id)
+            workflow = self.serializer.loads(row.workflow_state, spec, subs)
+            workflow.script_engine = self.script_engine
+            return workflow
+
+    # starting --------------------------------------------------------------------------------
+    def start(
+        self, process_id: str, data: dict[str, Any] | None = None, *, actor: str, case_ref: str | None = None
+    ) -> InstanceInfo:
+        data = _jsonable(data or {})
+        with self.db.transaction() as session:
+            version_id = self._latest_version_id(session, process_id)
+            spec, subs = self.specs(session, version_id)
+            workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
+            workflow.task_tree.data.update(data)
+            row = self._insert_row(session, process_id, version_id, data, actor, case_ref)
+            record = StepRecord(actor)
+            record.audit(row.id, "started", detail={"data": data})
+            log = run_to_wait_state(workflow)
+            self._finish_step(session, row, workflow, Snapshot.empty(), record, log.ran)
+            info = _info(row)
+        self._put_workflow(info.id, info.version, workflow)
+        return info
+
+    def _latest_version_id(self, session: Session, process_id: str) -> int:
+        version_id = session.scalar(
+            select(ModelVersion.id)
+            .where(ModelVersion.process_id == process_id)
+            .order_by(ModelVersion.version_no.desc())
+            .limit(1)
+        )
+        if version_id is None:
+            raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
+        return version_id
+
+    def _insert_row(
+        self,
+        session: Session,
+        process_id: str,
+        version_id: int,
+        data: dict[str, Any],
+        actor: str,
+        case_ref: str | None,
+    ) -> ProcessInstance:
+        now = clock.now()
+        title = data.get(self.title_field)
+        row = ProcessInstance(
+            case_ref=case_ref or f"tmp-{uuid4().hex}",
+            model_version_id=version_id,
+            process_id=process_id,
+            state="running",
+            has_incident=False,
+            title=str(title)[:300] if title else None,
+            case_data=data,
+            workflow_state=b"",
+            created_at=now,
+            updated_at=now,
+            started_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        if case_ref is None:
+            row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
+        return row
+
+    def _finish_step(
+        self,
+        session: Session,
+        row: ProcessInstance,
+        workflow: BpmnWorkflow,
+        before: Snapshot,
+        record: StepRecord,
+        ran: list[Task],
+    ) -> None:
+        row.case_data = _jsonable(case_data_of(workflow))
+        writer = StepWriter(
+            session=session,
+            row=row,
+            workflow=workflow,
+            record=record,
+            evaluate=self._evaluate,
+            recipient_field=self.recipient_field,
+            service_retries=self.service_retries,
+        )
+        writer.write(before, ran)
+        row.workflow_state = self.serializer.dumps(workflow)
+        try:
+            session.flush()
+        except StaleDataError as exc:
+            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+
+    def _evaluate(self, task: Task, expression: str) -> Any:
+        return self.script_engine.evaluate(task, expression)
+
+    # steps on existing instances ----------------------------------------------------------
+    def _row(self, session: Session, instance_id: int) -> ProcessInstance:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"Initiatief {instance_id} bestaat niet.")
+        return row
+
+    def step(
+        self,
+        instance_id: int,
+        actor: str,
+        act: Callable[[Session, ProcessInstance, BpmnWorkflow, StepRecord], set[Any] | None],
+    ) -> InstanceInfo:
+        """Load, ``act`` on the workflow, run to the next wait state and commit — or, on any
+        error, store nothing and drop the in-memory workflow."""
+        try:
+            with self.db.transaction() as session:
+                row = self._row(session, instance_id)
+                workflow = self._take_workflow(session, row)
+                before = Snapshot.take(workflow)
+                record = StepRecord(actor)
+                allowed = act(session, row, workflow, record)
+                log = run_to_wait_state(workflow, allowed)
+                self._finish_step(session, row, workflow, before, record, log.ran)
+                info = _info(row)
+        except StaleDataError as exc:
+            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+        self._put_workflow(info.id, info.version, workflow)
+        return info
+
+    def complete_task(
+        self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str
+    ) -> InstanceInfo:
+        data = _jsonable(data)
+
+        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            task = self._ready_human_task(session, workflow, task_id)
+            form_id = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}).get("formId")
+            if form_id and self.check_task_data is not None:
+                errors = self.check_task_data(form_id, data)
+                if errors:
+                    raise InvalidTaskData(errors)
+            before = dict(task.data)
+            task.set_data(**data)
+            task.run()
+            record.audit(row.id, "task_completed", task=task, detail={"changes": data_changes(before, task.data)})
+
+        return self.step(instance_id, actor, act)
+
+    def _ready_human_task(self, session: Session, workflow: BpmnWorkflow, task_id: str) -> Task:
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, TypeError):
+            task = None
+        if task is not None and task.state == TaskState.READY and task.task_spec.manual:
+            return task
+        if task is None:
+            raise NotFound("Deze taak bestaat niet (meer).")
+        done = session.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.task_id == task_id, AuditEvent.kind == "task_completed")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        name = str(task.task_spec.bpmn_name or task.task_spec.name)
+        raise TaskAlreadyCompleted(name, done.actor if done else None, done.at if done else None)
+
+    def deliver_message(
+        self, instance_id: int, name: str, payload: dict[str, Any], *, actor: str
+    ) -> InstanceInfo:
+        payload = _jsonable(payload)
+
+        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            definition = self._waiting_message(workflow, name)
+            workflow.send_event(BpmnEvent(definition, payload=payload))
+            record.audit(row.id, "message", detail={"message": name, "payload": payload})
+
+        return self.step(instance_id, actor, act)
+
+    @staticmethod
+    def _waiting_message(workflow: BpmnWorkflow, name: str) -> MessageEventDefinition:
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                return definition
+        raise MessageNotExpected(f"Dit initiatief wacht niet op het bericht '{name}'.")
+
+    def cancel(self, instance_id: int, *, actor: str, reason: str) -> InstanceInfo:
+        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            if row.state != "running":
+                raise NotFound("Dit initiatief loopt niet meer.")
+            workflow.cancel()
+            row.state = "cancelled"
+            record.audit(row.id, "cancelled", detail={"reason": reason})
+
+        return self.step(instance_id, actor, act)
+
+    def instance(self, instance_id: int) -> InstanceInfo:
+        with self.db.transaction() as session:
+            return _info(self._row(session, instance_id))
+
+    def jobs(self) -> Any:
+        from engine.jobs import JobRunner
+
+        return JobRunner(self)
+
+    def run_due_jobs(self, worker_id: str = "inline", limit: int = 100) -> int:
+        """Run every job that is due now (used by tests and the inline worker)."""
+        return self.jobs().run_due(worker_id=worker_id, limit=limit)
+
+    def outbox(self, instance_id: int | None = None) -> list[Job]:
+        with self.db.transaction() as session:
+            query = select(Job).where(Job.kind == "mail").order_by(Job.id)
+            if instance_id is not None:
+                query = query.where(Job.instance_id == instance_id)
+            return list(session.scalars(query).all())
+
+    # queries ---------------------------------------------------------------------------------
+    def open_tasks(
+        self,
+        *,
+        instance_id: int | None = None,
+        candidate_groups: list[str] | None = None,
+        assignee: str | None = None,
+    ) -> list[OpenTask]:
+        """Open human tasks from the projection table (never deserializes a workflow)."""
+        query = select(OpenTask).order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
+        if instance_id is not None:
+            query = query.where(OpenTask.instance_id == instance_id)
+        if candidate_groups is not None:
+            query = query.where(OpenTask.candidate_group.in_(candidate_groups))
+        if assignee is not None:
+            query = query.where(OpenTask.assignee == assignee)
+        with self.db.transaction() as session:
+            return list(session.scalars(query).all())
+
+    def audit_trail(self, instance_id: int) -> list[AuditEvent]:
+        with self.db.transaction() as session:
+            query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+            return list(session.scalars(query).all())
+
+    def incidents(self) -> list[Job]:
+        with self.db.transaction() as session:
+            return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id)).all())
+
+    def retry_job(self, job_id: int, *, actor: str) -> None:
+        """Give a failed job (an incident) a new set of attempts."""
+        with self.db.transaction() as session:
+            job = session.get(Job, job_id)
+            if job is None or job.state != "failed":
+                raise NotFound("Deze storing bestaat niet (meer).")
+            job.state, job.attempts, job.due_at, job.last_error = "ready", 0, clock.now(), None
+            if job.instance_id is not None:
+                session.flush()
+                still_failed = session.scalar(
+                    select(Job.id).where(Job.instance_id == job.instance_id, Job.state == "failed").limit(1)
+                )
+                row = session.get(ProcessInstance, job.instance_id)
+                if row is not None and still_failed is None:
+                    row.has_incident = False
+                record = StepRecord(actor)
+                record.audit(job.instance_id, "incident_retry", detail={"job": job_id})
+                session.add_all(record.events)

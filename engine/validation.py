@@ -1,0 +1,396 @@
+"""Check uploaded BPMN/DMN models against the loket's conventions; report every problem.
+
+:func:`validate_files` never raises: whatever bytes it gets, it returns a list of
+:class:`~engine.errors.Problem` (empty when the models can be deployed). Each problem names
+the file and element, has a stable ``code`` and says in Dutch (and English) what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.errors import Problem
+from engine.parsing import (
+    NSMAP,
+    ModelDocument,
+    build_parser,
+    build_specs,
+    make_problem,
+    read_documents,
+    read_paths,
+    unexpected_problem,
+)
+from engine.sandbox import Mode, TimerKind, check_source_messages, preview_timer
+
+Exists = Callable[[str], bool]
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+
+# code -> (Dutch, English); {placeholders} are filled with values from the model.
+# fmt: off
+MESSAGES: dict[str, tuple[str, str]] = {
+    "model.no_files": ("Er zijn geen .bpmn- of .dmn-bestanden gevonden.", "No .bpmn or .dmn files found."),
+    "model.no_process": (
+        "Er staat geen enkel proces in de modellen. Teken een proces (bpmn:process).",
+        "The models contain no process at all. Draw a process (bpmn:process)."),
+    "model.no_executable_process": (
+        "Geen enkel proces is uitvoerbaar. Zet 'isExecutable' op true bij het proces dat de engine "
+        "moet uitvoeren.",
+        "No process is executable. Set 'isExecutable' to true on the process the engine should run."),
+    "process.missing_id": (
+        "Een proces heeft geen id. Geef het proces een id.", "A process has no id. Give the process an id."),
+    "process.no_start_event": (
+        "Dit proces heeft geen startgebeurtenis. Voeg een startgebeurtenis toe.",
+        "This process has no start event. Add a start event."),
+    "property.incomplete": (
+        "Een eigenschap (spiffworkflow:property) mist 'name' of 'value'. Vul beide in.",
+        "A property (spiffworkflow:property) lacks 'name' or 'value'. Fill in both."),
+    "usertask.form_missing": (
+        "Deze gebruikerstaak heeft geen formulier. Voeg de eigenschap formId toe.{hint_nl}",
+        "This user task has no form. Add the formId property.{hint_en}"),
+    "usertask.form_unknown": (
+        "Het formulier '{form}' bestaat niet. Maak forms/definitions/{form}.json of kies een bestaand "
+        "formulier.",
+        "The form '{form}' does not exist. Create forms/definitions/{form}.json or choose an existing form."),
+    "servicetask.operator_missing": (
+        "Deze servicetaak noemt geen handler. Voeg spiffworkflow:serviceTaskOperator met een id toe "
+        "(camunda:class, delegateExpression of topic worden niet gelezen).",
+        "This service task names no handler. Add spiffworkflow:serviceTaskOperator with an id "
+        "(camunda:class, delegateExpression or topic are not read)."),
+    "servicetask.handler_unknown": (
+        "De handler '{handler}' bestaat niet. Kies een handler die in processes/ is geregistreerd.",
+        "The handler '{handler}' does not exist. Choose a handler registered in processes/."),
+    "servicetask.parameter_incomplete": (
+        "Een parameter van deze servicetaak mist 'id', 'type' of 'value'. Vul ze alle drie in.",
+        "A parameter of this service task lacks 'id', 'type' or 'value'. Fill in all three."),
+    "scripttask.script_missing": (
+        "Deze scripttaak heeft geen script. Schrijf het script (Python) in de taak.",
+        "This script task has no script. Write the (Python) script in the task."),
+    "callactivity.called_element_missing": (
+        "Deze aanroepactiviteit noemt geen proces. Vul calledElement in met het id van een proces.",
+        "This call activity names no process. Set calledElement to the id of a process."),
+    "callactivity.unknown_process": (
+        "Het proces '{called}' bestaat niet in deze modellen of is niet uitvoerbaar. "
+        "Controleer calledElement of voeg het proces toe.",
+        "The process '{called}' does not exist in these models or is not executable. "
+        "Check calledElement or add the process."),
+    "businessrule.decision_missing": (
+        "Deze bedrijfsregeltaak noemt geen beslistabel. Vul spiffworkflow:calledDecisionId in "
+        "(camunda:decisionRef wordt niet gelezen).",
+        "This business rule task names no decision. Fill in spiffworkflow:calledDecisionId "
+        "(camunda:decisionRef is not read)."),
+    "businessrule.unknown_decision": (
+        "De beslissing '{decision}' staat in geen enkel DMN-bestand. Controleer het id of voeg de tabel toe.",
+        "The decision '{decision}' is not in any DMN file. Check the id or add the table."),
+    "timer.missing": (
+        'Deze timer heeft geen tijd. Vul timeDuration (bijv. "P10D") of timeDate (bijv. werkdagen(10)) in.',
+        'This timer has no time. Fill in timeDuration (e.g. "P10D") or timeDate (e.g. werkdagen(10)).'),
+    "timer.invalid": (
+        "De timer ({kind_nl}) is ongeldig: {detail_nl} Schrijf bijvoorbeeld {example}.",
+        "The timer ({kind_en}) is invalid: {detail_en} Write for example {example}."),
+    "expression": (
+        "{what_nl} kan zo niet worden gebruikt: {detail_nl}", "{what_en} cannot be used as is: {detail_en}"),
+}
+_TIMER_KINDS: dict[TimerKind, tuple[str, str, str]] = {
+    "timeDate": ("datum/tijd", "date/time", "werkdagen(10)"),
+    "timeDuration": ("duur", "duration", '"P10D"'),
+    "timeCycle": ("herhaling", "cycle", '"R3/P1D"'),
+}
+# fmt: on
+_DMN_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as SpiffWorkflow's DMNEngine
+
+
+@dataclass
+class _Context:
+    process_ids: set[str]
+    decision_ids: set[str]
+    complete: bool  # every file was loaded, so references to other files can be checked
+    form_exists: Exists
+    handler_exists: Exists
+
+
+def _problem(file: str, code: str, element: Any = None, message: str | None = None, **values: Any) -> Problem:
+    nl, en = MESSAGES[message or code]
+    return make_problem(file, code, nl.format(**values), en.format(**values), element)
+
+
+def _xpath(node: Any, path: str) -> list[Any]:
+    return list(node.xpath(path, namespaces=NSMAP))
+
+
+def _extension(element: Any, name: str) -> list[Any]:
+    return _xpath(element, f"./bpmn:extensionElements/spiffworkflow:{name}")
+
+
+def _properties(element: Any) -> dict[str, str]:
+    nodes = _xpath(element, "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property")
+    return {node.get("name"): node.get("value") for node in nodes if node.get("name") and node.get("value")}
+
+
+def _ask(exists: Exists, name: str) -> bool:
+    try:
+        return bool(exists(name))
+    except Exception:  # a broken lookup means "not found", never a crash
+        return False
+
+
+def _expression(
+    file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]
+) -> list[Problem]:
+    """One problem listing every sandbox objection to ``source`` (none if it is fine)."""
+    messages = check_source_messages(source, mode)
+    if not messages:
+        return []
+    details = {
+        "detail_nl": " ".join(nl for nl, _ in messages),
+        "detail_en": " ".join(en for _, en in messages),
+    }
+    return [_problem(file, code, element, "expression", what_nl=what[0], what_en=what[1], **details)]
+
+
+# --- element checks (each gets one process element) ------------------------------------------
+
+
+def _check_properties(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for prop in _xpath(process, ".//spiffworkflow:property[not(@name) or not(@value)]"):
+        yield _problem(file, "property.incomplete", prop.getparent().getparent().getparent())
+
+
+def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for task in _xpath(process, ".//bpmn:userTask"):
+        props = _properties(task)
+        form = props.get("formId", "").strip()
+        if not form:
+            key = task.get(f"{{{CAMUNDA_NS}}}formKey")
+            hint_nl = f" (camunda:formKey '{key}' wordt niet gelezen.)" if key else ""
+            hint_en = f" (camunda:formKey '{key}' is not read.)" if key else ""
+            yield _problem(file, "usertask.form_missing", task, hint_nl=hint_nl, hint_en=hint_en)
+        elif not _ask(ctx.form_exists, form):
+            yield _problem(file, "usertask.form_unknown", task, form=form)
+        for name, code in (
+            ("candidateGroups", "expression.candidate_groups"),
+            ("assignee", "expression.assignee"),
+        ):
+            if name in props:
+                what = (f"De eigenschap {name}", f"The property {name}")
+                yield from _expression(file, task, props[name], "eval", code, what)
+
+
+def _check_service_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for task in _xpath(process, ".//bpmn:serviceTask"):
+        operators = [op for op in _extension(task, "serviceTaskOperator") if op.get("id")]
+        if not operators:
+            yield _problem(file, "servicetask.operator_missing", task)
+            continue
+        if not _ask(ctx.handler_exists, operators[0].get("id")):
+            yield _problem(file, "servicetask.handler_unknown", task, handler=operators[0].get("id"))
+        for param in _xpath(operators[0], ".//spiffworkflow:parameter"):
+            name, value = param.get("id"), param.get("value")
+            if not name or value is None or param.get("type") is None:
+                yield _problem(file, "servicetask.parameter_incomplete", task)
+                continue
+            what = (f"De parameter '{name}'", f"The parameter '{name}'")
+            yield from _expression(file, task, value, "eval", "expression.parameter", what)
+
+
+def _check_scripts(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for task in _xpath(process, ".//bpmn:scriptTask"):
+        scripts = _xpath(task, "./bpmn:script")
+        source = scripts[0].text if scripts else None
+        if source is None or not source.strip():
+            yield _problem(file, "scripttask.script_missing", task)
+        else:
+            yield from _expression(
+                file, task, source, "exec", "expression.script", ("Het script", "The script")
+            )
+    for name, what in (
+        ("preScript", ("Het pre-script", "The pre-script")),
+        ("postScript", ("Het post-script", "The post-script")),
+    ):
+        for node in _xpath(process, f".//bpmn:extensionElements/spiffworkflow:{name}"):
+            code = f"expression.{name.lower()}"
+            yield from _expression(file, node.getparent().getparent(), node.text or "", "exec", code, what)
+
+
+def _check_conditions(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for condition in _xpath(process, ".//bpmn:sequenceFlow/bpmn:conditionExpression"):
+        if condition.text is not None:  # without text SpiffWorkflow treats the flow as unconditional
+            what = ("De voorwaarde op deze pijl", "The condition on this flow")
+            yield from _expression(
+                file, condition.getparent(), condition.text, "eval", "expression.condition", what
+            )
+
+
+def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for call in _xpath(process, ".//bpmn:callActivity"):
+        called = (call.get("calledElement") or "").strip()
+        if not called:
+            yield _problem(file, "callactivity.called_element_missing", call)
+        elif ctx.complete and called not in ctx.process_ids:
+            yield _problem(file, "callactivity.unknown_process", call, called=called)
+
+
+def _check_business_rules(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for task in _xpath(process, ".//bpmn:businessRuleTask"):
+        refs = _extension(task, "calledDecisionId")
+        decision = (refs[0].text or "").strip() if refs else ""
+        if not decision:
+            yield _problem(file, "businessrule.decision_missing", task)
+        elif ctx.complete and decision not in ctx.decision_ids:
+            yield _problem(file, "businessrule.unknown_decision", task, decision=decision)
+
+
+# --- timers ------------------------------------------------------------------------------------
+
+
+def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for definition in _xpath(process, ".//bpmn:timerEventDefinition"):
+        event = definition.getparent()
+        found = [(kind, node) for kind in _TIMER_KINDS for node in _xpath(definition, f"./bpmn:{kind}")]
+        if not found or not (found[0][1].text or "").strip():
+            yield _problem(file, "timer.missing", event)
+            continue
+        kind, source = found[0][0], found[0][1].text
+        syntax = _expression(file, event, source, "eval", "timer.expression", ("De timer", "The timer"))
+        yield from syntax
+        failure = None if syntax else preview_timer(source, kind)
+        if failure is not None:
+            kind_nl, kind_en, example = _TIMER_KINDS[kind]
+            details = {"detail_nl": failure[0], "detail_en": failure[1], "example": example}
+            yield _problem(file, "timer.invalid", event, kind_nl=kind_nl, kind_en=kind_en, **details)
+
+
+_ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[Problem]], ...] = (
+    _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts, _check_conditions,
+    _check_timers, _check_call_activities, _check_business_rules,
+)  # fmt: skip
+
+
+# --- DMN tables --------------------------------------------------------------------------------
+
+
+def _kids(element: Any, name: str) -> list[Any]:
+    return list(element.xpath(f"./*[local-name()='{name}']"))
+
+
+def _text(element: Any) -> str:
+    return "".join(element.xpath("./*[local-name()='text'][1]/text()"))
+
+
+def _dmn_cell(input_expr: str, entry: str) -> str:
+    """The expression SpiffWorkflow's DMNEngine evaluates for one input cell."""
+    match = _DMN_QUESTION_MARK.sub("dmninputexpr", entry)
+    if "dmninputexpr" in match:
+        return match
+    return (
+        f"({input_expr}) == ({entry})"
+        if not check_source_messages(entry, "eval")
+        else f"{input_expr} {entry}"
+    )
+
+
+def _dmn_problems(doc: ModelDocument) -> Iterator[Problem]:
+    file, code = doc.filename, "dmn.expression"
+    for table in doc.root.xpath("//*[local-name()='decisionTable']"):
+        inputs = [
+            " ".join(_text(e) for e in _kids(i, "inputExpression")) or "None" for i in _kids(table, "input")
+        ]
+        for element, source in zip(_kids(table, "input"), inputs, strict=True):
+            yield from _expression(file, element, source, "eval", code, ("De invoer", "The input"))
+        for row, rule in enumerate(_kids(table, "rule"), start=1):
+            what = (f"Regel {row} van de beslistabel", f"Rule {row} of the decision table")
+            cells = [_text(entry).strip() for entry in _kids(rule, "inputEntry")]
+            for cell, input_expr in zip(cells, inputs, strict=False):
+                if cell not in ("", "-"):
+                    yield from _expression(file, rule, _dmn_cell(input_expr, cell), "eval", code, what)
+            for out in (_text(entry) for entry in _kids(rule, "outputEntry")):
+                if out.strip():
+                    yield from _expression(file, rule, out, "eval", code, what)
+
+
+# --- putting it together -----------------------------------------------------------------------
+
+
+def _processes(documents: Sequence[ModelDocument]) -> list[tuple[str, Any]]:
+    return [
+        (doc.filename, process)
+        for doc in documents
+        if doc.kind == "bpmn"
+        for process in _xpath(doc.root, "./bpmn:process")
+    ]
+
+
+def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]]) -> list[Problem]:
+    first = files[0] if files else ""
+    if not files:
+        return [_problem("", "model.no_files")]
+    if not processes:
+        return [_problem(first, "model.no_process")]
+    problems = [
+        _problem(file, "process.missing_id", process) for file, process in processes if not process.get("id")
+    ]
+    executable = [(file, p) for file, p in processes if p.get("isExecutable", "true") == "true"]
+    if not executable:
+        problems.append(_problem(processes[0][0], "model.no_executable_process"))
+    for file, process in executable:
+        if not _xpath(process, "./bpmn:startEvent"):
+            problems.append(_problem(file, "process.no_start_event", process))
+    return problems
+
+
+def _safely(file: str, check: Callable[..., Iterator[Problem]], *args: Any) -> list[Problem]:
+    try:
+        return list(check(*args))
+    except Exception as error:  # one broken check must not hide the others' findings
+        return [unexpected_problem(file, error)]
+
+
+def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists) -> list[Problem]:
+    documents, problems = read_documents(files)
+    parser, parse_problems = build_parser(documents)
+    problems.extend(parse_problems)
+    processes = _processes(documents)
+    problems.extend(_process_problems(list(files), processes))
+    executable = [(f, p) for f, p in processes if p.get("isExecutable", "true") == "true"]
+    ctx = _Context(
+        process_ids={p.get("id") for _, p in executable},
+        decision_ids=set(parser.dmn_parsers),
+        complete=len(documents) == len(files),
+        form_exists=form_exists,
+        handler_exists=handler_exists,
+    )
+    for file, process in executable or processes:  # nothing executable: still show all the work
+        for check in _ELEMENT_CHECKS:
+            problems.extend(_safely(file, check, ctx, file, process))
+    for doc in documents:
+        if doc.kind == "dmn":
+            problems.extend(_safely(doc.filename, _dmn_problems, doc))
+    return problems + _new_findings(problems, build_specs(parser))
+
+
+def _new_findings(known: list[Problem], found: list[Problem]) -> list[Problem]:
+    """SpiffWorkflow's findings, minus those about an element we already reported (ours say more)."""
+    elements = {(p.file, p.element_id) for p in known if p.element_id}
+    messages = {p.message_en for p in known}
+    return [p for p in found if (p.file, p.element_id) not in elements and p.message_en not in messages]
+
+
+def validate_files(
+    files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists
+) -> list[Problem]:
+    """Every problem in the given model files (name → bytes); empty if they can be deployed."""
+    try:
+        return _validate(files, form_exists, handler_exists)
+    except Exception as error:
+        return [unexpected_problem(", ".join(map(str, files)), error)]
+
+
+def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists) -> list[Problem]:
+    """Validate files and folders (folders: every ``*.bpmn``/``*.dmn`` in them, recursively)."""
+    files, problems = read_paths(paths)
+    if files or not problems:
+        problems.extend(validate_files(files, form_exists=form_exists, handler_exists=handler_exists))
+    return problems

@@ -1,0 +1,55 @@
+"""Form definitions (JSON Schema plus presentation hints) and their loader, checker, coercer and validator.
+
+Used by ``web`` (to render and read forms) and ``engine`` (to know which form a task shows).
+This package never imports ``engine``, ``processes``, ``web`` or Flask.
+
+Typical use in a view::
+
+    definition = registry.get("intake")
+    values, errors = clean(definition, request.form, step="wie", lang="nl")
+"""
+
+from forms.checks import check_definition, find_problems
+from forms.clean import clean
+from forms.coerce import RawForm, coerce
+from forms.definition import (
+    WIDGETS,
+    Field,
+    FormDefinition,
+    Option,
+    ShowIf,
+    Step,
+    Text,
+    UnknownStep,
+    localize,
+)
+from forms.errors import FieldError
+from forms.messages import KINDS, format_number
+from forms.problems import FormDefinitionError, Problem
+from forms.registry import FormNotFound, FormRegistry
+from forms.validate import validate
+
+__all__ = [
+    "KINDS",
+    "WIDGETS",
+    "Field",
+    "FieldError",
+    "FormDefinition",
+    "FormDefinitionError",
+    "FormNotFound",
+    "FormRegistry",
+    "Option",
+    "Problem",
+    "RawForm",
+    "ShowIf",
+    "Step",
+    "Text",
+    "UnknownStep",
+    "check_definition",
+    "clean",
+    "coerce",
+    "find_problems",
+    "format_number",
+    "localize",
+    "validate",
+]

@@ -1,0 +1,29 @@
+"""Factory helpers shared by the tests (keyword defaults, like GOV.UK Notify's create_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.handlers import HandlerRegistry
+from engine.service import Engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def create_engine(database_url: str, *, handlers: HandlerRegistry | None = None, **kwargs: Any) -> Engine:
+    return Engine(database_url, handlers=handlers or HandlerRegistry(), **kwargs)
+
+
+def create_deployed_engine(database_url: str, *files: str, **kwargs: Any) -> Engine:
+    """An engine with the named fixture files (under tests/fixtures/engine) deployed."""
+    engine = create_engine(database_url, **kwargs)
+    folder = FIXTURES / "engine"
+    engine.deploy_files({name: (folder / name).read_bytes() for name in files})
+    return engine
+
+
+def create_instance(engine: Engine, process_id: str = "eenvoudig_test", **data: Any) -> Any:
+    defaults: dict[str, Any] = {"team": "groen", "titel": "Geveltuin Lange Geldersekade", "email": "a@example.nl"}
+    defaults.update(data)
+    return engine.start(process_id, defaults, actor="initiatiefnemer@example.nl")

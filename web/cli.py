@@ -1,0 +1,167 @@
+"""The ``loket`` command: a Flask CLI group (run, db, worker, models, demo, bench)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from engine.errors import ModelInvalid
+from engine.jobs import work_forever
+from engine.validation import validate_paths
+from processes import MODELS_DIR, handlers
+from web import create_app, engine_of
+from web.forms_adapter import FormsAdapter
+from web.migrate import upgrade_database
+
+
+def _create_app() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def cli() -> None:
+    """Initiatievenloket: beheer en gebruik vanaf de opdrachtregel."""
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
+@click.option("--worker/--no-worker", default=True, help="Start ook een worker voor timers en mail.")
+@with_appcontext
+def run_command(host: str, port: int, worker: bool) -> None:
+    """Start de website (en een worker)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if worker:
+        thread = threading.Thread(
+            target=work_forever, args=(engine_of(app), f"web-{os.getpid()}"), daemon=True
+        )
+        thread.start()
+    click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Breng de database naar de nieuwste versie."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    click.echo("Database is bijgewerkt.")
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Voer de jobs uit die nu klaarstaan en stop.")
+@click.option("--id", "worker_id", default=None, help="Naam van deze worker.")
+@with_appcontext
+def worker_command(once: bool, worker_id: str | None) -> None:
+    """Voer timers, servicetaken en uitgaande mail uit."""
+    engine = engine_of(current_app)
+    name = worker_id or f"worker-{os.getpid()}"
+    if once:
+        ran = engine.run_due_jobs(worker_id=name, limit=10_000)
+        click.echo(f"{ran} job(s) uitgevoerd.")
+        return
+    click.echo(f"Worker {name} gestart.")
+    work_forever(engine, name)
+
+
+@cli.group("models")
+def models_group() -> None:
+    """BPMN- en DMN-modellen."""
+
+
+@models_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def models_validate(paths: tuple[Path, ...], lang: str) -> None:
+    """Controleer modellen; exit 1 als er problemen zijn."""
+    targets = list(paths) or [MODELS_DIR]
+    forms = FormsAdapter.default()
+    problems = validate_paths(targets, form_exists=forms.exists, handler_exists=handlers.__contains__)
+    for problem in problems:
+        click.echo(problem.format(lang))
+    if problems:
+        word = "probleem" if len(problems) == 1 else "problemen"
+        click.echo(f"{len(problems)} {word} gevonden." if lang == "nl" else f"{len(problems)} problem(s) found.")
+        sys.exit(1)
+    click.echo("Geen problemen gevonden." if lang == "nl" else "No problems found.")
+
+
+@models_group.command("deploy")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--actor", default="procesbeheerder")
+@with_appcontext
+def models_deploy(path: Path | None, actor: str) -> None:
+    """Zet de modellen in een map in gebruik (nieuwe versie alleen als er iets veranderd is)."""
+    engine = engine_of(current_app)
+    try:
+        result = engine.deploy_directory(path or MODELS_DIR, actor=actor)
+    except ModelInvalid as exc:
+        for problem in exc.problems:
+            click.echo(problem.format("nl"))
+        click.echo("Niets in gebruik genomen.")
+        sys.exit(1)
+    for version in result.versions:
+        state = "nieuw" if version.new else "ongewijzigd"
+        click.echo(f"{version.process_id}: versie {version.version_no} ({state})")
+
+
+@models_group.command("list")
+@with_appcontext
+def models_list() -> None:
+    """Toon de processen die in gebruik zijn."""
+    from sqlalchemy import select
+
+    from engine.models import ModelVersion
+
+    engine = engine_of(current_app)
+    with engine.db.transaction() as session:
+        rows = session.execute(
+            select(ModelVersion.process_id, ModelVersion.version_no, ModelVersion.deployed_at)
+            .order_by(ModelVersion.process_id, ModelVersion.version_no)
+        ).all()
+    for process_id, version_no, deployed_at in rows:
+        click.echo(f"{process_id}\tversie {version_no}\t{deployed_at:%Y-%m-%d %H:%M}")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Laad demogegevens (één keer)."""
+    from web.demo import load_demo
+
+    created = load_demo(engine_of(current_app))
+    click.echo("Demogegevens geladen." if created else "Demogegevens waren al geladen.")
+
+
+@cli.group("bench")
+def bench_group() -> None:
+    """Metingen."""
+
+
+@bench_group.command("engine")
+@click.option("--json", "as_json", is_flag=True, help="Print één JSON-object.")
+@click.option("--rounds", default=300, show_default=True)
+@click.option("--postgres-url", default=None, help="Standaard: LOKET_TEST_POSTGRES_URL.")
+@click.option("--no-postgres", is_flag=True, help="Sla PostgreSQL over.")
+def bench_engine(as_json: bool, rounds: int, postgres_url: str | None, no_postgres: bool) -> None:
+    """Ruwe SpiffWorkflow tegen de opgeslagen engine, op SQLite en PostgreSQL."""
+    from engine.bench import format_report, run_engine_bench
+
+    report = run_engine_bench(rounds=rounds, postgres_url="none" if no_postgres else postgres_url)
+    click.echo(json.dumps(report) if as_json else format_report(report))
+
+
+def main() -> None:
+    cli(prog_name="loket")
