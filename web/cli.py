@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from engine.errors import ModelInvalid
 from engine.jobs import work_forever
@@ -44,7 +45,7 @@ def run_command(host: str, port: int, worker: bool) -> None:
         )
         thread.start()
     click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @cli.group("db")
