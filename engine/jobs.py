@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.handlers import HandlerContext
+from engine.instance_store import InstanceRow
 from engine.mail import Mail
 from engine.models import Job, ProcessInstance
 from engine.scripting import end_service_call, service_call
-from engine.steps import StepRecord, mail_job
+from engine.steps import StepContext, StepRecord, mail_job
 
 if TYPE_CHECKING:
     from engine.service import Engine
@@ -61,8 +63,8 @@ class JobRunner:
         with self.engine.db.transaction() as session:
             return sorted(session.scalars(statement).all())
 
-    def _complete(self, session: Session, job_id: int, worker_id: str) -> None:
-        result = session.execute(
+    def _complete(self, conn: Connection | Session, job_id: int, worker_id: str) -> None:
+        result = conn.execute(
             update(Job)
             .where(Job.id == job_id, Job.locked_by == worker_id, Job.state == "running")
             .values(state="done", done_at=clock.now(), locked_until=None)
@@ -120,8 +122,8 @@ class JobRunner:
             mailer.send(Mail(to=str(payload["to"]), subject=subject, body=body))
 
     def _fire_timers(self, job_id: int, worker_id: str, instance_id: int) -> None:
-        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
-            self._complete(session, job_id, worker_id)
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            self._complete(ctx.conn, job_id, worker_id)
             record.timer_fired = True
             record.audit(row.id, "timer", actor="systeem")
             workflow.refresh_timers()
@@ -131,20 +133,23 @@ class JobRunner:
     def _run_service(self, job_id: int, worker_id: str, instance_id: int, task_id: str) -> None:
         engine = self.engine
 
-        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> set[Any]:
-            self._complete(session, job_id, worker_id)
-            task = workflow.get_task_from_id(UUID(task_id))
-            if task is None or task.state != TaskState.READY:
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> set[Any]:
+            self._complete(ctx.conn, job_id, worker_id)
+            try:
+                task = workflow.get_task_from_id(UUID(task_id))
+            except TaskNotFoundException:
                 return set()
-            ctx = HandlerContext(session=session, instance_id=row.id, case_ref=row.case_ref,
+            if task.state != TaskState.READY:
+                return set()
+            handler_ctx = HandlerContext(session=ctx.session, instance_id=row.id, case_ref=row.case_ref,
                                  data=dict(task.data), now=clock.now())
-            token = service_call(engine.handlers, ctx)
+            token = service_call(engine.handlers, handler_ctx)
             try:
                 task.run()
             finally:
                 end_service_call(token)
             record.audit(row.id, "service", task=task, actor="systeem")
-            for mail in ctx.outbox:
+            for mail in handler_ctx.outbox:
                 record.jobs.append(mail_job(row.id, template=mail["template"], to=mail["to"],
                                             context=mail["context"], lang=mail["lang"]))
             return set()
@@ -179,7 +184,7 @@ class JobRunner:
         record = StepRecord("systeem")
         record.audit(row.id, "incident", detail={"job": job.id, "kind": job.kind, "error": message,
                                                  "task": job.payload.get("task")})
-        session.add_all(record.events)
+        record.flush(session.connection())
 
 
 def work_forever(engine: Engine, worker_id: str, *, poll_seconds: float = 1.0,

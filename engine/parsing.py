@@ -33,34 +33,28 @@ Kind = Literal["bpmn", "dmn"]
 
 _schema_lock = threading.Lock()  # an XMLSchema's error_log is shared state
 
+# SpiffWorkflow's English messages (by prefix) in Dutch, for the process owner.
+# fmt: off
 _SPIFF_MESSAGES_NL: tuple[tuple[str, str], ...] = (
     ("No start event found", "Dit proces heeft geen startgebeurtenis. Voeg een startgebeurtenis toe."),
     ("Duplicate process ID", "Dit proces-id komt meer dan één keer voor. Geef elk proces een eigen id."),
-    (
-        "Multiple outgoing flows are not supported",
-        "Deze taak heeft meer dan één uitgaande pijl. Splits de route met een gateway.",
-    ),
-    (
-        "Non-default exclusive outgoing sequence flow without condition",
-        "Een uitgaande pijl van deze gateway heeft geen voorwaarde en is ook niet de standaardroute. "
-        "Geef de pijl een voorwaarde of maak hem de standaardroute.",
-    ),
-    (
-        "There is no support implemented for this task type",
-        "Dit soort element kan de engine niet uitvoeren. Gebruik een ander elementtype.",
-    ),
+    ("Multiple outgoing flows are not supported",
+     "Deze taak heeft meer dan één uitgaande pijl. Splits de route met een gateway."),
+    ("Non-default exclusive outgoing sequence flow without condition",
+     "Een uitgaande pijl van deze gateway heeft geen voorwaarde en is ook niet de standaardroute. "
+     "Geef de pijl een voorwaarde of maak hem de standaardroute."),
+    ("There is no support implemented for this task type",
+     "Dit soort element kan de engine niet uitvoeren. Gebruik een ander elementtype."),
     ("Time Specification Error", "De timer is niet goed ingesteld. Controleer de tijdsexpressie."),
     ("A Service Task must have an operator", "Deze servicetaak noemt geen handler (serviceTaskOperator)."),
     ("No DMN Diagram available", "De beslistabel (DMN) die deze taak gebruikt, is niet gevonden."),
     ("Exactly one start event is required", "Een subproces moet precies één startgebeurtenis hebben."),
     ("A SubWorkflow Must contain an End event", "Een subproces moet een eindgebeurtenis hebben."),
     ('No "calledElement" attribute', "Deze aanroepactiviteit noemt geen proces (calledElement)."),
-    (
-        "Cancel Events may only be used with transactions",
-        "Een annuleergebeurtenis mag alleen aan een transactie.",
-    ),
+    ("Cancel Events may only be used with transactions", "Een annuleergebeurtenis mag alleen aan een transactie."),
     ("Multiple decision tables are not", "Zet maar één beslissing (decision) in een DMN-bestand."),
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -107,9 +101,7 @@ def spiff_problem(error: ValidationException, fallback_file: str, code: str = "s
     """Turn SpiffWorkflow's (English) ValidationException into a :class:`Problem`."""
     raw = str(error.args[0]) if error.args else str(error)
     dutch = next((nl for prefix, nl in _SPIFF_MESSAGES_NL if raw.startswith(prefix)), None)
-    message_nl = (
-        f"{dutch} (Technische melding: {raw})" if dutch else f"De engine kan dit niet verwerken: {raw}"
-    )
+    message_nl = f"{dutch} (Technische melding: {raw})" if dutch else f"De engine kan dit niet verwerken: {raw}"
     element_id = str(getattr(error, "id", "") or "") or None
     element_name = str(getattr(error, "name", "") or "") or None
     file = str(getattr(error, "file_name", "") or "") or fallback_file
@@ -142,10 +134,8 @@ def _kind_problem(filename: str, expected: Kind | None) -> Problem:
         return make_problem(
             filename,
             "file.unknown_type",
-            f"{filename} is geen BPMN 2.0- of DMN-bestand. "
-            "Exporteer het model als BPMN 2.0 XML (.bpmn) of DMN (.dmn).",
-            f"{filename} is not a BPMN 2.0 or DMN file. "
-            "Export the model as BPMN 2.0 XML (.bpmn) or DMN (.dmn).",
+            f"{filename} is geen BPMN 2.0- of DMN-bestand. Exporteer het model als BPMN 2.0 XML (.bpmn) of DMN (.dmn).",
+            f"{filename} is not a BPMN 2.0 or DMN file. Export the model as BPMN 2.0 XML (.bpmn) or DMN (.dmn).",
         )
     label = expected.upper()
     return make_problem(
@@ -212,6 +202,12 @@ def _element_on_line(root: Any, line: int | None) -> Any:
     return None
 
 
+def _short_names(message: str) -> str:
+    for prefix, namespace in NSMAP.items():
+        message = message.replace(f"{{{namespace}}}", f"{prefix}:")
+    return message[:400]
+
+
 def schema_problems(document: ModelDocument) -> list[Problem]:
     """Every XSD error of the document (at most :data:`MAX_SCHEMA_ERRORS_PER_FILE` are listed)."""
     schema = _schema_for(document)
@@ -219,7 +215,7 @@ def schema_problems(document: ModelDocument) -> list[Problem]:
         return []
     with _schema_lock:
         valid = schema.validate(document.root)
-        errors = [] if valid else [(entry.line, entry.message) for entry in schema.error_log]
+        errors = [] if valid else [(entry.line, _short_names(entry.message)) for entry in schema.error_log]
     label = document.kind.upper()
     problems = [
         make_problem(
@@ -367,9 +363,7 @@ def read_paths(paths: Iterable[Path | str]) -> tuple[dict[str, bytes], list[Prob
     problems: list[Problem] = []
     for path in map(Path, paths):
         if not path.exists():
-            problems.append(
-                make_problem(str(path), "file.missing", f"{path} bestaat niet.", f"{path} does not exist.")
-            )
+            problems.append(make_problem(str(path), "file.missing", f"{path} bestaat niet.", f"{path} does not exist."))
             continue
         for file in _expand(path):
             try:

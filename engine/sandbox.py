@@ -126,9 +126,7 @@ def _attribute_problem(attr: str, node: ast.AST) -> Message | None:
             f"'.{attr}' is not allowed; build text with an f-string or with '+'.",
         )
     if attr.startswith(FORBIDDEN_ATTRIBUTE_PREFIXES):
-        return _at(
-            node, f"het kenmerk '.{attr}' is niet toegestaan.", f"the attribute '.{attr}' is not allowed."
-        )
+        return _at(node, f"het kenmerk '.{attr}' is niet toegestaan.", f"the attribute '.{attr}' is not allowed.")
     return None
 
 
@@ -263,9 +261,7 @@ class SandboxedEnvironment(TaskDataEnvironment):
     def __init__(self, environment_globals: Mapping[str, Any] | None = None) -> None:
         super().__init__(dict(environment_globals or {}))
 
-    def evaluate(
-        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
-    ) -> Any:
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = compile_restricted(expression, "eval")
         my_globals = copy.copy(self.globals)
         self._prepare_context(context)
@@ -274,9 +270,7 @@ class SandboxedEnvironment(TaskDataEnvironment):
         my_globals["__builtins__"] = _fresh_builtins()
         return eval(code, my_globals)  # noqa: S307 - checked by compile_restricted
 
-    def execute(
-        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
-    ) -> bool:
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = compile_restricted(script, "exec")
         self.check_for_overwrite(context, external_context or {})
         my_globals = copy.copy(self.globals)
@@ -349,6 +343,17 @@ def _parse_timer_value(kind: TimerKind, value: str) -> None:
         TimerEventDefinition.parse_iso_recurring_interval(value)
 
 
+def _unknown_name(text: str, kind: TimerKind, name: str) -> Message:
+    try:
+        _parse_timer_value(kind, text)
+    except Exception:
+        return f"'{name}' is nog niet bekend als de timer start.", f"'{name}' is not known when the timer starts."
+    return (  # an ISO value written without quotes, as other modelers do
+        f'zet de waarde tussen aanhalingstekens: "{text}".',
+        f'put the value between quotes: "{text}".',
+    )
+
+
 def preview_timer(expression: str, kind: TimerKind) -> Message | None:
     """Why a timer expression gives no valid value for ``kind``, as (Dutch, English); else None.
 
@@ -358,11 +363,7 @@ def preview_timer(expression: str, kind: TimerKind) -> Message | None:
     try:
         value = preview_evaluate(expression)
     except NameError as error:
-        name = getattr(error, "name", None) or str(error)
-        return (
-            f"'{name}' is nog niet bekend als de timer start.",
-            f"'{name}' is not known when the timer starts.",
-        )
+        return _unknown_name(expression.strip(), kind, getattr(error, "name", None) or str(error))
     except Exception as error:
         detail = f"{error.__class__.__name__}: {error}"[:200]
         return f"de expressie geeft een fout ({detail}).", f"the expression fails ({detail})."

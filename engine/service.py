@@ -8,40 +8,48 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
 from engine.db import Database
 from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
-    ConcurrentUpdate,
     InvalidTaskData,
     MessageNotExpected,
     NotFound,
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
+from engine.instance_store import InstanceRow, insert_row, load_row, load_state, save_row
 from engine.mail import Mailer, MailRenderer
-from engine.models import AuditEvent, Job, ModelVersion, OpenTask, ProcessInstance
+from engine.models import ModelVersion, ProcessInstance
+from engine.queries import QueryMixin
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.stepper import run_to_wait_state
-from engine.steps import Snapshot, StepRecord, StepWriter, case_data_of, data_changes
+from engine.steps import AUDIT, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
 
 clock.install_into_spiff()
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+VERSIONS = cast(Table, ModelVersion.__table__)
+_LATEST_VERSION = (
+    select(VERSIONS.c.id)
+    .where(VERSIONS.c.process_id == bindparam("b_process"))
+    .order_by(VERSIONS.c.version_no.desc())
+    .limit(1)
+)
 
 
 class FormCatalog(Protocol):
@@ -65,7 +73,7 @@ class InstanceInfo:
     data: dict[str, Any]
 
 
-def _info(row: ProcessInstance) -> InstanceInfo:
+def _info(row: ProcessInstance | InstanceRow) -> InstanceInfo:
     return InstanceInfo(
         id=row.id,
         case_ref=row.case_ref,
@@ -90,7 +98,7 @@ class _NoForms:
         return True
 
 
-class Engine:
+class Engine(QueryMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(
@@ -142,10 +150,10 @@ class Engine:
                 handler_exists=self.handlers.__contains__,
             )
 
-    def specs(self, session: Session, version_id: int) -> Specs:
+    def specs(self, conn: Connection | Session, version_id: int) -> Specs:
         cached = self._specs.get(version_id)
         if cached is None:
-            spec_json = session.scalar(select(ModelVersion.spec).where(ModelVersion.id == version_id))
+            spec_json = conn.execute(select(VERSIONS.c.spec).where(VERSIONS.c.id == version_id)).scalar()
             if spec_json is None:
                 raise NotFound(f"model version {version_id}")
             cached = self.serializer.spec_from_json(spec_json)
@@ -155,13 +163,13 @@ class Engine:
         return cached
 
     # workflow cache ------------------------------------------------------------------------
-    def _take_workflow(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
+    def _take_workflow(self, conn: Connection, row: InstanceRow) -> BpmnWorkflow:
         """The instance's workflow, exclusively owned by the caller until it is put back."""
         cached = self._workflows.pop(row.id, None)
         if cached is not None and cached[0] == row.row_version:
             return cached[1]
-        spec, subs = self.specs(session, row.model_version_id)
-        workflow = self.serializer.loads(row.workflow_state, spec, subs)
+        spec, subs = self.specs(conn, row.model_version_id)
+        workflow = self.serializer.loads(load_state(conn, row.id), spec, subs)
         workflow.script_engine = self.script_engine
         return workflow
 
@@ -172,10 +180,10 @@ class Engine:
 
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
         """A private copy of an instance's workflow for reading (never written back)."""
-        with self.db.transaction() as session:
-            row = self._row(session, instance_id)
-            spec, subs = self.specs(session, row.model_version_id)
-            workflow = self.serializer.loads(row.workflow_state, spec, subs)
+        with self.db.connection() as conn:
+            row = load_row(conn, instance_id)
+            spec, subs = self.specs(conn, row.model_version_id)
+            workflow = self.serializer.loads(load_state(conn, instance_id), spec, subs)
             workflow.script_engine = self.script_engine
             return workflow
 
@@ -184,65 +192,37 @@ class Engine:
         self, process_id: str, data: dict[str, Any] | None = None, *, actor: str, case_ref: str | None = None
     ) -> InstanceInfo:
         data = _jsonable(data or {})
-        with self.db.transaction() as session:
-            version_id = self._latest_version_id(session, process_id)
-            spec, subs = self.specs(session, version_id)
+        with self.db.connection() as conn:
+            version_id = self._latest_version_id(conn, process_id)
+            spec, subs = self.specs(conn, version_id)
             workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
             workflow.task_tree.data.update(data)
-            row = self._insert_row(session, process_id, version_id, data, actor, case_ref)
+            now = clock.now()
+            title = data.get(self.title_field)
+            row = insert_row(
+                conn, process_id=process_id, version_id=version_id, title=str(title)[:300] if title else None,
+                data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
+            )
+            if case_ref is None:
+                row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
             record = StepRecord(actor)
             record.audit(row.id, "started", detail={"data": data})
             log = run_to_wait_state(workflow)
-            self._finish_step(session, row, workflow, Snapshot.empty(), record, log.ran)
+            self._finish_step(conn, row, workflow, Snapshot.empty(), record, log.ran)
             info = _info(row)
         self._put_workflow(info.id, info.version, workflow)
         return info
 
-    def _latest_version_id(self, session: Session, process_id: str) -> int:
-        version_id = session.scalar(
-            select(ModelVersion.id)
-            .where(ModelVersion.process_id == process_id)
-            .order_by(ModelVersion.version_no.desc())
-            .limit(1)
-        )
+    def _latest_version_id(self, conn: Connection, process_id: str) -> int:
+        version_id = conn.execute(_LATEST_VERSION, {"b_process": process_id}).scalar()
         if version_id is None:
             raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
-        return version_id
-
-    def _insert_row(
-        self,
-        session: Session,
-        process_id: str,
-        version_id: int,
-        data: dict[str, Any],
-        actor: str,
-        case_ref: str | None,
-    ) -> ProcessInstance:
-        now = clock.now()
-        title = data.get(self.title_field)
-        row = ProcessInstance(
-            case_ref=case_ref or f"tmp-{uuid4().hex}",
-            model_version_id=version_id,
-            process_id=process_id,
-            state="running",
-            has_incident=False,
-            title=str(title)[:300] if title else None,
-            case_data=data,
-            workflow_state=b"",
-            created_at=now,
-            updated_at=now,
-            started_by=actor,
-        )
-        session.add(row)
-        session.flush()
-        if case_ref is None:
-            row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
-        return row
+        return int(version_id)
 
     def _finish_step(
         self,
-        session: Session,
-        row: ProcessInstance,
+        conn: Connection,
+        row: InstanceRow,
         workflow: BpmnWorkflow,
         before: Snapshot,
         record: StepRecord,
@@ -250,7 +230,7 @@ class Engine:
     ) -> None:
         row.case_data = _jsonable(case_data_of(workflow))
         writer = StepWriter(
-            session=session,
+            conn=conn,
             row=row,
             workflow=workflow,
             record=record,
@@ -259,42 +239,33 @@ class Engine:
             service_retries=self.service_retries,
         )
         writer.write(before, ran)
-        row.workflow_state = self.serializer.dumps(workflow)
-        try:
-            session.flush()
-        except StaleDataError as exc:
-            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+        save_row(conn, row, self.serializer.dumps(workflow), clock.now())
 
     def _evaluate(self, task: Task, expression: str) -> Any:
         return self.script_engine.evaluate(task, expression)
 
     # steps on existing instances ----------------------------------------------------------
-    def _row(self, session: Session, instance_id: int) -> ProcessInstance:
-        row = session.get(ProcessInstance, instance_id)
-        if row is None:
-            raise NotFound(f"Initiatief {instance_id} bestaat niet.")
-        return row
-
     def step(
         self,
         instance_id: int,
         actor: str,
-        act: Callable[[Session, ProcessInstance, BpmnWorkflow, StepRecord], set[Any] | None],
+        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
     ) -> InstanceInfo:
         """Load, ``act`` on the workflow, run to the next wait state and commit — or, on any
         error, store nothing and drop the in-memory workflow."""
-        try:
-            with self.db.transaction() as session:
-                row = self._row(session, instance_id)
-                workflow = self._take_workflow(session, row)
-                before = Snapshot.take(workflow)
-                record = StepRecord(actor)
-                allowed = act(session, row, workflow, record)
-                log = run_to_wait_state(workflow, allowed)
-                self._finish_step(session, row, workflow, before, record, log.ran)
-                info = _info(row)
-        except StaleDataError as exc:
-            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+        with self.db.connection() as conn:
+            row = load_row(conn, instance_id)
+            workflow = self._take_workflow(conn, row)
+            before = Snapshot.take(workflow)
+            record = StepRecord(actor)
+            context = StepContext(conn)
+            try:
+                allowed = act(context, row, workflow, record)
+            finally:
+                context.close()
+            log = run_to_wait_state(workflow, allowed)
+            self._finish_step(conn, row, workflow, before, record, log.ran)
+            info = _info(row)
         self._put_workflow(info.id, info.version, workflow)
         return info
 
@@ -303,8 +274,8 @@ class Engine:
     ) -> InstanceInfo:
         data = _jsonable(data)
 
-        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
-            task = self._ready_human_task(session, workflow, task_id)
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            task = self._ready_human_task(ctx.conn, workflow, task_id)
             form_id = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}).get("formId")
             if form_id and self.check_task_data is not None:
                 errors = self.check_task_data(form_id, data)
@@ -317,21 +288,21 @@ class Engine:
 
         return self.step(instance_id, actor, act)
 
-    def _ready_human_task(self, session: Session, workflow: BpmnWorkflow, task_id: str) -> Task:
+    def _ready_human_task(self, conn: Connection, workflow: BpmnWorkflow, task_id: str) -> Task:
         try:
             task = workflow.get_task_from_id(UUID(task_id))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, TaskNotFoundException):
             task = None
         if task is not None and task.state == TaskState.READY and task.task_spec.manual:
             return task
         if task is None:
             raise NotFound("Deze taak bestaat niet (meer).")
-        done = session.scalar(
-            select(AuditEvent)
-            .where(AuditEvent.task_id == task_id, AuditEvent.kind == "task_completed")
-            .order_by(AuditEvent.id.desc())
+        done = conn.execute(
+            select(AUDIT.c.actor, AUDIT.c.at)
+            .where(AUDIT.c.task_id == task_id, AUDIT.c.kind == "task_completed")
+            .order_by(AUDIT.c.id.desc())
             .limit(1)
-        )
+        ).first()
         name = str(task.task_spec.bpmn_name or task.task_spec.name)
         raise TaskAlreadyCompleted(name, done.actor if done else None, done.at if done else None)
 
@@ -340,7 +311,7 @@ class Engine:
     ) -> InstanceInfo:
         payload = _jsonable(payload)
 
-        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             definition = self._waiting_message(workflow, name)
             workflow.send_event(BpmnEvent(definition, payload=payload))
             record.audit(row.id, "message", detail={"message": name, "payload": payload})
@@ -356,7 +327,7 @@ class Engine:
         raise MessageNotExpected(f"Dit initiatief wacht niet op het bericht '{name}'.")
 
     def cancel(self, instance_id: int, *, actor: str, reason: str) -> InstanceInfo:
-        def act(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, record: StepRecord) -> None:
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             if row.state != "running":
                 raise NotFound("Dit initiatief loopt niet meer.")
             workflow.cancel()
@@ -367,7 +338,10 @@ class Engine:
 
     def instance(self, instance_id: int) -> InstanceInfo:
         with self.db.transaction() as session:
-            return _info(self._row(session, instance_id))
+            row = session.get(ProcessInstance, instance_id)
+            if row is None:
+                raise NotFound(f"Initiatief {instance_id} bestaat niet.")
+            return _info(row)
 
     def jobs(self) -> Any:
         from engine.jobs import JobRunner
@@ -377,57 +351,3 @@ class Engine:
     def run_due_jobs(self, worker_id: str = "inline", limit: int = 100) -> int:
         """Run every job that is due now (used by tests and the inline worker)."""
         return self.jobs().run_due(worker_id=worker_id, limit=limit)
-
-    def outbox(self, instance_id: int | None = None) -> list[Job]:
-        with self.db.transaction() as session:
-            query = select(Job).where(Job.kind == "mail").order_by(Job.id)
-            if instance_id is not None:
-                query = query.where(Job.instance_id == instance_id)
-            return list(session.scalars(query).all())
-
-    # queries ---------------------------------------------------------------------------------
-    def open_tasks(
-        self,
-        *,
-        instance_id: int | None = None,
-        candidate_groups: list[str] | None = None,
-        assignee: str | None = None,
-    ) -> list[OpenTask]:
-        """Open human tasks from the projection table (never deserializes a workflow)."""
-        query = select(OpenTask).order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
-        if instance_id is not None:
-            query = query.where(OpenTask.instance_id == instance_id)
-        if candidate_groups is not None:
-            query = query.where(OpenTask.candidate_group.in_(candidate_groups))
-        if assignee is not None:
-            query = query.where(OpenTask.assignee == assignee)
-        with self.db.transaction() as session:
-            return list(session.scalars(query).all())
-
-    def audit_trail(self, instance_id: int) -> list[AuditEvent]:
-        with self.db.transaction() as session:
-            query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
-            return list(session.scalars(query).all())
-
-    def incidents(self) -> list[Job]:
-        with self.db.transaction() as session:
-            return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id)).all())
-
-    def retry_job(self, job_id: int, *, actor: str) -> None:
-        """Give a failed job (an incident) a new set of attempts."""
-        with self.db.transaction() as session:
-            job = session.get(Job, job_id)
-            if job is None or job.state != "failed":
-                raise NotFound("Deze storing bestaat niet (meer).")
-            job.state, job.attempts, job.due_at, job.last_error = "ready", 0, clock.now(), None
-            if job.instance_id is not None:
-                session.flush()
-                still_failed = session.scalar(
-                    select(Job.id).where(Job.instance_id == job.instance_id, Job.state == "failed").limit(1)
-                )
-                row = session.get(ProcessInstance, job.instance_id)
-                if row is not None and still_failed is None:
-                    row.has_incident = False
-                record = StepRecord(actor)
-                record.audit(job.instance_id, "incident_retry", detail={"job": job_id})
-                session.add_all(record.events)

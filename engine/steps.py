@@ -6,25 +6,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete
+from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
+from engine.instance_store import InstanceRow
+from engine.models import AuditEvent, Job, OpenTask
 from engine.stepper import (
     StatusChange,
     TaskView,
+    is_service,
     properties,
-    ready_human_tasks,
-    ready_service_tasks,
     status_of,
+    timer_due,
     view_task,
-    waiting_timers,
+)
+
+AUDIT = cast(Table, AuditEvent.__table__)
+JOBS = cast(Table, Job.__table__)
+TASKS = cast(Table, OpenTask.__table__)
+# Built once so each step reuses their compiled forms.
+_INSERT_AUDIT = insert(AUDIT)
+_INSERT_JOBS = insert(JOBS)
+_INSERT_TASKS = insert(TASKS)
+_DELETE_TASKS = delete(TASKS).where(TASKS.c.task_id.in_(bindparam("ids", expanding=True)))
+_DELETE_TIMERS = delete(JOBS).where(
+    JOBS.c.instance_id == bindparam("b_instance"), JOBS.c.kind == "timer", JOBS.c.state == "ready"
 )
 
 
@@ -32,24 +44,54 @@ from engine.stepper import (
 class Snapshot:
     """What was true at the last wait state, to write only the differences."""
 
-    human: set[str]
-    service: set[str]
+    human: dict[str, Task]
+    service: dict[str, Task]
     next_timer: datetime | None
-    waiting: set[str]
+    waiting: dict[str, Task]
 
     @classmethod
     def take(cls, workflow: BpmnWorkflow) -> Snapshot:
-        timers = [due for _task, due in waiting_timers(workflow)]
-        return cls(
-            human={str(t.id) for t in ready_human_tasks(workflow)},
-            service={str(t.id) for t in ready_service_tasks(workflow)},
-            next_timer=min(timers) if timers else None,
-            waiting={str(t.id) for t in workflow.get_tasks(state=TaskState.WAITING)},
-        )
+        """One pass over the open part of the task tree."""
+        human: dict[str, Task] = {}
+        service: dict[str, Task] = {}
+        waiting: dict[str, Task] = {}
+        next_timer: datetime | None = None
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            key = str(task.id)
+            if task.state == TaskState.WAITING:
+                waiting[key] = task
+                due = timer_due(task)
+                if due is not None and (next_timer is None or due < next_timer):
+                    next_timer = due
+            elif task.task_spec.manual:
+                human[key] = task
+            elif is_service(task):
+                service[key] = task
+        return cls(human, service, next_timer, waiting)
 
     @classmethod
     def empty(cls) -> Snapshot:
-        return cls(set(), set(), None, set())
+        return cls({}, {}, None, {})
+
+
+class StepContext:
+    """The step's transaction: a bare connection, and an ORM session on it when asked for
+    (service-task handlers write organisation data through it, in the same transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.conn)
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+            self._session.close()
 
 
 @dataclass
@@ -57,8 +99,8 @@ class StepRecord:
     """Collected during a step, written at its end."""
 
     actor: str
-    events: list[AuditEvent] = field(default_factory=list)
-    jobs: list[Job] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
     timer_fired: bool = False
 
     def audit(
@@ -71,16 +113,23 @@ class StepRecord:
         actor: str | None = None,
     ) -> None:
         self.events.append(
-            AuditEvent(
-                instance_id=instance_id,
-                at=clock.now(),
-                actor=actor or self.actor,
-                kind=kind,
-                task_id=str(task.id) if task is not None else None,
-                task_name=_task_label(task) if task is not None else None,
-                detail=detail,
-            )
+            {
+                "instance_id": instance_id,
+                "at": clock.now(),
+                "actor": actor or self.actor,
+                "kind": kind,
+                "task_id": str(task.id) if task is not None else None,
+                "task_name": _task_label(task) if task is not None else None,
+                "detail": detail,
+            }
         )
+
+    def flush(self, conn: Connection) -> None:
+        if self.events:
+            conn.execute(_INSERT_AUDIT, self.events)
+        if self.jobs:
+            conn.execute(_INSERT_JOBS, self.jobs)
+        self.events, self.jobs = [], []
 
 
 def _task_label(task: Task) -> str:
@@ -104,8 +153,8 @@ _MISSING = object()
 class StepWriter:
     """Writes the differences between two wait states of one instance."""
 
-    session: Session
-    row: ProcessInstance
+    conn: Connection
+    row: InstanceRow
     workflow: BpmnWorkflow
     record: StepRecord
     evaluate: Callable[[Task, str], Any]
@@ -118,94 +167,81 @@ class StepWriter:
         self._write_services(before, after)
         self._write_timer(before, after)
         self._write_status(before, after, ran)
-        self._write_state()
-        self.session.add_all(self.record.events)
-        self.session.add_all(self.record.jobs)
+        if self.workflow.completed and self.row.state == "running":
+            self.row.state = "completed"
+            self.record.audit(self.row.id, "completed", actor="systeem")
+        self.record.flush(self.conn)
 
     # human tasks -----------------------------------------------------------------------
     def _write_tasks(self, before: Snapshot, after: Snapshot) -> None:
-        gone = before.human - after.human
+        gone = before.human.keys() - after.human.keys()
         if gone:
-            self.session.execute(delete(OpenTask).where(OpenTask.task_id.in_(gone)))
+            self.conn.execute(_DELETE_TASKS, {"ids": list(gone)})
         now = clock.now()
-        for task in ready_human_tasks(self.workflow):
-            task_id = str(task.id)
+        new_rows = []
+        for task_id, task in after.human.items():
             if task_id not in before.human:
-                self.session.add(self._open_task(view_task(task, self.evaluate), now))
+                new_rows.append(self._open_task(view_task(task, self.evaluate), now))
             elif self.record.timer_fired:
                 self._refresh_norm(task)
+        if new_rows:
+            self.conn.execute(_INSERT_TASKS, new_rows)
 
-    def _open_task(self, view: TaskView, now: datetime) -> OpenTask:
-        return OpenTask(
-            task_id=view.task_id,
-            instance_id=self.row.id,
-            case_ref=self.row.case_ref,
-            process_id=view.process_id,
-            task_name=view.task_name,
-            title=view.title,
-            form_id=view.form_id,
-            candidate_group=view.candidate_group,
-            assignee=view.assignee,
-            due_at=view.due_at,
-            overdue=view.overdue,
-            created_at=now,
-        )
+    def _open_task(self, view: TaskView, now: datetime) -> dict[str, Any]:
+        return {
+            "task_id": view.task_id,
+            "instance_id": self.row.id,
+            "case_ref": self.row.case_ref,
+            "process_id": view.process_id,
+            "task_name": view.task_name,
+            "title": view.title,
+            "form_id": view.form_id,
+            "candidate_group": view.candidate_group,
+            "assignee": view.assignee,
+            "due_at": view.due_at,
+            "overdue": view.overdue,
+            "created_at": now,
+        }
 
     def _refresh_norm(self, task: Task) -> None:
         view = view_task(task, self.evaluate)
-        existing = self.session.get(OpenTask, view.task_id)
-        if existing is not None and (existing.overdue != view.overdue or existing.due_at != view.due_at):
-            existing.overdue = view.overdue
-            existing.due_at = view.due_at
-            if view.overdue:
-                self.record.audit(self.row.id, "overdue", task=task, actor="systeem")
+        result = self.conn.execute(
+            update(TASKS)
+            .where(TASKS.c.task_id == view.task_id, TASKS.c.overdue != view.overdue)
+            .values(overdue=view.overdue, due_at=view.due_at)
+        )
+        if result.rowcount and view.overdue:
+            self.record.audit(self.row.id, "overdue", task=task, actor="systeem")
 
     # service tasks and timers ----------------------------------------------------------
     def _write_services(self, before: Snapshot, after: Snapshot) -> None:
-        for task in ready_service_tasks(self.workflow):
-            if str(task.id) in before.service:
+        for task_id, task in after.service.items():
+            if task_id in before.service:
                 continue
             retries = getattr(task.task_spec, "retries", None)
             self.record.jobs.append(
-                Job(
-                    kind="service",
-                    instance_id=self.row.id,
-                    task_id=str(task.id),
-                    due_at=clock.now(),
+                new_job(
+                    "service",
+                    self.row.id,
+                    task_id=task_id,
                     payload={"task": _task_label(task)},
-                    state="ready",
-                    attempts=0,
                     max_attempts=int(retries) if retries else self.service_retries,
-                    created_at=clock.now(),
                 )
             )
 
     def _write_timer(self, before: Snapshot, after: Snapshot) -> None:
         if before.next_timer == after.next_timer:
             return
-        self.session.execute(
-            delete(Job).where(Job.instance_id == self.row.id, Job.kind == "timer", Job.state == "ready")
-        )
+        self.conn.execute(_DELETE_TIMERS, {"b_instance": self.row.id})
         if after.next_timer is not None:
-            self.record.jobs.append(
-                Job(
-                    kind="timer",
-                    instance_id=self.row.id,
-                    due_at=after.next_timer,
-                    payload={},
-                    state="ready",
-                    attempts=0,
-                    max_attempts=3,
-                    created_at=clock.now(),
-                )
-            )
+            self.record.jobs.append(new_job("timer", self.row.id, due_at=after.next_timer))
 
     # status ------------------------------------------------------------------------------
     def _write_status(self, before: Snapshot, after: Snapshot, ran: list[Task]) -> None:
         reached = list(ran)
-        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-            task_id = str(task.id)
-            if task_id not in before.human and task_id not in before.waiting and task not in ran:
+        ran_ids = {task.id for task in ran}
+        for task_id, task in (after.human | after.waiting).items():
+            if task_id not in before.human and task_id not in before.waiting and task.id not in ran_ids:
                 reached.append(task)
         for task in reached:
             change = status_of(task)
@@ -224,7 +260,7 @@ class StepWriter:
             detail={"text": change.text, "text_en": change.text_en, "inform": change.inform},
             actor="systeem",
         )
-        recipient = self.row.case_data.get(self.recipient_field) if self.row.case_data else None
+        recipient = self.row.case_data.get(self.recipient_field)
         if change.inform and isinstance(recipient, str) and recipient:
             self.record.jobs.append(
                 mail_job(
@@ -236,25 +272,39 @@ class StepWriter:
                 )
             )
 
-    # the instance row ------------------------------------------------------------------
-    def _write_state(self) -> None:
-        self.row.updated_at = clock.now()
-        if self.workflow.completed and self.row.state == "running":
-            self.row.state = "completed"
-            self.record.audit(self.row.id, "completed", actor="systeem")
+
+def new_job(
+    kind: str,
+    instance_id: int | None,
+    *,
+    task_id: str | None = None,
+    due_at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    max_attempts: int = 3,
+) -> dict[str, Any]:
+    now = clock.now()
+    return {
+        "kind": kind,
+        "instance_id": instance_id,
+        "task_id": task_id,
+        "due_at": due_at or now,
+        "payload": payload or {},
+        "state": "ready",
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "locked_by": None,
+        "locked_until": None,
+        "last_error": None,
+        "created_at": now,
+        "done_at": None,
+    }
 
 
-def mail_job(instance_id: int | None, *, template: str, to: str, context: dict[str, Any], lang: str) -> Job:
-    return Job(
-        kind="mail",
-        instance_id=instance_id,
-        due_at=clock.now(),
-        payload={"template": template, "to": to, "context": context, "lang": lang},
-        state="ready",
-        attempts=0,
-        max_attempts=5,
-        created_at=clock.now(),
-    )
+def mail_job(
+    instance_id: int | None, *, template: str, to: str, context: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    payload = {"template": template, "to": to, "context": context, "lang": lang}
+    return new_job("mail", instance_id, payload=payload, max_attempts=5)
 
 
 def case_data_of(workflow: BpmnWorkflow) -> dict[str, Any]:

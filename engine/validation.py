@@ -45,6 +45,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "process.no_start_event": (
         "Dit proces heeft geen startgebeurtenis. Voeg een startgebeurtenis toe.",
         "This process has no start event. Add a start event."),
+    "element.reserved_id": (
+        "Het id '{id}' is gereserveerd door de engine; zo wordt het element stilzwijgend overgeslagen. "
+        "Geef het element een ander id.",
+        "The id '{id}' is reserved by the engine; the element would be skipped silently. Give it another id."),
     "property.incomplete": (
         "Een eigenschap (spiffworkflow:property) mist 'name' of 'value'. Vul beide in.",
         "A property (spiffworkflow:property) lacks 'name' or 'value'. Fill in both."),
@@ -100,6 +104,9 @@ _TIMER_KINDS: dict[TimerKind, tuple[str, str, str]] = {
     "timeCycle": ("herhaling", "cycle", '"R3/P1D"'),
 }
 # fmt: on
+# SpiffWorkflow names its own task specs like this; an element with such an id is mistaken for them.
+_RESERVED_IDS = frozenset({"Start", "End", "Root", "StartEventSplit", "StartEventJoin"})
+_RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin", " [child]")
 _DMN_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as SpiffWorkflow's DMNEngine
 
 
@@ -137,9 +144,7 @@ def _ask(exists: Exists, name: str) -> bool:
         return False
 
 
-def _expression(
-    file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]
-) -> list[Problem]:
+def _expression(file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]) -> list[Problem]:
     """One problem listing every sandbox objection to ``source`` (none if it is fine)."""
     messages = check_source_messages(source, mode)
     if not messages:
@@ -152,6 +157,13 @@ def _expression(
 
 
 # --- element checks (each gets one process element) ------------------------------------------
+
+
+def _check_reserved_ids(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for element in _xpath(process, ".//bpmn:*[@id]"):
+        element_id = element.get("id")
+        if element_id in _RESERVED_IDS or element_id.endswith(_RESERVED_SUFFIXES):
+            yield _problem(file, "element.reserved_id", element, id=element_id)
 
 
 def _check_properties(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
@@ -203,9 +215,7 @@ def _check_scripts(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
         if source is None or not source.strip():
             yield _problem(file, "scripttask.script_missing", task)
         else:
-            yield from _expression(
-                file, task, source, "exec", "expression.script", ("Het script", "The script")
-            )
+            yield from _expression(file, task, source, "exec", "expression.script", ("Het script", "The script"))
     for name, what in (
         ("preScript", ("Het pre-script", "The pre-script")),
         ("postScript", ("Het post-script", "The post-script")),
@@ -219,9 +229,7 @@ def _check_conditions(ctx: _Context, file: str, process: Any) -> Iterator[Proble
     for condition in _xpath(process, ".//bpmn:sequenceFlow/bpmn:conditionExpression"):
         if condition.text is not None:  # without text SpiffWorkflow treats the flow as unconditional
             what = ("De voorwaarde op deze pijl", "The condition on this flow")
-            yield from _expression(
-                file, condition.getparent(), condition.text, "eval", "expression.condition", what
-            )
+            yield from _expression(file, condition.getparent(), condition.text, "eval", "expression.condition", what)
 
 
 def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
@@ -264,7 +272,7 @@ def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
 
 
 _ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[Problem]], ...] = (
-    _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts, _check_conditions,
+    _check_reserved_ids, _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts, _check_conditions,
     _check_timers, _check_call_activities, _check_business_rules,
 )  # fmt: skip
 
@@ -285,30 +293,23 @@ def _dmn_cell(input_expr: str, entry: str) -> str:
     match = _DMN_QUESTION_MARK.sub("dmninputexpr", entry)
     if "dmninputexpr" in match:
         return match
-    return (
-        f"({input_expr}) == ({entry})"
-        if not check_source_messages(entry, "eval")
-        else f"{input_expr} {entry}"
-    )
+    return f"({input_expr}) == ({entry})" if not check_source_messages(entry, "eval") else f"{input_expr} {entry}"
 
 
 def _dmn_problems(doc: ModelDocument) -> Iterator[Problem]:
     file, code = doc.filename, "dmn.expression"
     for table in doc.root.xpath("//*[local-name()='decisionTable']"):
-        inputs = [
-            " ".join(_text(e) for e in _kids(i, "inputExpression")) or "None" for i in _kids(table, "input")
-        ]
+        inputs = [" ".join(_text(e) for e in _kids(i, "inputExpression")) or "None" for i in _kids(table, "input")]
         for element, source in zip(_kids(table, "input"), inputs, strict=True):
             yield from _expression(file, element, source, "eval", code, ("De invoer", "The input"))
         for row, rule in enumerate(_kids(table, "rule"), start=1):
             what = (f"Regel {row} van de beslistabel", f"Rule {row} of the decision table")
-            cells = [_text(entry).strip() for entry in _kids(rule, "inputEntry")]
-            for cell, input_expr in zip(cells, inputs, strict=False):
-                if cell not in ("", "-"):
-                    yield from _expression(file, rule, _dmn_cell(input_expr, cell), "eval", code, what)
-            for out in (_text(entry) for entry in _kids(rule, "outputEntry")):
-                if out.strip():
-                    yield from _expression(file, rule, out, "eval", code, what)
+            for entry, input_expr in zip(_kids(rule, "inputEntry"), inputs, strict=False):
+                if _text(entry).strip() not in ("", "-"):
+                    yield from _expression(file, entry, _dmn_cell(input_expr, _text(entry).strip()), "eval", code, what)
+            for entry in _kids(rule, "outputEntry"):
+                if _text(entry).strip():
+                    yield from _expression(file, entry, _text(entry), "eval", code, what)
 
 
 # --- putting it together -----------------------------------------------------------------------
@@ -323,17 +324,14 @@ def _processes(documents: Sequence[ModelDocument]) -> list[tuple[str, Any]]:
     ]
 
 
-def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]]) -> list[Problem]:
-    first = files[0] if files else ""
+def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]], complete: bool) -> list[Problem]:
     if not files:
         return [_problem("", "model.no_files")]
-    if not processes:
-        return [_problem(first, "model.no_process")]
-    problems = [
-        _problem(file, "process.missing_id", process) for file, process in processes if not process.get("id")
-    ]
+    if not processes:  # when a file could not be read, its processes are unknown: say nothing more
+        return [_problem(files[0], "model.no_process")] if complete else []
+    problems = [_problem(file, "process.missing_id", process) for file, process in processes if not process.get("id")]
     executable = [(file, p) for file, p in processes if p.get("isExecutable", "true") == "true"]
-    if not executable:
+    if not executable and complete:
         problems.append(_problem(processes[0][0], "model.no_executable_process"))
     for file, process in executable:
         if not _xpath(process, "./bpmn:startEvent"):
@@ -351,23 +349,23 @@ def _safely(file: str, check: Callable[..., Iterator[Problem]], *args: Any) -> l
 def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists) -> list[Problem]:
     documents, problems = read_documents(files)
     parser, parse_problems = build_parser(documents)
-    problems.extend(parse_problems)
-    processes = _processes(documents)
-    problems.extend(_process_problems(list(files), processes))
+    processes, complete = _processes(documents), len(documents) == len(files)
+    ours = _process_problems(list(files), processes, complete)
     executable = [(f, p) for f, p in processes if p.get("isExecutable", "true") == "true"]
     ctx = _Context(
         process_ids={p.get("id") for _, p in executable},
         decision_ids=set(parser.dmn_parsers),
-        complete=len(documents) == len(files),
+        complete=complete,
         form_exists=form_exists,
         handler_exists=handler_exists,
     )
     for file, process in executable or processes:  # nothing executable: still show all the work
         for check in _ELEMENT_CHECKS:
-            problems.extend(_safely(file, check, ctx, file, process))
+            ours.extend(_safely(file, check, ctx, file, process))
     for doc in documents:
         if doc.kind == "dmn":
-            problems.extend(_safely(doc.filename, _dmn_problems, doc))
+            ours.extend(_safely(doc.filename, _dmn_problems, doc))
+    problems += _new_findings(ours, parse_problems) + ours
     return problems + _new_findings(problems, build_specs(parser))
 
 
@@ -378,9 +376,7 @@ def _new_findings(known: list[Problem], found: list[Problem]) -> list[Problem]:
     return [p for p in found if (p.file, p.element_id) not in elements and p.message_en not in messages]
 
 
-def validate_files(
-    files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists
-) -> list[Problem]:
+def validate_files(files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists) -> list[Problem]:
     """Every problem in the given model files (name → bytes); empty if they can be deployed."""
     try:
         return _validate(files, form_exists, handler_exists)

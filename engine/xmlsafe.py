@@ -31,9 +31,7 @@ _LXML_POSITION = re.compile(r",?\s*line \d+, column \d+\s*$")
 class UnsafeXml(Exception):
     """The XML was refused: too large, a DTD/entity declaration, or not well-formed."""
 
-    def __init__(
-        self, message_nl: str, message_en: str, line: int | None = None, code: str = "xml.malformed"
-    ) -> None:
+    def __init__(self, message_nl: str, message_en: str, line: int | None = None, code: str = "xml.malformed") -> None:
         super().__init__(message_en)
         self.message_nl = message_nl
         self.message_en = message_en

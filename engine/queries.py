@@ -1,0 +1,69 @@
+"""Read-only questions about instances: plain indexed queries, never a workflow load."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.db import Database
+from engine.errors import NotFound
+from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
+from engine.steps import StepRecord
+
+
+class QueryMixin:
+    db: Database
+
+    def open_tasks(
+        self,
+        *,
+        instance_id: int | None = None,
+        candidate_groups: list[str] | None = None,
+        assignee: str | None = None,
+    ) -> list[OpenTask]:
+        """Open human tasks from the projection table."""
+        query = select(OpenTask).order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
+        if instance_id is not None:
+            query = query.where(OpenTask.instance_id == instance_id)
+        if candidate_groups is not None:
+            query = query.where(OpenTask.candidate_group.in_(candidate_groups))
+        if assignee is not None:
+            query = query.where(OpenTask.assignee == assignee)
+        with self.db.transaction() as session:
+            return list(session.scalars(query).all())
+
+    def audit_trail(self, instance_id: int) -> list[AuditEvent]:
+        with self.db.transaction() as session:
+            query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+            return list(session.scalars(query).all())
+
+    def outbox(self, instance_id: int | None = None) -> list[Job]:
+        with self.db.transaction() as session:
+            query = select(Job).where(Job.kind == "mail").order_by(Job.id)
+            if instance_id is not None:
+                query = query.where(Job.instance_id == instance_id)
+            return list(session.scalars(query).all())
+
+    def incidents(self) -> list[Job]:
+        with self.db.transaction() as session:
+            return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id)).all())
+
+    def retry_job(self, job_id: int, *, actor: str) -> None:
+        """Give a failed job (an incident) a new set of attempts."""
+        with self.db.transaction() as session:
+            job = session.get(Job, job_id)
+            if job is None or job.state != "failed":
+                raise NotFound("Deze storing bestaat niet (meer).")
+            job.state, job.attempts, job.due_at, job.last_error = "ready", 0, clock.now(), None
+            if job.instance_id is None:
+                return
+            session.flush()
+            still_failed = session.scalar(
+                select(Job.id).where(Job.instance_id == job.instance_id, Job.state == "failed").limit(1)
+            )
+            row = session.get(ProcessInstance, job.instance_id)
+            if row is not None and still_failed is None:
+                row.has_incident = False
+            record = StepRecord(actor)
+            record.audit(job.instance_id, "incident_retry", detail={"job": job_id})
+            record.flush(session.connection())
