@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ASSETS := web/static/vendor/.installed
 PORT ?= 5000
 
-.PHONY: install run test lint typecheck importlint pytest bench clean
+.PHONY: install translations browser run test lint typecheck importlint pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end assets come from npm at install time and are never committed.
+$(ASSETS): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	mkdir -p web/static/vendor
+	cp node_modules/@utrecht/component-library-css/dist/index.css web/static/vendor/utrecht.css
+	cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css web/static/vendor/tokens.css
+	touch $(ASSETS)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations -D messages >/dev/null
+
+install: $(STAMP) $(ASSETS) translations
+
+# The end-to-end tests drive Debian's Chromium (Playwright cannot download a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 run: install
 	$(BIN)/loket db upgrade
@@ -32,7 +48,7 @@ typecheck: install
 importlint: install
 	$(BIN)/lint-imports
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -q
 
 test: lint typecheck importlint pytest
@@ -41,4 +57,4 @@ bench: install
 	$(BIN)/loket bench engine
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance node_modules web/static/vendor .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -70,26 +70,23 @@ def deploy_files(
     if problems:
         raise ModelInvalid(problems)
     digest = bundle_hash(files)
-    existing = session.scalar(select(ModelBundle).where(ModelBundle.content_hash == digest))
-    if existing is not None:
-        versions = _versions_of_bundle(session, existing.id)
-        return DeployResult(existing.id, False, versions)
-
-    now = clock.now()
-    bundle = ModelBundle(
-        content_hash=digest,
-        files={name: data.decode("utf-8") for name, data in files.items()},
-        deployed_at=now,
-        deployed_by=actor,
-    )
-    session.add(bundle)
-    session.flush()
+    bundle = session.scalar(select(ModelBundle).where(ModelBundle.content_hash == digest))
+    new_bundle = bundle is None
+    if bundle is None:
+        bundle = ModelBundle(
+            content_hash=digest,
+            files={name: data.decode("utf-8") for name, data in files.items()},
+            deployed_at=clock.now(),
+            deployed_by=actor,
+        )
+        session.add(bundle)
+        session.flush()
     parser = load_parser(files)
     versions = [
         _store_version(session, parser, process_id, bundle.id, serializer)
         for process_id in executable_process_ids(parser)
     ]
-    return DeployResult(bundle.id, True, versions)
+    return DeployResult(bundle.id, new_bundle, versions)
 
 
 def _store_version(
@@ -99,20 +96,13 @@ def _store_version(
     subprocess_specs = parser.get_subprocess_specs(process_id)  # type: ignore[attr-defined]
     spec_json = serializer.spec_to_json(spec, subprocess_specs)
     digest = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
-    same = session.scalar(
-        select(ModelVersion).where(
-            ModelVersion.process_id == process_id, ModelVersion.content_hash == digest
-        )
-    )
-    if same is not None:
-        return DeployedVersion(process_id, same.version_no, same.id, digest, False)
-    latest = session.scalar(
-        select(func.max(ModelVersion.version_no)).where(ModelVersion.process_id == process_id)
-    )
+    current = latest_version(session, process_id)
+    if current is not None and current.content_hash == digest:
+        return DeployedVersion(process_id, current.version_no, current.id, digest, False)
     version = ModelVersion(
         process_id=process_id,
         name=getattr(spec, "description", None) or process_id,
-        version_no=(latest or 0) + 1,
+        version_no=(current.version_no if current else 0) + 1,
         content_hash=digest,
         bundle_id=bundle_id,
         spec=spec_json,
@@ -121,11 +111,6 @@ def _store_version(
     session.add(version)
     session.flush()
     return DeployedVersion(process_id, version.version_no, version.id, digest, True)
-
-
-def _versions_of_bundle(session: Session, bundle_id: int) -> list[DeployedVersion]:
-    rows = session.scalars(select(ModelVersion).where(ModelVersion.bundle_id == bundle_id)).all()
-    return [DeployedVersion(v.process_id, v.version_no, v.id, v.content_hash, False) for v in rows]
 
 
 def latest_version(session: Session, process_id: str) -> ModelVersion | None:

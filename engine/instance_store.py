@@ -19,6 +19,7 @@ _HEAD = (
 )
 # Built once: SQLAlchemy then reuses their cache keys and compiled forms on every step.
 _LOAD = select(*_HEAD).where(T.c.id == bindparam("b_id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
 _LOAD_STATE = select(T.c.workflow_state).where(T.c.id == bindparam("b_id"))
 _INSERT = insert(T).returning(T.c.id)
 _SAVED = ("case_ref", "state", "has_incident", "title", "status_text", "status_text_en", "case_data",
@@ -47,8 +48,10 @@ class InstanceRow:
     case_data: dict[str, Any] = field(default_factory=dict)
 
 
-def load_row(conn: Connection, instance_id: int) -> InstanceRow:
-    found = conn.execute(_LOAD, {"b_id": instance_id}).first()
+def load_row(conn: Connection, instance_id: int, *, lock: bool = False) -> InstanceRow:
+    """The instance row; with ``lock`` (PostgreSQL) a concurrent step waits for ours to end
+    and then sees our result, instead of doing the same work twice."""
+    found = conn.execute(_LOAD_LOCKED if lock else _LOAD, {"b_id": instance_id}).first()
     if found is None:
         raise NotFound(f"Initiatief {instance_id} bestaat niet.")
     return InstanceRow(*found)

@@ -34,10 +34,13 @@ class ModelBundle(Base):
 
 
 class ModelVersion(Base):
-    """An immutable, content-hashed executable process; the spec is stored once here."""
+    """An immutable, content-hashed executable process; the spec is stored once here.
+
+    Deploying content equal to the current version makes no new version; deploying earlier
+    content again (a rollback) makes it current again as a new version number."""
 
     __tablename__ = "model_version"
-    __table_args__ = (UniqueConstraint("process_id", "content_hash"),)
+    __table_args__ = (UniqueConstraint("process_id", "version_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)

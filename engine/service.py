@@ -19,12 +19,14 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.db import Database
 from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
+    ConcurrentUpdate,
     InvalidTaskData,
     MessageNotExpected,
     NotFound,
@@ -253,21 +255,34 @@ class Engine(QueryMixin):
     ) -> InstanceInfo:
         """Load, ``act`` on the workflow, run to the next wait state and commit — or, on any
         error, store nothing and drop the in-memory workflow."""
-        with self.db.connection() as conn:
-            row = load_row(conn, instance_id)
-            workflow = self._take_workflow(conn, row)
-            before = Snapshot.take(workflow)
-            record = StepRecord(actor)
-            context = StepContext(conn)
-            try:
-                allowed = act(context, row, workflow, record)
-            finally:
-                context.close()
-            log = run_to_wait_state(workflow, allowed)
-            self._finish_step(conn, row, workflow, before, record, log.ran)
-            info = _info(row)
+        try:
+            with self.db.connection() as conn:
+                row = load_row(conn, instance_id, lock=not self.db.is_sqlite)
+                info, workflow = self._step_in(conn, row, actor, act)
+        except IntegrityError as exc:
+            # Two steps raced to create the same rows: the later one lost.
+            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
         self._put_workflow(info.id, info.version, workflow)
         return info
+
+    def _step_in(
+        self,
+        conn: Connection,
+        row: InstanceRow,
+        actor: str,
+        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
+    ) -> tuple[InstanceInfo, BpmnWorkflow]:
+        workflow = self._take_workflow(conn, row)
+        before = Snapshot.take(workflow)
+        record = StepRecord(actor)
+        context = StepContext(conn)
+        try:
+            allowed = act(context, row, workflow, record)
+        finally:
+            context.close()
+        log = run_to_wait_state(workflow, allowed)
+        self._finish_step(conn, row, workflow, before, record, log.ran)
+        return _info(row), workflow
 
     def complete_task(
         self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str

@@ -308,11 +308,14 @@ def mail_job(
 
 
 def case_data_of(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case data: what the most recently finished task knows, falling back to the
-    data of open tasks so a case started just now already shows its answers."""
-    last = workflow.last_task
-    if last is not None and last.data:
-        return dict(last.data)
+    """The case data: what the most recently finished task knows, in whichever (sub)process
+    it ran, so a case inside a call activity shows its latest answers too."""
+    latest: Task | None = None
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        if task.data and (latest is None or task.last_state_change >= latest.last_state_change):
+            latest = task
+    if latest is not None:
+        return dict(latest.data)
     for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
         if task.data:
             return dict(task.data)

@@ -33,31 +33,23 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 # fmt: off
 MESSAGES: dict[str, tuple[str, str]] = {
     "model.no_files": ("Er zijn geen .bpmn- of .dmn-bestanden gevonden.", "No .bpmn or .dmn files found."),
-    "model.no_process": (
-        "Er staat geen enkel proces in de modellen. Teken een proces (bpmn:process).",
-        "The models contain no process at all. Draw a process (bpmn:process)."),
+    "model.no_process": ("Er staat geen enkel proces in de modellen. Teken een proces (bpmn:process).",
+                         "The models contain no process at all. Draw a process (bpmn:process)."),
     "model.no_executable_process": (
-        "Geen enkel proces is uitvoerbaar. Zet 'isExecutable' op true bij het proces dat de engine "
-        "moet uitvoeren.",
+        "Geen enkel proces is uitvoerbaar. Zet 'isExecutable' op true bij het proces dat de engine moet uitvoeren.",
         "No process is executable. Set 'isExecutable' to true on the process the engine should run."),
-    "process.missing_id": (
-        "Een proces heeft geen id. Geef het proces een id.", "A process has no id. Give the process an id."),
-    "process.no_start_event": (
-        "Dit proces heeft geen startgebeurtenis. Voeg een startgebeurtenis toe.",
-        "This process has no start event. Add a start event."),
+    "process.missing_id": ("Een proces heeft geen id. Geef het proces een id.", "A process has no id. Give it an id."),
+    "process.no_start_event": ("Dit proces heeft geen startgebeurtenis. Voeg een startgebeurtenis toe.",
+                               "This process has no start event. Add a start event."),
     "element.reserved_id": (
-        "Het id '{id}' is gereserveerd door de engine; zo wordt het element stilzwijgend overgeslagen. "
-        "Geef het element een ander id.",
-        "The id '{id}' is reserved by the engine; the element would be skipped silently. Give it another id."),
-    "property.incomplete": (
-        "Een eigenschap (spiffworkflow:property) mist 'name' of 'value'. Vul beide in.",
-        "A property (spiffworkflow:property) lacks 'name' or 'value'. Fill in both."),
-    "usertask.form_missing": (
-        "Deze gebruikerstaak heeft geen formulier. Voeg de eigenschap formId toe.{hint_nl}",
-        "This user task has no form. Add the formId property.{hint_en}"),
+        "Het id '{id}' is gereserveerd door de engine; het element zou stil worden overgeslagen. Kies een ander id.",
+        "The id '{id}' is reserved by the engine; the element would be skipped silently. Choose another id."),
+    "property.incomplete": ("Een eigenschap (spiffworkflow:property) mist 'name' of 'value'. Vul beide in.",
+                            "A property (spiffworkflow:property) lacks 'name' or 'value'. Fill in both."),
+    "usertask.form_missing": ("Deze gebruikerstaak heeft geen formulier. Voeg de eigenschap formId toe.{hint_nl}",
+                              "This user task has no form. Add the formId property.{hint_en}"),
     "usertask.form_unknown": (
-        "Het formulier '{form}' bestaat niet. Maak forms/definitions/{form}.json of kies een bestaand "
-        "formulier.",
+        "Het formulier '{form}' bestaat niet. Maak forms/definitions/{form}.json of kies een bestaand formulier.",
         "The form '{form}' does not exist. Create forms/definitions/{form}.json or choose an existing form."),
     "servicetask.operator_missing": (
         "Deze servicetaak noemt geen handler. Voeg spiffworkflow:serviceTaskOperator met een id toe "
@@ -70,17 +62,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "servicetask.parameter_incomplete": (
         "Een parameter van deze servicetaak mist 'id', 'type' of 'value'. Vul ze alle drie in.",
         "A parameter of this service task lacks 'id', 'type' or 'value'. Fill in all three."),
-    "scripttask.script_missing": (
-        "Deze scripttaak heeft geen script. Schrijf het script (Python) in de taak.",
-        "This script task has no script. Write the (Python) script in the task."),
+    "scripttask.script_missing": ("Deze scripttaak heeft geen script. Schrijf het script (Python) in de taak.",
+                                  "This script task has no script. Write the (Python) script in the task."),
     "callactivity.called_element_missing": (
         "Deze aanroepactiviteit noemt geen proces. Vul calledElement in met het id van een proces.",
         "This call activity names no process. Set calledElement to the id of a process."),
     "callactivity.unknown_process": (
-        "Het proces '{called}' bestaat niet in deze modellen of is niet uitvoerbaar. "
-        "Controleer calledElement of voeg het proces toe.",
-        "The process '{called}' does not exist in these models or is not executable. "
-        "Check calledElement or add the process."),
+        "Het proces '{called}' bestaat niet in deze modellen of is niet uitvoerbaar. Controleer calledElement.",
+        "The process '{called}' does not exist in these models or is not executable. Check calledElement."),
     "businessrule.decision_missing": (
         "Deze bedrijfsregeltaak noemt geen beslistabel. Vul spiffworkflow:calledDecisionId in "
         "(camunda:decisionRef wordt niet gelezen).",
@@ -92,11 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timer.missing": (
         'Deze timer heeft geen tijd. Vul timeDuration (bijv. "P10D") of timeDate (bijv. werkdagen(10)) in.',
         'This timer has no time. Fill in timeDuration (e.g. "P10D") or timeDate (e.g. werkdagen(10)).'),
-    "timer.invalid": (
-        "De timer ({kind_nl}) is ongeldig: {detail_nl} Schrijf bijvoorbeeld {example}.",
-        "The timer ({kind_en}) is invalid: {detail_en} Write for example {example}."),
-    "expression": (
-        "{what_nl} kan zo niet worden gebruikt: {detail_nl}", "{what_en} cannot be used as is: {detail_en}"),
+    "timer.invalid": ("De timer ({kind_nl}) is ongeldig: {detail_nl} Schrijf bijvoorbeeld {example}.",
+                      "The timer ({kind_en}) is invalid: {detail_en} Write for example {example}."),
+    "expression": ("{what_nl} kan zo niet worden gebruikt: {detail_nl}", "{what_en} cannot be used as is: {detail_en}"),
 }
 _TIMER_KINDS: dict[TimerKind, tuple[str, str, str]] = {
     "timeDate": ("datum/tijd", "date/time", "werkdagen(10)"),
@@ -108,6 +95,9 @@ _TIMER_KINDS: dict[TimerKind, tuple[str, str, str]] = {
 _RESERVED_IDS = frozenset({"Start", "End", "Root", "StartEventSplit", "StartEventJoin"})
 _RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin", " [child]")
 _DMN_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as SpiffWorkflow's DMNEngine
+
+
+_ASSIGNMENT = (("candidateGroups", "expression.candidate_groups"), ("assignee", "expression.assignee"))
 
 
 @dataclass
@@ -168,7 +158,7 @@ def _check_reserved_ids(ctx: _Context, file: str, process: Any) -> Iterator[Prob
 
 def _check_properties(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
     for prop in _xpath(process, ".//spiffworkflow:property[not(@name) or not(@value)]"):
-        yield _problem(file, "property.incomplete", prop.getparent().getparent().getparent())
+        yield _problem(file, "property.incomplete", (_xpath(prop, "ancestor::bpmn:*[@id][1]") or [None])[0])
 
 
 def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
@@ -182,10 +172,7 @@ def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Proble
             yield _problem(file, "usertask.form_missing", task, hint_nl=hint_nl, hint_en=hint_en)
         elif not _ask(ctx.form_exists, form):
             yield _problem(file, "usertask.form_unknown", task, form=form)
-        for name, code in (
-            ("candidateGroups", "expression.candidate_groups"),
-            ("assignee", "expression.assignee"),
-        ):
+        for name, code in _ASSIGNMENT:
             if name in props:
                 what = (f"De eigenschap {name}", f"The property {name}")
                 yield from _expression(file, task, props[name], "eval", code, what)
@@ -216,20 +203,32 @@ def _check_scripts(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
             yield _problem(file, "scripttask.script_missing", task)
         else:
             yield from _expression(file, task, source, "exec", "expression.script", ("Het script", "The script"))
-    for name, what in (
-        ("preScript", ("Het pre-script", "The pre-script")),
-        ("postScript", ("Het post-script", "The post-script")),
-    ):
-        for node in _xpath(process, f".//bpmn:extensionElements/spiffworkflow:{name}"):
-            code = f"expression.{name.lower()}"
-            yield from _expression(file, node.getparent().getparent(), node.text or "", "exec", code, what)
 
 
-def _check_conditions(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
-    for condition in _xpath(process, ".//bpmn:sequenceFlow/bpmn:conditionExpression"):
-        if condition.text is not None:  # without text SpiffWorkflow treats the flow as unconditional
-            what = ("De voorwaarde op deze pijl", "The condition on this flow")
-            yield from _expression(file, condition.getparent(), condition.text, "eval", "expression.condition", what)
+# (xpath, code, mode, what) of the other code SpiffWorkflow runs in the sandbox.
+# fmt: off
+_EXPRESSIONS: tuple[tuple[str, str, Mode, tuple[str, str]], ...] = (
+    ("bpmn:sequenceFlow/bpmn:conditionExpression", "condition", "eval",
+     ("De voorwaarde op deze pijl", "The condition on this flow")),
+    ("bpmn:extensionElements/spiffworkflow:preScript", "prescript", "exec", ("Het pre-script", "The pre-script")),
+    ("bpmn:extensionElements/spiffworkflow:postScript", "postscript", "exec", ("Het post-script", "The post-script")),
+    ("bpmn:conditionalEventDefinition/bpmn:condition", "other", "eval",
+     ("De voorwaarde van deze gebeurtenis", "The event condition")),
+    ("bpmn:loopCardinality", "other", "eval", ("Het aantal herhalingen", "The loop cardinality")),
+    ("bpmn:completionCondition", "other", "eval", ("De stopvoorwaarde", "The completion condition")),
+    ("bpmn:loopCondition", "other", "eval", ("De herhaalvoorwaarde", "The loop condition")),
+    ("bpmn:extensionElements/spiffworkflow:payloadExpression", "other", "eval", ("De signaalinhoud", "The payload")),
+)
+# fmt: on
+
+
+def _check_expressions(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+    for path, code, mode, what in _EXPRESSIONS:
+        for node in _xpath(process, f".//{path}"):
+            if node.text is None and code == "condition":
+                continue  # without text SpiffWorkflow treats the flow as unconditional
+            owner = (_xpath(node, "ancestor::bpmn:*[@id][1]") or [None])[0]
+            yield from _expression(file, owner, node.text or "", mode, f"expression.{code}", what)
 
 
 def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
@@ -272,8 +271,8 @@ def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
 
 
 _ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[Problem]], ...] = (
-    _check_reserved_ids, _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts, _check_conditions,
-    _check_timers, _check_call_activities, _check_business_rules,
+    _check_reserved_ids, _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts,
+    _check_expressions, _check_timers, _check_call_activities, _check_business_rules,
 )  # fmt: skip
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from engine.db import Database, default_database_url
 from engine.mail import FolderMailer, Mailer, SmtpMailer
@@ -27,15 +28,51 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAIL_FROM=os.environ.get("MAIL_FROM", "initiatievenloket@gemeente.example"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_ENABLED=True,
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
     )
     if test_config:
         app.config.update(test_config)
     app.extensions["loket_engine"] = build_engine(app.config, Path(app.instance_path))
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
 
-    from web import site
+
+def _init_extensions(app: Flask) -> None:
+    from web import errors
+    from web.extensions import babel, csrf, limiter, login_manager
+    from web.i18n import current_lang, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    app.jinja_env.globals["current_lang"] = current_lang
+    errors.register(app)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web import i18n, site
 
     app.register_blueprint(site.bp)
-    return app
+    app.register_blueprint(i18n.bp)
 
 
 def _instance_secret(instance: Path) -> str:

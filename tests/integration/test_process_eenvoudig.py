@@ -48,6 +48,7 @@ def test_start_suggests_eenvoudig_and_explains_the_rule(engine: Engine) -> None:
     assert "geveltuin" in data["categorie_uitleg"]
     task = case.task("categorie_bevestigen")
     assert (task.form_id, task.candidate_group) == ("categorie_bevestigen", "initiatieventeam")
+    assert task.due_at is not None
     assert task.due_at == calendar.add_working_days(START, 5).replace(tzinfo=task.due_at.tzinfo)
     assert case.status == "Het initiatieventeam bekijkt welke aanpak past bij uw initiatief."
     # the start event informs the initiator that the initiative arrived
@@ -137,7 +138,7 @@ def test_more_information_is_asked_and_answered(engine: Engine) -> None:
     case.complete("groen_beoordelen", {"aanvulling_nodig": True, "aanvulling_vraag": "Hoe breed is de stoep?"})
     assert case.tasks() == []
     assert "aanvulling_gevraagd" in case.templates()
-    assert case.status.startswith("We hebben meer informatie van u nodig")
+    assert (case.status or "").startswith("We hebben meer informatie van u nodig")
     case.advance(days=1)
     case.answer({"antwoord": "1,80 meter."})
     assert case.data["aanvulling"] == {"antwoord": "1,80 meter."}
@@ -175,3 +176,18 @@ def test_survey_times_out_so_the_case_closes(engine: Engine) -> None:
 
 def test_clock_is_frozen_at_start(engine: Engine) -> None:
     assert clock.now() - START.replace(tzinfo=clock.now().tzinfo) < timedelta(seconds=1)
+
+
+def test_answer_after_the_reminder_continues_and_restarts_the_norm(engine: Engine) -> None:
+    case = groen_case(engine)
+    case.complete("groen_beoordelen", {"aanvulling_nodig": True, "aanvulling_vraag": "Stuur een foto."})
+    case.advance(working_days=6)
+    assert case.templates().count("aanvulling_herinnering") == 1
+    case.answer({"antwoord": "Foto staat in het loket.", "documenten": ["doc-1"]})
+    task = case.task("groen_beoordelen")
+    assert task.overdue is False
+    assert task.due_at is not None
+    assert task.due_at > calendar.add_working_days(START, 15).replace(tzinfo=task.due_at.tzinfo)
+    case.advance(working_days=20)
+    assert case.state == "running"  # the withdrawal timer was cancelled by the answer
+    assert case.task("groen_beoordelen").overdue is True

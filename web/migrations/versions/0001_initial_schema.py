@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:44:43.638278
+Create Date: 2026-11-26 04:52:40.239620
 """
 from alembic import op
 import sqlalchemy as sa
@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('deployed_at', engine.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bundle_id'], ['model_bundle.id'], name=op.f('fk_model_version_bundle_id_model_bundle')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_model_version')),
-    sa.UniqueConstraint('process_id', 'content_hash', name=op.f('uq_model_version_process_id'))
+    sa.UniqueConstraint('process_id', 'version_no', name=op.f('uq_model_version_process_id'))
     )
     with op.batch_alter_table('model_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_model_version_process_id'), ['process_id'], unique=False)

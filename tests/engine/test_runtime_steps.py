@@ -1,0 +1,196 @@
+"""One step = one transaction: on any error nothing of the step is stored. Audit events record
+who did what and which data changed. Status texts update the instance; ``informInitiator``
+queues a mail in the outbox in the same transaction. A stale completion is a domain error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import InvalidTaskData, TaskAlreadyCompleted
+from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
+from engine.service import Engine
+from tests.factories import create_deployed_engine, create_engine, create_instance
+
+MakeEngine = Callable[..., Engine]
+
+
+@pytest.fixture
+def make_engine(database_url: str) -> Iterator[MakeEngine]:
+    made: list[Engine] = []
+
+    def make(*files: str, **kwargs: Any) -> Engine:
+        engine = create_deployed_engine(database_url, *files, **kwargs) if files else create_engine(
+            database_url, **kwargs
+        )
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.db.dispose()
+
+
+def stored_state(engine: Engine, instance_id: int) -> dict[str, Any]:
+    """Everything a step may write for one instance, read straight from the tables."""
+    with engine.db.transaction() as session:
+        row = session.get(ProcessInstance, instance_id)
+        assert row is not None
+        tasks = session.scalars(select(OpenTask.task_id).where(OpenTask.instance_id == instance_id)).all()
+        return {
+            "row_version": row.row_version,
+            "case_data": dict(row.case_data),
+            "blob": bytes(row.workflow_state),
+            "state": row.state,
+            "status_text": row.status_text,
+            "open_tasks": sorted(tasks),
+            "audit": session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.instance_id == instance_id)
+            ),
+            "jobs": session.scalar(select(func.count()).select_from(Job).where(Job.instance_id == instance_id)),
+        }
+
+
+# atomic steps ---------------------------------------------------------------------------------
+def test_error_inside_a_step_stores_nothing(make_engine: MakeEngine) -> None:
+    engine = make_engine("gateways.bpmn")
+    info = engine.start("gateways_test", {"wijk": "West"}, actor="initiatiefnemer")
+    task = engine.open_tasks(instance_id=info.id)[0]
+    before = stored_state(engine, info.id)
+
+    # 'veel' > 2500 raises TypeError while the gateway evaluates its conditions, after the
+    # user task itself already ran in memory
+    with pytest.raises(Exception):  # noqa: B017 - any error; what matters is what was stored
+        engine.complete_task(info.id, task.task_id, {"bedrag": "veel"}, actor="intake")
+
+    assert stored_state(engine, info.id) == before
+
+    # the same engine object (with its in-memory cache) can still complete the task properly
+    engine.complete_task(info.id, task.task_id, {"bedrag": 10}, actor="intake")
+    assert [t.task_name for t in engine.open_tasks(instance_id=info.id)] == ["taak_klein"]
+    assert "veel" not in str(engine.instance(info.id).data)
+
+
+def test_rejected_task_data_stores_nothing(make_engine: MakeEngine) -> None:
+    def check(form_id: str, data: dict[str, Any]) -> list[Any]:
+        return [] if isinstance(data.get("akkoord"), bool) else [f"{form_id}: akkoord is verplicht"]
+
+    engine = make_engine("simple.bpmn", check_task_data=check)
+    info = create_instance(engine)
+    task = engine.open_tasks(instance_id=info.id)[0]
+    before = stored_state(engine, info.id)
+
+    with pytest.raises(InvalidTaskData) as caught:
+        engine.complete_task(info.id, task.task_id, {"opmerking": "vergeten"}, actor="medewerker")
+    assert caught.value.errors == ["beoordeling: akkoord is verplicht"]
+    assert stored_state(engine, info.id) == before
+    assert engine.complete_task(info.id, task.task_id, {"akkoord": False}, actor="medewerker").state == "completed"
+
+
+# audit ----------------------------------------------------------------------------------------
+def test_audit_records_actor_task_and_data_changes(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    info = create_instance(engine)
+    task = engine.open_tasks(instance_id=info.id)[0]
+
+    engine.complete_task(
+        info.id,
+        task.task_id,
+        {"akkoord": True, "team": "verkeer", "toelichting": "Mooi plan"},
+        actor="medewerker@gemeente.nl",
+    )
+
+    events = engine.audit_trail(info.id)
+    assert [e.kind for e in events] == ["started", "status", "status", "task_completed", "status", "completed"]
+    started = events[0]
+    assert started.actor == "initiatiefnemer@example.nl"
+    assert started.detail == {"data": {"team": "groen", "titel": "Geveltuin Lange Geldersekade",
+                                       "email": "a@example.nl"}}
+    completed = events[3]
+    assert completed.actor == "medewerker@gemeente.nl"
+    assert completed.task_id == task.task_id
+    assert completed.task_name == "Beoordelen"
+    assert completed.detail == {
+        "changes": {
+            "akkoord": {"old": None, "new": True},
+            "team": {"old": "groen", "new": "verkeer"},
+            "toelichting": {"old": None, "new": "Mooi plan"},
+        }
+    }
+    assert all(e.at is not None for e in events)
+    assert [e.actor for e in events if e.kind in ("status", "completed")] == ["systeem"] * 4
+
+
+# status texts and the outbox ------------------------------------------------------------------
+def test_status_texts_follow_the_process_and_inform_the_initiator(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    info = create_instance(engine, email="bewoner@example.nl")
+
+    assert (info.status_text, info.status_text_en) == ("In behandeling", "Being handled")
+    statuses = [e.detail for e in engine.audit_trail(info.id) if e.kind == "status"]
+    assert [s["text"] for s in statuses if s] == ["Ontvangen", "In behandeling"]
+    mails = engine.outbox(info.id)
+    assert len(mails) == 1  # only 'Ontvangen' has informInitiator=true
+    assert mails[0].state == "ready"
+    assert mails[0].payload["to"] == "bewoner@example.nl"
+    assert mails[0].payload["template"] == "status_gewijzigd"
+    assert mails[0].payload["context"]["case_ref"] == info.case_ref
+
+    task = engine.open_tasks(instance_id=info.id)[0]
+    done = engine.complete_task(info.id, task.task_id, {"akkoord": True}, actor="medewerker")
+
+    assert done.status_text == "Toegekend"
+    assert done.status_text_en is None
+    assert len(engine.outbox(info.id)) == 2  # 'Toegekend' informs the initiator too
+
+
+def test_status_without_inform_queues_no_mail(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    info = create_instance(engine)
+    task = engine.open_tasks(instance_id=info.id)[0]
+    done = engine.complete_task(info.id, task.task_id, {"akkoord": False}, actor="medewerker")
+    assert done.status_text == "Afgewezen"
+    assert len(engine.outbox(info.id)) == 1  # still only the 'Ontvangen' mail
+
+
+def test_no_mail_without_a_recipient(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    info = create_instance(engine, email="")
+    assert info.status_text == "In behandeling"
+    assert engine.outbox(info.id) == []
+
+
+# optimistic locking (sequential; the threaded race is in test_concurrency.py) ------------------
+def test_stale_completion_names_who_completed_it(make_engine: MakeEngine) -> None:
+    first = make_engine("simple.bpmn")
+    second = make_engine()  # a second process/worker: its own cache, same database
+    info = create_instance(first)
+    task = second.open_tasks(instance_id=info.id)[0]  # both users see the task in their list
+
+    first.complete_task(info.id, task.task_id, {"akkoord": True}, actor="anna@gemeente.nl")
+    before = stored_state(second, info.id)
+
+    with pytest.raises(TaskAlreadyCompleted) as caught:
+        second.complete_task(info.id, task.task_id, {"akkoord": False}, actor="bram@gemeente.nl")
+
+    assert caught.value.completed_by == "anna@gemeente.nl"
+    assert "anna@gemeente.nl" in str(caught.value)
+    assert caught.value.task_name == "Beoordelen"
+    assert stored_state(second, info.id) == before
+    assert second.instance(info.id).data["akkoord"] is True
+
+
+def test_instance_version_increases_with_every_step(make_engine: MakeEngine) -> None:
+    engine = make_engine("two_steps.bpmn")
+    info = engine.start("twee_stappen_test", {}, actor="a")
+    first = engine.open_tasks(instance_id=info.id)[0]
+    after_first = engine.complete_task(info.id, first.task_id, {"x": 1}, actor="b")
+    assert after_first.version > info.version
+    second = engine.open_tasks(instance_id=info.id)[0]
+    after_second = engine.complete_task(info.id, second.task_id, {"y": 2}, actor="c")
+    assert after_second.version > after_first.version
+    assert after_second.state == "completed"

@@ -1,0 +1,189 @@
+"""The models in bpmn_models/, the forms and the mail templates follow the loket's conventions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from lxml import etree
+
+import processes
+from engine.deploy import read_model_files
+from engine.mail import MailRenderer
+from engine.parsing import load_parser
+from engine.scripting import make_engine_script_engine
+from engine.validation import validate_paths
+from forms import FormRegistry, check_definition
+from tests.processes.factories import complex_data, intake_data, wijkwens_data
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+DMN_NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+OUR_FORMS = sorted(p.stem for p in processes.FORMS_DIR.glob("*.json") if p.stem != "voorbeeld")
+PROCESS_FILES = sorted(processes.MODELS_DIR.glob("*.bpmn"))
+
+
+def properties(element: Any) -> dict[str, str]:
+    nodes = element.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
+    return {node.get("name"): node.get("value") for node in nodes}
+
+
+def elements(kind: str) -> list[tuple[str, Any]]:
+    found = []
+    for path in PROCESS_FILES:
+        root = etree.parse(str(path)).getroot()
+        found += [(path.name, element) for element in root.iter(f"{{{BPMN}}}{kind}")]
+    return found
+
+
+def test_models_validate_without_problems() -> None:
+    forms = FormRegistry(processes.FORMS_DIR)
+    problems = validate_paths([processes.MODELS_DIR], form_exists=forms.exists,
+                              handler_exists=processes.handlers.__contains__)
+    assert [p.format() for p in problems] == []
+
+
+def test_processes_and_decision_are_there() -> None:
+    parser = load_parser(read_model_files(processes.MODELS_DIR))
+    assert sorted(parser.get_process_ids()) == ["aanvulling", "complex", "eenvoudig", "initiatief", "wijkwens"]
+    assert sorted(parser.get_subprocess_specs("initiatief")) == ["aanvulling", "complex", "eenvoudig", "wijkwens"]
+    assert "categorie" in parser.dmn_parsers
+
+
+@pytest.mark.parametrize("form_id", OUR_FORMS)
+def test_form_definitions_are_correct(form_id: str) -> None:
+    raw = json.loads((processes.FORMS_DIR / f"{form_id}.json").read_text(encoding="utf-8"))
+    assert check_definition(raw, expected_id=form_id) == []
+
+
+def test_every_user_task_has_form_group_and_status() -> None:
+    tasks = elements("userTask")
+    assert len(tasks) == 12
+    used = set()
+    for file, task in tasks:
+        props = properties(task)
+        assert props.get("formId") in OUR_FORMS, (file, task.get("id"))
+        assert props.get("candidateGroups"), (file, task.get("id"))
+        assert props.get("statusText") and props.get("statusText_en"), (file, task.get("id"))
+        assert props.get("informInitiator") in ("true", "false"), (file, task.get("id"))
+        used.add(props["formId"])
+    # one form per user task; the start form and the initiator's answer form are the other two
+    assert len(used) == len(tasks)
+    assert sorted(set(OUR_FORMS) - used) == ["aanvulling", "intake"]
+
+
+def test_service_norms_are_non_interrupting_and_mark_overdue() -> None:
+    norms = [(f, e) for f, e in elements("boundaryEvent") if properties(e).get("overdue") == "true"]
+    assert len(norms) == 10
+    for file, event in norms:
+        assert event.get("cancelActivity") == "false", (file, event.get("id"))
+        assert event.xpath("./bpmn:timerEventDefinition", namespaces=NS), (file, event.get("id"))
+
+
+def test_wijkwens_goes_to_the_districts_group_by_expression() -> None:
+    [(_, task)] = [(f, t) for f, t in elements("userTask") if t.get("id") == "regiegroep_beoordelen"]
+    assert properties(task)["candidateGroups"] == "'regiegroep-' + wijk"
+    timer = task.getparent().xpath("./bpmn:boundaryEvent[@attachedToRef='regiegroep_beoordelen']"
+                                   "//bpmn:timeDuration", namespaces=NS)
+    assert [t.text for t in timer] == ['"P6W"']
+
+
+def test_message_has_a_variable() -> None:
+    [(_, receive)] = elements("receiveTask")
+    variable = receive.xpath(".//spiffworkflow:messageVariable", namespaces=NS)
+    assert [v.text for v in variable] == ["aanvulling"]
+    messages = [m.get("name") for _, m in elements("message")]
+    assert messages == ["aanvulling_ontvangen"]
+
+
+# --- the decision table ----------------------------------------------------------------------------
+
+
+def decide(data: dict[str, Any]) -> dict[str, Any]:
+    parser = load_parser(read_model_files(processes.MODELS_DIR))
+    engine = parser.get_engine("categorie", None)
+    task = SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=make_engine_script_engine()))
+    result: dict[str, Any] = engine.result(task)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("data", "category", "rule"),
+    [
+        (intake_data(), "eenvoudig", "R5"),
+        (intake_data(gevraagd_bedrag=1500), "complex", "R8"),
+        (intake_data(vergunning_nodig=True), "complex", "R1"),
+        (intake_data(locatie_nodig=True), "complex", "R2"),
+        (intake_data(reikwijdte="stad"), "complex", "R3"),
+        (intake_data(disciplines=["groen", "sport", "cultuur"]), "complex", "R4"),
+        (wijkwens_data(), "wijkwens", "R6"),
+        (wijkwens_data(gevraagd_bedrag=2500), "wijkwens", "R6"),
+        (wijkwens_data(gevraagd_bedrag=2600), "complex", "R7"),
+        (intake_data(soort_initiatief="voorziening"), "complex", "R8"),
+        (complex_data(), "complex", "R1"),
+    ],
+)
+def test_categorisation_rules(data: dict[str, Any], category: str, rule: str) -> None:
+    result = decide(data)
+    assert (result["categorie_voorstel"], result["categorie_regel"]) == (category, rule)
+    assert result["categorie_uitleg"]
+
+
+def test_every_rule_is_explained_in_plain_dutch() -> None:
+    root = etree.parse(str(processes.MODELS_DIR / "categorisatie.dmn")).getroot()
+    [table] = root.iter(f"{{{DMN_NS['dmn']}}}decisionTable")
+    assert table.get("hitPolicy") == "FIRST"
+    rules = table.findall("dmn:rule", DMN_NS)
+    assert len(rules) == 8
+    for rule in rules:
+        description = rule.findtext("dmn:description", namespaces=DMN_NS)
+        outputs = [o.findtext("dmn:text", namespaces=DMN_NS) for o in rule.findall("dmn:outputEntry", DMN_NS)]
+        assert description and description.endswith(".")
+        assert outputs[1] == f"'{rule.get('id').removeprefix('Rule_')}'"
+        assert outputs[2] == repr(description)
+
+
+# --- mail templates -------------------------------------------------------------------------------
+
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "status_gewijzigd": {"case_ref": "INI-2025-000001", "title": "Geveltuin"},
+    "aanvulling_gevraagd": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
+    "aanvulling_herinnering": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
+    "masterclass": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
+    "escalatie": {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "taak": "Beoordelen", "team": "Team Groen"},
+}
+TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in processes.MAIL_TEMPLATES_DIR.glob("*.txt")})
+
+
+def test_every_template_exists_in_dutch_and_english() -> None:
+    for name in TEMPLATE_NAMES:
+        for lang in ("nl", "en"):
+            assert (processes.MAIL_TEMPLATES_DIR / f"{name}.{lang}.txt").is_file()
+    assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_templates_render(name: str, lang: str) -> None:
+    subject, body = MailRenderer(processes.MAIL_TEMPLATES_DIR).render(name, lang, CONTEXTS[name])
+    assert "INI-2025-000001" in subject
+    assert "Geveltuin" in body
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("uitkomst", ["toegekend", "afgewezen", "doorverwezen", "ingetrokken"])
+def test_result_mail_per_outcome(uitkomst: str, lang: str) -> None:
+    context = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "uitkomst": uitkomst}
+    subject, body = MailRenderer(processes.MAIL_TEMPLATES_DIR).render("resultaat", lang, context)
+    assert subject
+    survey = "vragenlijst" if lang == "nl" else "survey"
+    assert (survey in body) == (uitkomst != "ingetrokken")
+
+
+def test_paths_exist() -> None:
+    for path in (processes.MODELS_DIR, processes.FORMS_DIR, processes.MAIL_TEMPLATES_DIR):
+        assert Path(path).is_dir()

@@ -1,0 +1,39 @@
+"""Language: Dutch by default, English switchable; the choice is kept in the session."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, request, session
+from werkzeug.wrappers import Response
+
+LANGUAGES = ("nl", "en")
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return "nl"
+
+
+def current_lang() -> str:
+    return select_locale()
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: never an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.get("/taal/<lang>")
+def switch(lang: str) -> Response:
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")))
