@@ -46,6 +46,15 @@ class ModelInvalid(EngineError):
         super().__init__(f"{len(problems)} probleem/problemen in het model")
 
 
+class DiagramError(EngineError):
+    """A script, condition or decision in the diagram failed; nothing of the step is stored.
+    A process owner must fix the diagram (the technical detail is in ``detail``)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__("Het proces kon niet verder door een fout in het procesmodel. Er is niets opgeslagen.")
+
+
 class MessageNotExpected(EngineError):
     """The instance is not waiting for this message."""
 

@@ -64,11 +64,12 @@ def load_state(conn: Connection, instance_id: int) -> bytes:
 
 def insert_row(
     conn: Connection, *, process_id: str, version_id: int, title: str | None, data: dict[str, Any],
-    actor: str, now: datetime, case_ref: str,
+    actor: str, now: datetime, case_ref: str, initiator: str | None = None,
 ) -> InstanceRow:
     values = {
         "case_ref": case_ref, "model_version_id": version_id, "process_id": process_id, "state": "running",
-        "has_incident": False, "title": title, "status_text": None, "status_text_en": None, "case_data": data,
+        "has_incident": False, "title": title, "initiator": initiator, "status_text": None,
+        "status_text_en": None, "case_data": data,
         "workflow_state": b"", "row_version": 1, "created_at": now, "updated_at": now, "started_by": actor,
     }
     new_id = conn.execute(_INSERT, values).scalar_one()

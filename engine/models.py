@@ -62,6 +62,7 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(String(20), index=True)  # running | completed | cancelled
     has_incident: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str | None] = mapped_column(String(300))
+    initiator: Mapped[str | None] = mapped_column(String(254), index=True)
     status_text: Mapped[str | None] = mapped_column(String(500))
     status_text_en: Mapped[str | None] = mapped_column(String(500))
     case_data: Mapped[dict[str, object]] = mapped_column(JSON)

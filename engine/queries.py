@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import clock
@@ -11,8 +17,41 @@ from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
 from engine.steps import StepRecord
 
 
+@dataclass(frozen=True)
+class WaitingMessage:
+    message: str
+    task_id: str
+    title: str
+    form_id: str | None
+    data: dict[str, Any]
+
+
 class QueryMixin:
     db: Database
+
+    def load_workflow(self, instance_id: int) -> BpmnWorkflow:
+        raise NotImplementedError
+
+    def waiting_messages(self, instance_id: int) -> list[WaitingMessage]:
+        """Messages the instance waits for now (e.g. the initiator's answer), with the form
+        and status text the diagram gives the waiting element."""
+        workflow = self.load_workflow(instance_id)
+        waiting = []
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition):
+                props = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+                waiting.append(
+                    WaitingMessage(
+                        message=definition.name,
+                        task_id=str(task.id),
+                        title=str(task.task_spec.bpmn_name or definition.name),
+                        form_id=props.get("formId"),
+                        data=dict(task.data),
+                    )
+                )
+        return waiting
+
 
     def open_tasks(
         self,

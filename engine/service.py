@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Table, bindparam, select
@@ -27,6 +27,7 @@ from engine.db import Database
 from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
     ConcurrentUpdate,
+    DiagramError,
     InvalidTaskData,
     MessageNotExpected,
     NotFound,
@@ -88,6 +89,11 @@ def _info(row: ProcessInstance | InstanceRow) -> InstanceInfo:
         version=row.row_version,
         data=dict(row.case_data or {}),
     )
+
+
+def _require_running(row: InstanceRow) -> None:
+    if row.state != "running":
+        raise NotFound("Dit initiatief loopt niet meer.")
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -194,6 +200,12 @@ class Engine(QueryMixin):
         self, process_id: str, data: dict[str, Any] | None = None, *, actor: str, case_ref: str | None = None
     ) -> InstanceInfo:
         data = _jsonable(data or {})
+        try:
+            return self._start(process_id, data, actor, case_ref)
+        except SpiffWorkflowException as exc:
+            raise DiagramError(str(exc)) from exc
+
+    def _start(self, process_id: str, data: dict[str, Any], actor: str, case_ref: str | None) -> InstanceInfo:
         with self.db.connection() as conn:
             version_id = self._latest_version_id(conn, process_id)
             spec, subs = self.specs(conn, version_id)
@@ -201,9 +213,11 @@ class Engine(QueryMixin):
             workflow.task_tree.data.update(data)
             now = clock.now()
             title = data.get(self.title_field)
+            initiator = data.get(self.recipient_field)
             row = insert_row(
                 conn, process_id=process_id, version_id=version_id, title=str(title)[:300] if title else None,
                 data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
+                initiator=str(initiator).strip().lower()[:254] if initiator else None,
             )
             if case_ref is None:
                 row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
@@ -262,6 +276,8 @@ class Engine(QueryMixin):
         except IntegrityError as exc:
             # Two steps raced to create the same rows: the later one lost.
             raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+        except SpiffWorkflowException as exc:
+            raise DiagramError(str(exc)) from exc
         self._put_workflow(info.id, info.version, workflow)
         return info
 
@@ -290,7 +306,7 @@ class Engine(QueryMixin):
         data = _jsonable(data)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
-            task = self._ready_human_task(ctx.conn, workflow, task_id)
+            task = self._ready_human_task(ctx.conn, row, workflow, task_id)
             form_id = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}).get("formId")
             if form_id and self.check_task_data is not None:
                 errors = self.check_task_data(form_id, data)
@@ -303,7 +319,7 @@ class Engine(QueryMixin):
 
         return self.step(instance_id, actor, act)
 
-    def _ready_human_task(self, conn: Connection, workflow: BpmnWorkflow, task_id: str) -> Task:
+    def _ready_human_task(self, conn: Connection, row: InstanceRow, workflow: BpmnWorkflow, task_id: str) -> Task:
         try:
             task = workflow.get_task_from_id(UUID(task_id))
         except (ValueError, KeyError, TypeError, TaskNotFoundException):
@@ -318,6 +334,8 @@ class Engine(QueryMixin):
             .order_by(AUDIT.c.id.desc())
             .limit(1)
         ).first()
+        if done is None:
+            _require_running(row)
         name = str(task.task_spec.bpmn_name or task.task_spec.name)
         raise TaskAlreadyCompleted(name, done.actor if done else None, done.at if done else None)
 
@@ -327,6 +345,7 @@ class Engine(QueryMixin):
         payload = _jsonable(payload)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            _require_running(row)
             definition = self._waiting_message(workflow, name)
             workflow.send_event(BpmnEvent(definition, payload=payload))
             record.audit(row.id, "message", detail={"message": name, "payload": payload})

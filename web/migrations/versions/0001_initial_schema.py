@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:52:40.239620
+Create Date: 2026-11-26 04:56:06.850317
 """
 from alembic import op
 import sqlalchemy as sa
@@ -121,6 +121,7 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('has_incident', sa.Boolean(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=True),
+    sa.Column('initiator', sa.String(length=254), nullable=True),
     sa.Column('status_text', sa.String(length=500), nullable=True),
     sa.Column('status_text_en', sa.String(length=500), nullable=True),
     sa.Column('case_data', sa.JSON(), nullable=False),
@@ -135,6 +136,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_instance_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_process_instance_initiator'), ['initiator'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_model_version_id'), ['model_version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_process_id'), ['process_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_state'), ['state'], unique=False)
@@ -227,6 +229,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_process_instance_state'))
         batch_op.drop_index(batch_op.f('ix_process_instance_process_id'))
         batch_op.drop_index(batch_op.f('ix_process_instance_model_version_id'))
+        batch_op.drop_index(batch_op.f('ix_process_instance_initiator'))
         batch_op.drop_index(batch_op.f('ix_process_instance_created_at'))
 
     op.drop_table('process_instance')
