@@ -25,7 +25,8 @@ $(ASSETS): package.json
 	touch $(ASSETS)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d web/translations -D messages >/dev/null
+	for dir in web/translations web/public/translations web/staff/translations; do \
+		$(BIN)/pybabel compile --use-fuzzy -d $$dir -D messages >/dev/null 2>&1 || exit 1; done
 
 install: $(STAMP) $(ASSETS) translations
 

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from engine import clock
 from engine.db import Base, Database
 
+pytest_plugins = ["tests.web_support"]
+
 POSTGRES_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -40,12 +42,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def _import_all_models() -> None:
-    import engine.models  # noqa: F401
-
-    try:
-        import processes.organisation  # noqa: F401
-    except ImportError:  # pragma: no cover - during bootstrapping only
-        pass
+    import web.all_models  # noqa: F401
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

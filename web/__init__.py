@@ -31,7 +31,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="nl",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=";".join(
+            str(Path(__file__).parent / folder / "translations") for folder in (".", "public", "staff")
+        ),
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_ENABLED=True,
         PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
@@ -69,10 +71,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import i18n, site
+    from web import i18n, public, site, staff
 
     app.register_blueprint(site.bp)
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
 
 
 def _instance_secret(instance: Path) -> str:
@@ -87,7 +91,8 @@ def _instance_secret(instance: Path) -> str:
 def build_mailer(config: Any, instance: Path) -> Mailer:
     if config.get("SMTP_HOST"):
         return SmtpMailer(config["SMTP_HOST"], int(config["SMTP_PORT"]), config["MAIL_FROM"])
-    return FolderMailer(instance / "mail", sender=config["MAIL_FROM"])
+    folder = Path(config["MAIL_FOLDER"]) if config.get("MAIL_FOLDER") else instance / "mail"
+    return FolderMailer(folder, sender=config["MAIL_FROM"])
 
 
 def build_engine(config: Any, instance: Path) -> Engine:

@@ -8,8 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-import engine.models  # noqa: F401
-import processes.organisation  # noqa: F401
+import web.all_models  # noqa: F401
 from engine.db import Base, normalise_url
 from web.migrate import upgrade_database
 

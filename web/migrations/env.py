@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import engine.models  # noqa: F401 - registers the engine's tables
-import processes.organisation  # noqa: F401 - registers the organisation tables
+import web.all_models  # noqa: F401 - registers every table
 from engine.db import Base
 
 config = context.config

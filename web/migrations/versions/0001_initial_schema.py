@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:56:06.850317
+Create Date: 2026-11-26 04:57:11.771938
 """
 from alembic import op
 import sqlalchemy as sa
@@ -157,6 +157,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_task_id'), ['task_id'], unique=False)
 
+    op.create_table('case_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=36), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('draft_key', sa.String(length=64), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=254), nullable=False),
+    sa.Column('uploaded_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('purpose', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_case_document_instance_id_process_instance')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_document')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_case_document_public_id'))
+    )
+    with op.batch_alter_table('case_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_document_draft_key'), ['draft_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_document_instance_id'), ['instance_id'], unique=False)
+
+    op.create_table('case_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('from_initiator', sa.Boolean(), nullable=False),
+    sa.Column('author', sa.String(length=254), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_case_message_instance_id_process_instance')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_message'))
+    )
+    with op.batch_alter_table('case_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_message_instance_id'), ['instance_id'], unique=False)
+
     op.create_table('job',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -220,6 +255,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_job_instance_id'))
 
     op.drop_table('job')
+    with op.batch_alter_table('case_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_message_instance_id'))
+
+    op.drop_table('case_message')
+    with op.batch_alter_table('case_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_document_instance_id'))
+        batch_op.drop_index(batch_op.f('ix_case_document_draft_key'))
+
+    op.drop_table('case_document')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_task_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_instance_id'))
