@@ -19,14 +19,24 @@ _service_call: ContextVar[tuple[HandlerRegistry, HandlerContext] | None] = Conte
 )
 
 
+MAX_DAYS = 1000
+
+
+def _days(n: int) -> int:
+    days = int(n)
+    if not 0 <= days <= MAX_DAYS:
+        raise ValueError(f"een termijn moet tussen 0 en {MAX_DAYS} dagen liggen, niet {days}")
+    return days
+
+
 def werkdagen(n: int) -> str:
     """ISO datetime ``n`` working days from now (engine clock)."""
-    return calendar.add_working_days(clock.now(), int(n)).isoformat()
+    return calendar.add_working_days(clock.now(), _days(n)).isoformat()
 
 
 def dagen(n: int) -> str:
     """ISO datetime ``n`` calendar days from now (engine clock)."""
-    return (clock.now() + timedelta(days=int(n))).isoformat()
+    return (clock.now() + timedelta(days=_days(n))).isoformat()
 
 
 def nu() -> str:

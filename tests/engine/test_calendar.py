@@ -103,3 +103,16 @@ def test_werkdagen_timer_skips_weekend_and_koningsdag(engine: Engine) -> None:
     [task] = engine.open_tasks(instance_id=info.id)
     assert task.overdue is True
     assert engine.instance(info.id).state == "running"  # non-interrupting: the task stays
+
+
+def test_diagram_norms_are_bounded() -> None:
+    """A typo such as werkdagen(100000) must fail the step, not hang the worker."""
+    import pytest
+
+    from engine.scripting import MAX_DAYS, dagen, werkdagen
+
+    assert werkdagen(MAX_DAYS) > werkdagen(0)
+    with pytest.raises(ValueError, match="tussen 0 en"):
+        werkdagen(MAX_DAYS + 1)
+    with pytest.raises(ValueError):
+        dagen(-1)
