@@ -135,7 +135,7 @@ class Engine(QueryMixin):
         self.serializer = StateSerializer()
         self.script_engine = make_engine_script_engine()
         self._specs: OrderedDict[int, Specs] = OrderedDict()
-        self._workflows: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._workflows: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
         self._cache_size = cache_size
         self.mailer = mailer
         self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None
@@ -171,18 +171,19 @@ class Engine(QueryMixin):
         return cached
 
     # workflow cache ------------------------------------------------------------------------
-    def _take_workflow(self, conn: Connection, row: InstanceRow) -> BpmnWorkflow:
-        """The instance's workflow, exclusively owned by the caller until it is put back."""
+    def _take_workflow(self, conn: Connection, row: InstanceRow) -> tuple[BpmnWorkflow, Snapshot]:
+        """The instance's workflow and its last wait state, exclusively owned by the caller
+        until it is put back (the cache entry is only valid for the row version it was saved as)."""
         cached = self._workflows.pop(row.id, None)
         if cached is not None and cached[0] == row.row_version:
-            return cached[1]
+            return cached[1], cached[2]
         spec, subs = self.specs(conn, row.model_version_id)
         workflow = self.serializer.loads(load_state(conn, row.id), spec, subs)
         workflow.script_engine = self.script_engine
-        return workflow
+        return workflow, Snapshot.take(workflow)
 
-    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
-        self._workflows[instance_id] = (version, workflow)
+    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
+        self._workflows[instance_id] = (version, workflow, snapshot)
         if len(self._workflows) > self._cache_size:
             self._workflows.popitem(last=False)
 
@@ -224,9 +225,9 @@ class Engine(QueryMixin):
             record = StepRecord(actor)
             record.audit(row.id, "started", detail={"data": data})
             log = run_to_wait_state(workflow)
-            self._finish_step(conn, row, workflow, Snapshot.empty(), record, log.ran)
+            after = self._finish_step(conn, row, workflow, Snapshot.empty(), record, log.ran)
             info = _info(row)
-        self._put_workflow(info.id, info.version, workflow)
+        self._put_workflow(info.id, info.version, workflow, after)
         return info
 
     def _latest_version_id(self, conn: Connection, process_id: str) -> int:
@@ -243,8 +244,8 @@ class Engine(QueryMixin):
         before: Snapshot,
         record: StepRecord,
         ran: list[Task],
-    ) -> None:
-        row.case_data = _jsonable(case_data_of(workflow))
+    ) -> Snapshot:
+        row.case_data = _jsonable(case_data_of(workflow, ran))
         writer = StepWriter(
             conn=conn,
             row=row,
@@ -254,8 +255,9 @@ class Engine(QueryMixin):
             recipient_field=self.recipient_field,
             service_retries=self.service_retries,
         )
-        writer.write(before, ran)
+        after = writer.write(before, ran)
         save_row(conn, row, self.serializer.dumps(workflow), clock.now())
+        return after
 
     def _evaluate(self, task: Task, expression: str) -> Any:
         return self.script_engine.evaluate(task, expression)
@@ -272,13 +274,13 @@ class Engine(QueryMixin):
         try:
             with self.db.connection() as conn:
                 row = load_row(conn, instance_id, lock=not self.db.is_sqlite)
-                info, workflow = self._step_in(conn, row, actor, act)
+                info, workflow, after = self._step_in(conn, row, actor, act)
         except IntegrityError as exc:
             # Two steps raced to create the same rows: the later one lost.
             raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
         except SpiffWorkflowException as exc:
             raise DiagramError(str(exc)) from exc
-        self._put_workflow(info.id, info.version, workflow)
+        self._put_workflow(info.id, info.version, workflow, after)
         return info
 
     def _step_in(
@@ -287,9 +289,8 @@ class Engine(QueryMixin):
         row: InstanceRow,
         actor: str,
         act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
-    ) -> tuple[InstanceInfo, BpmnWorkflow]:
-        workflow = self._take_workflow(conn, row)
-        before = Snapshot.take(workflow)
+    ) -> tuple[InstanceInfo, BpmnWorkflow, Snapshot]:
+        workflow, before = self._take_workflow(conn, row)
         record = StepRecord(actor)
         context = StepContext(conn)
         try:
@@ -297,8 +298,8 @@ class Engine(QueryMixin):
         finally:
             context.close()
         log = run_to_wait_state(workflow, allowed)
-        self._finish_step(conn, row, workflow, before, record, log.ran)
-        return _info(row), workflow
+        after = self._finish_step(conn, row, workflow, before, record, log.ran)
+        return _info(row), workflow, after
 
     def complete_task(
         self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str
