@@ -4,6 +4,7 @@ cancel, and run due jobs. Every call that changes an instance is one transaction
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 from uuid import UUID, uuid4
 
+import psycopg
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -18,7 +20,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,10 +36,11 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
-from engine.instance_store import InstanceRow, insert_row, load_row, load_state, save_row
+from engine.instance_store import InstanceRow, check_saved, insert_row, load_row, load_state, save_row
 from engine.mail import Mailer, MailRenderer
 from engine.models import ModelVersion, ProcessInstance
 from engine.queries import QueryMixin
+from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.stepper import run_to_wait_state
@@ -47,12 +50,8 @@ clock.install_into_spiff()
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 VERSIONS = cast(Table, ModelVersion.__table__)
-_LATEST_VERSION = (
-    select(VERSIONS.c.id)
-    .where(VERSIONS.c.process_id == bindparam("b_process"))
-    .order_by(VERSIONS.c.version_no.desc())
-    .limit(1)
-)
+_LATEST_VERSION = "SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1"
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 class FormCatalog(Protocol):
@@ -178,7 +177,7 @@ class Engine(QueryMixin):
         if cached is not None and cached[0] == row.row_version:
             return cached[1], cached[2]
         spec, subs = self.specs(conn, row.model_version_id)
-        workflow = self.serializer.loads(load_state(conn, row.id), spec, subs)
+        workflow = self.serializer.loads(load_state(RawSql(conn), row.id), spec, subs)
         workflow.script_engine = self.script_engine
         return workflow, Snapshot.take(workflow)
 
@@ -190,9 +189,10 @@ class Engine(QueryMixin):
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
         """A private copy of an instance's workflow for reading (never written back)."""
         with self.db.connection() as conn:
-            row = load_row(conn, instance_id)
+            raw = RawSql(conn)
+            row = load_row(raw, instance_id)
             spec, subs = self.specs(conn, row.model_version_id)
-            workflow = self.serializer.loads(load_state(conn, instance_id), spec, subs)
+            workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
             workflow.script_engine = self.script_engine
             return workflow
 
@@ -208,7 +208,8 @@ class Engine(QueryMixin):
 
     def _start(self, process_id: str, data: dict[str, Any], actor: str, case_ref: str | None) -> InstanceInfo:
         with self.db.connection() as conn:
-            version_id = self._latest_version_id(conn, process_id)
+            raw = RawSql(conn)
+            version_id = self._latest_version_id(raw, process_id)
             spec, subs = self.specs(conn, version_id)
             workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
             workflow.task_tree.data.update(data)
@@ -216,7 +217,7 @@ class Engine(QueryMixin):
             title = data.get(self.title_field)
             initiator = data.get(self.recipient_field)
             row = insert_row(
-                conn, process_id=process_id, version_id=version_id, title=str(title)[:300] if title else None,
+                raw, process_id=process_id, version_id=version_id, title=str(title)[:300] if title else None,
                 data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
                 initiator=str(initiator).strip().lower()[:254] if initiator else None,
             )
@@ -225,20 +226,20 @@ class Engine(QueryMixin):
             record = StepRecord(actor)
             record.audit(row.id, "started", detail={"data": data})
             log = run_to_wait_state(workflow)
-            after = self._finish_step(conn, row, workflow, Snapshot.empty(), record, log.ran)
+            after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran)
             info = _info(row)
         self._put_workflow(info.id, info.version, workflow, after)
         return info
 
-    def _latest_version_id(self, conn: Connection, process_id: str) -> int:
-        version_id = conn.execute(_LATEST_VERSION, {"b_process": process_id}).scalar()
-        if version_id is None:
+    def _latest_version_id(self, raw: RawSql, process_id: str) -> int:
+        found = raw.one(_LATEST_VERSION, (process_id,))
+        if found is None:
             raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
-        return int(version_id)
+        return int(found[0])
 
     def _finish_step(
         self,
-        conn: Connection,
+        raw: RawSql,
         row: InstanceRow,
         workflow: BpmnWorkflow,
         before: Snapshot,
@@ -247,7 +248,7 @@ class Engine(QueryMixin):
     ) -> Snapshot:
         row.case_data = _jsonable(case_data_of(workflow, ran))
         writer = StepWriter(
-            conn=conn,
+            raw=raw,
             row=row,
             workflow=workflow,
             record=record,
@@ -255,8 +256,12 @@ class Engine(QueryMixin):
             recipient_field=self.recipient_field,
             service_retries=self.service_retries,
         )
-        after = writer.write(before, ran)
-        save_row(conn, row, self.serializer.dumps(workflow), clock.now())
+        after = writer.prepare(before, ran)
+        state = self.serializer.dumps(workflow)
+        with raw.batch():
+            writer.flush()
+            saved = save_row(raw, row, state, clock.now())
+        check_saved(saved, row)
         return after
 
     def _evaluate(self, task: Task, expression: str) -> Any:
@@ -273,9 +278,9 @@ class Engine(QueryMixin):
         error, store nothing and drop the in-memory workflow."""
         try:
             with self.db.connection() as conn:
-                row = load_row(conn, instance_id, lock=not self.db.is_sqlite)
+                row = load_row(RawSql(conn), instance_id, lock=not self.db.is_sqlite)
                 info, workflow, after = self._step_in(conn, row, actor, act)
-        except IntegrityError as exc:
+        except INTEGRITY_ERRORS as exc:
             # Two steps raced to create the same rows: the later one lost.
             raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
         except SpiffWorkflowException as exc:
@@ -298,7 +303,7 @@ class Engine(QueryMixin):
         finally:
             context.close()
         log = run_to_wait_state(workflow, allowed)
-        after = self._finish_step(conn, row, workflow, before, record, log.ran)
+        after = self._finish_step(context.raw, row, workflow, before, record, log.ran)
         return _info(row), workflow, after
 
     def complete_task(

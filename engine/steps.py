@@ -11,12 +11,13 @@ from typing import Any, cast
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Table, bindparam, delete, insert, update
+from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.instance_store import InstanceRow
 from engine.models import AuditEvent, Job, OpenTask
+from engine.rawsql import RawSql
 from engine.stepper import (
     StatusChange,
     TaskView,
@@ -30,14 +31,24 @@ from engine.stepper import (
 AUDIT = cast(Table, AuditEvent.__table__)
 JOBS = cast(Table, Job.__table__)
 TASKS = cast(Table, OpenTask.__table__)
-# Built once so each step reuses their compiled forms.
-_INSERT_AUDIT = insert(AUDIT)
-_INSERT_JOBS = insert(JOBS)
-_INSERT_TASKS = insert(TASKS)
-_DELETE_TASKS = delete(TASKS).where(TASKS.c.task_id.in_(bindparam("ids", expanding=True)))
-_DELETE_TIMERS = delete(JOBS).where(
-    JOBS.c.instance_id == bindparam("b_instance"), JOBS.c.kind == "timer", JOBS.c.state == "ready"
-)
+
+_AUDIT_COLUMNS = ("instance_id", "at", "actor", "kind", "task_id", "task_name", "detail")
+_JOB_COLUMNS = ("kind", "instance_id", "task_id", "due_at", "payload", "state", "attempts", "max_attempts",
+                "locked_by", "locked_until", "last_error", "created_at", "done_at")
+_TASK_COLUMNS = ("task_id", "instance_id", "case_ref", "process_id", "task_name", "title", "form_id",
+                 "candidate_group", "assignee", "due_at", "overdue", "created_at")
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    # Fixed table and column names from this module; values always go in as parameters.
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+
+
+_INSERT_AUDIT = _insert_sql("audit_event", _AUDIT_COLUMNS)
+_INSERT_JOB = _insert_sql("job", _JOB_COLUMNS)
+_INSERT_TASK = _insert_sql("open_task", _TASK_COLUMNS)
+_DELETE_TIMERS = "DELETE FROM job WHERE instance_id = ? AND kind = 'timer' AND state = 'ready'"
+_REFRESH_NORM = "UPDATE open_task SET overdue = ?, due_at = ? WHERE task_id = ? AND overdue <> ?"
 
 
 @dataclass
@@ -80,6 +91,7 @@ class StepContext:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.raw = RawSql(conn)
         self._session: Session | None = None
 
     @property
@@ -124,11 +136,19 @@ class StepRecord:
             }
         )
 
-    def flush(self, conn: Connection) -> None:
-        if self.events:
-            conn.execute(_INSERT_AUDIT, self.events)
-        if self.jobs:
-            conn.execute(_INSERT_JOBS, self.jobs)
+    def flush(self, target: Connection | RawSql) -> None:
+        raw = target if isinstance(target, RawSql) else RawSql(target)
+        raw.many(_INSERT_AUDIT, [
+            (e["instance_id"], raw.time(e["at"]), e["actor"], e["kind"], e["task_id"], e["task_name"],
+             raw.json(e["detail"]))
+            for e in self.events
+        ])
+        raw.many(_INSERT_JOB, [
+            (j["kind"], j["instance_id"], j["task_id"], raw.time(j["due_at"]), raw.json(j["payload"]), j["state"],
+             j["attempts"], j["max_attempts"], j["locked_by"], raw.time(j["locked_until"]), j["last_error"],
+             raw.time(j["created_at"]), raw.time(j["done_at"]))
+            for j in self.jobs
+        ])
         self.events, self.jobs = [], []
 
 
@@ -151,67 +171,64 @@ _MISSING = object()
 
 @dataclass
 class StepWriter:
-    """Writes the differences between two wait states of one instance."""
+    """Works out the differences between two wait states of one instance, then writes them."""
 
-    conn: Connection
+    raw: RawSql
     row: InstanceRow
     workflow: BpmnWorkflow
     record: StepRecord
     evaluate: Callable[[Task, str], Any]
     recipient_field: str
     service_retries: int
+    gone: list[str] = field(default_factory=list)
+    new_tasks: list[tuple[Any, ...]] = field(default_factory=list)
+    timer_changed: bool = False
 
-    def write(self, before: Snapshot, ran: list[Task]) -> Snapshot:
+    def prepare(self, before: Snapshot, ran: list[Task]) -> Snapshot:
         after = Snapshot.take(self.workflow)
-        self._write_tasks(before, after)
+        self._prepare_tasks(before, after)
         self._write_services(before, after)
         self._write_timer(before, after)
         self._write_status(before, after, ran)
         if self.workflow.completed and self.row.state == "running":
             self.row.state = "completed"
             self.record.audit(self.row.id, "completed", actor="systeem")
-        self.record.flush(self.conn)
         return after
 
+    def flush(self) -> None:
+        """Send what :meth:`prepare` worked out (inside the caller's batch)."""
+        raw = self.raw
+        if self.gone:
+            marks = ", ".join("?" for _ in self.gone)  # placeholders only; the ids are parameters
+            raw.run(f"DELETE FROM open_task WHERE task_id IN ({marks})", self.gone)  # noqa: S608
+        raw.many(_INSERT_TASK, self.new_tasks)
+        if self.timer_changed:
+            raw.run(_DELETE_TIMERS, (self.row.id,))
+        self.record.flush(raw)
+
     # human tasks -----------------------------------------------------------------------
-    def _write_tasks(self, before: Snapshot, after: Snapshot) -> None:
-        gone = before.human.keys() - after.human.keys()
-        if gone:
-            self.conn.execute(_DELETE_TASKS, {"ids": list(gone)})
+    def _prepare_tasks(self, before: Snapshot, after: Snapshot) -> None:
+        self.gone = sorted(before.human.keys() - after.human.keys())
         now = clock.now()
-        new_rows = []
         for task_id, task in after.human.items():
             if task_id not in before.human:
-                new_rows.append(self._open_task(view_task(task, self.evaluate), now))
+                self.new_tasks.append(self._open_task(view_task(task, self.evaluate), now))
             elif self.record.timer_fired:
                 self._refresh_norm(task)
-        if new_rows:
-            self.conn.execute(_INSERT_TASKS, new_rows)
 
-    def _open_task(self, view: TaskView, now: datetime) -> dict[str, Any]:
-        return {
-            "task_id": view.task_id,
-            "instance_id": self.row.id,
-            "case_ref": self.row.case_ref,
-            "process_id": view.process_id,
-            "task_name": view.task_name,
-            "title": view.title,
-            "form_id": view.form_id,
-            "candidate_group": view.candidate_group,
-            "assignee": view.assignee,
-            "due_at": view.due_at,
-            "overdue": view.overdue,
-            "created_at": now,
-        }
+    def _open_task(self, view: TaskView, now: datetime) -> tuple[Any, ...]:
+        raw = self.raw
+        return (view.task_id, self.row.id, self.row.case_ref, view.process_id, view.task_name, view.title,
+                view.form_id, view.candidate_group, view.assignee, raw.time(view.due_at), raw.flag(view.overdue),
+                raw.time(now))
 
     def _refresh_norm(self, task: Task) -> None:
+        # Only after a timer fired, so outside the batch: its row count decides the audit event.
         view = view_task(task, self.evaluate)
-        result = self.conn.execute(
-            update(TASKS)
-            .where(TASKS.c.task_id == view.task_id, TASKS.c.overdue != view.overdue)
-            .values(overdue=view.overdue, due_at=view.due_at)
-        )
-        if result.rowcount and view.overdue:
+        raw = self.raw
+        cursor = raw.run(_REFRESH_NORM, (raw.flag(view.overdue), raw.time(view.due_at), view.task_id,
+                                         raw.flag(view.overdue)))
+        if cursor.rowcount and view.overdue:
             self.record.audit(self.row.id, "overdue", task=task, actor="systeem")
 
     # service tasks and timers ----------------------------------------------------------
@@ -233,7 +250,7 @@ class StepWriter:
     def _write_timer(self, before: Snapshot, after: Snapshot) -> None:
         if before.next_timer == after.next_timer:
             return
-        self.conn.execute(_DELETE_TIMERS, {"b_instance": self.row.id})
+        self.timer_changed = True
         if after.next_timer is not None:
             self.record.jobs.append(new_job("timer", self.row.id, due_at=after.next_timer))
 
