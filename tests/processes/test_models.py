@@ -155,7 +155,10 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "aanvulling_herinnering": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
     "masterclass": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
     "escalatie": {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "taak": "Beoordelen", "team": "Team Groen"},
+    "bevestiging": {"case_ref": "INI-2025-000001", "titel": "Geveltuin"},
 }
+# Mails with a login or resume link from the portal; rendered in tests/web/public/test_mail.py.
+PORTAL_LINK_TEMPLATES = {"inloglink", "concept_link"}
 TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in processes.MAIL_TEMPLATES_DIR.glob("*.txt")})
 
 
@@ -163,7 +166,7 @@ def test_every_template_exists_in_dutch_and_english() -> None:
     for name in TEMPLATE_NAMES:
         for lang in ("nl", "en"):
             assert (processes.MAIL_TEMPLATES_DIR / f"{name}.{lang}.txt").is_file()
-    assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat"}
+    assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat", *PORTAL_LINK_TEMPLATES}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -1,1 +1,111 @@
-"""Tables of the staff workspace."""
+"""Tables of the staff workspace: accounts, roles, team memberships, login attempts, task
+drafts, contact moments and the KCC access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UtcDateTime
+
+
+class StaffUser(Base):
+    """A municipal employee (or regiegroep member) who logs in to the workspace.
+
+    ``session_token`` is part of the login session: changing it (new password, deactivation)
+    ends every session of this account. ``failed_logins`` and ``locked_until`` hold the lock-out."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_token: Mapped[str] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    memberships: Mapped[list[TeamMembership]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class StaffRole(Base):
+    """One role of a user (see ``web.staff.services.access.ROLES``)."""
+
+    __tablename__ = "staff_user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class TeamMembership(Base):
+    """The user works on the tasks of this team: the team code is a candidate group of the diagrams."""
+
+    __tablename__ = "staff_team_membership"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    team_code: Mapped[str] = mapped_column(ForeignKey("org_team.code"), primary_key=True, index=True)
+
+
+class LoginAttempt(Base):
+    """Every login attempt, kept for security monitoring (outcome: ok | wrong | locked | inactive)."""
+
+    __tablename__ = "staff_login_attempt"
+    __table_args__ = (Index("ix_staff_login_attempt_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TaskDraft(Base):
+    """The answers saved on a task page before completing it; one per open task."""
+
+    __tablename__ = "staff_task_draft"
+    __table_args__ = (UniqueConstraint("task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_by: Mapped[str] = mapped_column(String(254))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ContactMoment(Base):
+    """A call, visit or e-mail with the initiator, logged by the KCC or a handler."""
+
+    __tablename__ = "staff_contact_moment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KccAccess(Base):
+    """The access log: every time the contact centre sees personal data (a search or a case)."""
+
+    __tablename__ = "staff_kcc_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    user_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(20))  # search | view
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id", ondelete="SET NULL"),
+                                                    index=True)
+    query: Mapped[str | None] = mapped_column(String(200))
+    result_count: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:57:11.771938
+Create Date: 2026-11-26 05:29:41.121460
 """
 from alembic import op
 import sqlalchemy as sa
@@ -39,6 +39,53 @@ def upgrade() -> None:
     sa.Column('granted', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_fund')),
     sa.UniqueConstraint('year', name=op.f('uq_org_fund_year'))
+    )
+    op.create_table('portal_form_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('form_id', sa.String(length=100), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('resume_token_hash', sa.String(length=64), nullable=True),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('submitting_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portal_form_draft')),
+    sa.UniqueConstraint('key', name=op.f('uq_portal_form_draft_key')),
+    sa.UniqueConstraint('resume_token_hash', name=op.f('uq_portal_form_draft_resume_token_hash'))
+    )
+    with op.batch_alter_table('portal_form_draft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portal_form_draft_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('portal_login_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('next_path', sa.String(length=300), nullable=True),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portal_login_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_portal_login_token_token_hash'))
+    )
+    with op.batch_alter_table('portal_login_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portal_login_token_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portal_login_token_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('staff_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('password_hash', sa.String(length=300), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_login_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
+    sa.UniqueConstraint('email', name=op.f('uq_staff_user_email'))
     )
     op.create_table('model_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -100,6 +147,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['district_code'], ['org_district.code'], name=op.f('fk_org_team_district_code_org_district')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_org_team'))
     )
+    op.create_table('staff_login_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('ip', sa.String(length=64), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_login_attempt_user_id_staff_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_login_attempt'))
+    )
+    with op.batch_alter_table('staff_login_attempt', schema=None) as batch_op:
+        batch_op.create_index('ix_staff_login_attempt_email_at', ['email', 'at'], unique=False)
+
+    op.create_table('staff_user_role',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_user_role_user_id_staff_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_staff_user_role'))
+    )
     op.create_table('org_guide_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_ref', sa.String(length=40), nullable=False),
@@ -140,6 +206,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_process_instance_model_version_id'), ['model_version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_process_id'), ['process_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_state'), ['state'], unique=False)
+
+    op.create_table('staff_team_membership',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('team_code', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['team_code'], ['org_team.code'], name=op.f('fk_staff_team_membership_team_code_org_team')),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_team_membership_user_id_staff_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'team_code', name=op.f('pk_staff_team_membership'))
+    )
+    with op.batch_alter_table('staff_team_membership', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_team_membership_team_code'), ['team_code'], unique=False)
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -237,11 +313,71 @@ def upgrade() -> None:
         batch_op.create_index('ix_open_task_group_due', ['candidate_group', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_open_task_instance_id'), ['instance_id'], unique=False)
 
+    op.create_table('staff_contact_moment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=254), nullable=False),
+    sa.Column('created_by_name', sa.String(length=200), nullable=False),
+    sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_staff_contact_moment_instance_id_process_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_contact_moment'))
+    )
+    with op.batch_alter_table('staff_contact_moment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_contact_moment_instance_id'), ['instance_id'], unique=False)
+
+    op.create_table('staff_kcc_access',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_email', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('query', sa.String(length=200), nullable=True),
+    sa.Column('result_count', sa.Integer(), nullable=True),
+    sa.Column('at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_staff_kcc_access_instance_id_process_instance'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_kcc_access_user_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_kcc_access'))
+    )
+    with op.batch_alter_table('staff_kcc_access', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_kcc_access_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_kcc_access_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_kcc_access_user_id'), ['user_id'], unique=False)
+
+    op.create_table('staff_task_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.String(length=36), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('saved_by', sa.String(length=254), nullable=False),
+    sa.Column('saved_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_staff_task_draft_instance_id_process_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_task_draft')),
+    sa.UniqueConstraint('task_id', name=op.f('uq_staff_task_draft_task_id'))
+    )
+    with op.batch_alter_table('staff_task_draft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_task_draft_instance_id'), ['instance_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('staff_task_draft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_task_draft_instance_id'))
+
+    op.drop_table('staff_task_draft')
+    with op.batch_alter_table('staff_kcc_access', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_kcc_access_user_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_kcc_access_instance_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_kcc_access_at'))
+
+    op.drop_table('staff_kcc_access')
+    with op.batch_alter_table('staff_contact_moment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_contact_moment_instance_id'))
+
+    op.drop_table('staff_contact_moment')
     with op.batch_alter_table('open_task', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_open_task_instance_id'))
         batch_op.drop_index('ix_open_task_group_due')
@@ -269,6 +405,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_event_instance_id'))
 
     op.drop_table('audit_event')
+    with op.batch_alter_table('staff_team_membership', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_team_membership_team_code'))
+
+    op.drop_table('staff_team_membership')
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_process_instance_state'))
         batch_op.drop_index(batch_op.f('ix_process_instance_process_id'))
@@ -282,6 +422,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_org_guide_assignment_case_ref'))
 
     op.drop_table('org_guide_assignment')
+    op.drop_table('staff_user_role')
+    with op.batch_alter_table('staff_login_attempt', schema=None) as batch_op:
+        batch_op.drop_index('ix_staff_login_attempt_email_at')
+
+    op.drop_table('staff_login_attempt')
     op.drop_table('org_team')
     op.drop_table('org_guide')
     op.drop_table('org_district_budget')
@@ -293,6 +438,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_model_version_process_id'))
 
     op.drop_table('model_version')
+    op.drop_table('staff_user')
+    with op.batch_alter_table('portal_login_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portal_login_token_expires_at'))
+        batch_op.drop_index(batch_op.f('ix_portal_login_token_email'))
+
+    op.drop_table('portal_login_token')
+    with op.batch_alter_table('portal_form_draft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portal_form_draft_expires_at'))
+
+    op.drop_table('portal_form_draft')
     op.drop_table('org_fund')
     op.drop_table('org_district')
     op.drop_table('model_bundle')

@@ -1,0 +1,128 @@
+"""The landing page and the rules page are read from the deployed models: change the
+diagram, deploy, and the public text changes with it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.service import Engine
+from tests.web_support import ROOT, check_page
+from web.public.procedure import Norm, overview, parse_norm
+from web.public.rules import decisions_in, deployed_decisions
+
+
+@pytest.mark.parametrize(("expression", "norm"), [
+    ("werkdagen(10)", Norm(10, "werkdagen")),
+    (" dagen(3) ", Norm(3, "dagen")),
+    ('"P6W"', Norm(6, "weken")),
+    ("'P10D'", Norm(10, "dagen")),
+    ('"PT48H"', Norm(48, "uren")),
+    ('"P2M"', Norm(2, "maanden")),
+    ('"P1DT2H"', None),
+    ("werkdagen(n)", None),
+    ("werkdagen(True)", None),
+    ("nu()", None),
+    ("", None),
+    ("werkdagen(", None),
+])
+def test_parse_norm(expression: str, norm: Norm | None) -> None:
+    assert parse_norm(expression) == norm
+
+
+def test_overview_of_the_bundled_models(engine: Engine) -> None:
+    with engine.db.transaction() as session:
+        found = overview(engine, session)
+    assert [(s.text, s.norm) for s in found.intake] == [
+        ("Het initiatieventeam bekijkt welke aanpak past bij uw initiatief.", Norm(5, "werkdagen"))]
+    assert (found.answer.reminder, found.answer.deadline) == (Norm(5, "werkdagen"), Norm(20, "werkdagen"))
+    assert [s.norm for s in found.categories["eenvoudig"].steps] == [Norm(10, "werkdagen")]
+    assert [s.norm for s in found.categories["wijkwens"].steps] == [Norm(6, "weken")]
+    complex_steps = found.categories["complex"].steps
+    assert complex_steps[0].in_language("en") == "The initiatives team will invite you for an introductory meeting."
+    assert [s.norm for s in complex_steps].count(Norm(15, "werkdagen")) == 1, "four parallel checks, one step"
+
+
+def _edited_models(tmp_path: Path) -> Path:
+    folder = tmp_path / "models"
+    shutil.copytree(ROOT / "bpmn_models", folder)
+    wijkwens = folder / "wijkwens.bpmn"
+    wijkwens.write_text(wijkwens.read_text(encoding="utf-8").replace('"P6W"', '"P8W"'), encoding="utf-8")
+    eenvoudig = folder / "eenvoudig.bpmn"
+    eenvoudig.write_text(eenvoudig.read_text(encoding="utf-8").replace("werkdagen(10)", "werkdagen(12)"),
+                         encoding="utf-8")
+    rules = folder / "categorisatie.dmn"
+    cell = '<inputEntry id="In_R6_bedrag"><text>&lt;= {}</text>'
+    rules.write_text(rules.read_text(encoding="utf-8").replace(cell.format(2500), cell.format(3000)),
+                     encoding="utf-8")
+    return folder
+
+
+def test_landing_page_follows_a_newly_deployed_diagram(app: Flask, client: FlaskClient, engine: Engine,
+                                                       tmp_path: Path) -> None:
+    before = check_page(client.get("/").text).get_text(" ", strip=True)
+    assert "binnen 6 weken" in before and "binnen 10 werkdagen" in before and "€ 2.500 of minder" in before
+    result = engine.deploy_directory(_edited_models(tmp_path), actor="procesbeheerder")
+    assert result.changed
+    after = check_page(client.get("/").text).get_text(" ", strip=True)
+    assert "binnen 8 weken" in after and "binnen 6 weken" not in after
+    assert "binnen 12 werkdagen" in after
+    assert "€ 3.000 of minder" in after
+    rules = check_page(client.get("/indeling").text).get_text(" ", strip=True)
+    assert "€ 3.000 of minder" in rules and "€ 2.500 of minder" not in rules
+
+
+def test_landing_page_in_english(client: FlaskClient) -> None:
+    client.get("/taal/en")
+    text = check_page(client.get("/").text).get_text(" ", strip=True)
+    assert "within 6 weeks" in text
+    assert "within 5 working days" in text
+    assert "The district panel is assessing your district wish." in text
+    assert "District wish" in text
+
+
+def test_rules_are_put_into_words(app: Flask, engine: Engine) -> None:
+    with app.test_request_context(), engine.db.transaction() as session:
+        [decision] = deployed_decisions(session, "nl")
+    assert decision.hit_policy == "FIRST"
+    assert [rule.rule_id for rule in decision.rules] == [f"R{n}" for n in range(1, 9)]
+    words = {rule.rule_id: [(c.label, c.value, c.literal) for c in rule.conditions] for rule in decision.rules}
+    assert words["R1"] == [("Ik denk dat ik een vergunning nodig heb", "ja", False)]
+    assert words["R3"] == [("Voor wie is uw initiatief?", "De hele wijk of De hele stad", False)]
+    assert words["R4"] == [("Aantal keuzes bij “Waar gaat uw initiatief over?”", "3 of meer", False)]
+    assert words["R7"] == [("Hoeveel geld vraagt u aan de gemeente? (in euro)", "meer dan € 2.500", False)]
+    assert words["R8"] == []
+    assert [r.rule_id for r in decision.rules_for("categorie_voorstel", "wijkwens")] == ["R6"]
+    assert decision.rules[5].explanation.startswith("Dit is een activiteit in uw straat of buurt")
+
+
+def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask) -> None:
+    dmn = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="test" name="Test">
+    <decisionTable id="t" hitPolicy="UNIQUE">
+      <input id="i1" label="Leeftijd">
+        <inputExpression id="e1" typeRef="number"><text>leeftijd</text></inputExpression></input>
+      <input id="i2" label="Wijk"><inputExpression id="e2" typeRef="string"><text>wijk</text></inputExpression></input>
+      <output id="o" name="uitkomst" typeRef="string"/>
+      <rule id="r1">
+        <description>Uitleg.</description>
+        <inputEntry id="a"><text>&gt; grens * 2</text></inputEntry>
+        <inputEntry id="b"><text>'oost'</text></inputEntry>
+        <outputEntry id="c"><text>'ja'</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+    with app.test_request_context():
+        [decision] = decisions_in({"test.dmn": dmn, "notes.txt": "x", "kapot.dmn": "<niet"}, "en")
+    [rule] = decision.rules
+    assert rule.rule_id == "r1" and rule.outputs == {"uitkomst": "ja"}
+    assert [(c.label, c.value, c.literal, c.label_lang) for c in rule.conditions] == [
+        ("Leeftijd", "> grens * 2", True, "nl"),
+        ("In which district?", "East", False, "en"),
+    ]

@@ -1,0 +1,134 @@
+"""submit_initiative: the one way a case starts (online and on behalf), all or nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import DiagramError
+from engine.models import Job, ProcessInstance
+from engine.service import Engine
+from tests.processes.factories import wijkwens_data
+from tests.web.public.support import ALICE, start_case
+from web.casefile.documents import Upload, store_document
+from web.casefile.models import Document
+from web.public import drafts, portal, services
+from web.public.models import FormDraft
+from web.public.services import AlreadySubmitting, SubmissionFailed, SubmissionRejected, submit_initiative
+
+PDF = Upload("plan.pdf", b"%PDF-1.4 plan")
+
+
+def _draft_with_file(engine: Engine) -> str:
+    with engine.db.transaction() as session:
+        draft = drafts.new_draft(session, "intake")
+        draft.data = wijkwens_data(email=ALICE)
+        store_document(session, PDF, uploaded_by=ALICE, draft_key=draft.key, purpose="bijlage")
+        return draft.key
+
+
+def _count(engine: Engine, model: type) -> int:
+    with engine.db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_submit_starts_the_case_links_files_queues_the_confirmation_and_removes_the_draft(engine: Engine) -> None:
+    key = _draft_with_file(engine)
+    info = submit_initiative(engine, wijkwens_data(email="Alice@Example.NL", kanaal="balie"), channel="online",
+                             actor=ALICE, draft_key=key, lang="en")
+    assert re.fullmatch(r"INI-\d{4}-\d{6}", info.case_ref)
+    assert info.process_id == "initiatief"
+    assert info.data["kanaal"] == "online" and info.data["taal"] == "en"
+    assert info.data["categorie_voorstel"] == "wijkwens"
+    with engine.db.transaction() as session:
+        case = session.get(ProcessInstance, info.id)
+        assert case is not None and case.initiator == "alice@example.nl"
+        [document] = session.scalars(select(Document)).all()
+        assert (document.instance_id, document.draft_key) == (info.id, None)
+        assert info.data["bijlagen"] == [document.public_id]
+        assert session.scalar(select(FormDraft).where(FormDraft.key == key)) is None
+    confirmation = [job for job in engine.outbox(info.id) if job.payload["template"] == "bevestiging"]
+    assert len(confirmation) == 1
+    assert confirmation[0].payload["to"] == "Alice@Example.NL"
+    assert confirmation[0].payload["lang"] == "en"
+    assert confirmation[0].payload["context"] == {"case_ref": info.case_ref, "titel": "Buurtfeest Oosterpark"}
+
+
+def test_on_behalf_of_a_caller_without_draft(engine: Engine) -> None:
+    info = submit_initiative(engine, wijkwens_data(email=ALICE, taal="en"), channel="telefoon",
+                             actor="kcc.medewerker")
+    assert info.data["kanaal"] == "telefoon"
+    assert info.data["taal"] == "en"  # the caller's language, as the form recorded it
+    assert engine.audit_trail(info.id)[0].actor == "kcc.medewerker"
+
+
+def test_unknown_channel_is_a_programming_error(engine: Engine) -> None:
+    with pytest.raises(ValueError):
+        submit_initiative(engine, wijkwens_data(), channel="fax", actor=ALICE)
+
+
+def test_wrong_answers_store_nothing_and_keep_the_draft(engine: Engine) -> None:
+    key = _draft_with_file(engine)
+    data = wijkwens_data(email="geen-adres", gevraagd_bedrag=-5)
+    with pytest.raises(SubmissionRejected) as rejected:
+        submit_initiative(engine, data, channel="online", actor=ALICE, draft_key=key)
+    assert {error.field for error in rejected.value.errors} == {"email", "gevraagd_bedrag"}
+    assert _count(engine, ProcessInstance) == 0
+    with engine.db.transaction() as session:
+        draft = drafts.find_draft(session, key)
+        assert draft is not None and draft.submitting_at is None
+        assert session.scalars(select(Document.draft_key)).all() == [key]
+
+
+def test_an_engine_error_stores_nothing_and_releases_the_draft(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _draft_with_file(engine)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise DiagramError("script failed")
+
+    monkeypatch.setattr(engine, "start", broken)
+    with pytest.raises(SubmissionFailed):
+        submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+    assert _count(engine, ProcessInstance) == 0
+    assert _count(engine, Job) == 0
+    with engine.db.transaction() as session:
+        assert drafts.find_draft(session, key) is not None
+
+
+def test_when_linking_fails_the_new_case_is_undone_and_hidden(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _draft_with_file(engine)
+
+    def broken(*_args: object) -> int:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "attach_draft_documents", broken)
+    with pytest.raises(SubmissionFailed):
+        submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+    with engine.db.transaction() as session:
+        [case] = session.scalars(select(ProcessInstance)).all()
+        assert case.state == "cancelled"
+        assert portal.my_cases(session, ALICE) == []
+        draft = drafts.find_draft(session, key)
+        assert draft is not None, "the person can simply send again"
+        assert session.scalars(select(Document.instance_id)).all() == [None]
+    assert engine.outbox(case.id) == [], "no mail about a case that was undone"
+    monkeypatch.undo()
+    info = submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+    with engine.db.transaction() as session:
+        assert [c.case_ref for c in portal.my_cases(session, ALICE)] == [info.case_ref]
+
+
+def test_a_draft_is_sent_once(engine: Engine) -> None:
+    key = _draft_with_file(engine)
+    with engine.db.transaction() as session:
+        assert drafts.claim(session, key)
+    with pytest.raises(AlreadySubmitting):
+        submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+    assert _count(engine, ProcessInstance) == 0
+
+
+def test_start_case_helper_gives_each_initiator_their_own_case(engine: Engine) -> None:
+    first, second = start_case(engine, ALICE), start_case(engine, "bob@example.nl")
+    assert first.case_ref != second.case_ref

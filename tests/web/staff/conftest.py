@@ -1,0 +1,42 @@
+"""The staff tests run on the prepared database plus the demo staff accounts (web.staff.demo)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from engine.db import Database
+from engine.service import Engine
+from tests.web.staff.support import PASSWORD
+from web import create_app, engine_of
+from web.staff.demo import load_staff
+
+
+@pytest.fixture(scope="session")
+def staff_sqlite(prepared_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("staff") / "loket.sqlite3"
+    shutil.copy(prepared_sqlite, path)
+    database = Database(f"sqlite:///{path}")
+    with database.transaction() as session:
+        load_staff(session, password=PASSWORD)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def app(staff_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
+    path = tmp_path / "loket.sqlite3"
+    shutil.copy(staff_sqlite, path)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "RATELIMIT_ENABLED": False,
+                      "MAIL_FOLDER": str(tmp_path / "mail")})
+    yield app
+    engine_of(app).db.dispose()
+
+
+@pytest.fixture
+def engine(app: Flask) -> Engine:
+    return engine_of(app)

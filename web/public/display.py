@@ -1,0 +1,64 @@
+"""How the portal writes dates, norms and categories, in the visitor's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint
+from flask_babel import format_date, lazy_gettext, ngettext
+from flask_babel import gettext as _
+
+from web.public.auth import current_initiator
+from web.public.procedure import Norm
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+CATEGORY_LABELS = {
+    "eenvoudig": lazy_gettext("Eenvoudig (groen)"),
+    "wijkwens": lazy_gettext("Wijkwens"),
+    "complex": lazy_gettext("Complex initiatief"),
+}
+
+
+def local_date(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(LOCAL_TIME).date()
+    return str(format_date(moment, format="long"))
+
+
+def norm_text(norm: Norm | None) -> str:
+    if norm is None:
+        return ""
+    n = norm.amount
+    texts = {
+        "werkdagen": ngettext("%(num)d werkdag", "%(num)d werkdagen", n),
+        "dagen": ngettext("%(num)d dag", "%(num)d dagen", n),
+        "weken": ngettext("%(num)d week", "%(num)d weken", n),
+        "maanden": ngettext("%(num)d maand", "%(num)d maanden", n),
+        "jaren": ngettext("%(num)d jaar", "%(num)d jaar", n),
+        "uren": ngettext("%(num)d uur", "%(num)d uur", n),
+        "minuten": ngettext("%(num)d minuut", "%(num)d minuten", n),
+    }
+    return texts.get(norm.unit, f"{n} {norm.unit}")
+
+
+def category_label(code: str | None) -> str:
+    if not code:
+        return ""
+    label = CATEGORY_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def within(norm: Norm | None) -> str:
+    return _("binnen %(norm)s", norm=norm_text(norm)) if norm is not None else ""
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_app_template_filter(local_date, "local_date")
+    bp.add_app_template_filter(norm_text, "norm_text")
+    bp.add_app_template_filter(within, "within")
+    bp.add_app_template_filter(category_label, "category_label")
+    bp.add_app_template_global(current_initiator, "portal_user")

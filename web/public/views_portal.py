@@ -1,0 +1,173 @@
+"""Login by e-mail link, and "Mijn initiatieven": status, history, what is asked of the
+initiator (answered right there), messages and documents."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from engine.errors import EngineError, InvalidTaskData, MessageNotExpected, NotFound, TaskAlreadyCompleted
+from forms import FieldError, clean
+from web import engine_of
+from web.casefile.documents import MAX_FILES
+from web.casefile.messages import MessageRejected
+from web.extensions import limiter
+from web.formview import field_views
+from web.i18n import current_lang, safe_next
+from web.public import bp, portal
+from web.public.auth import current_initiator, initiator_required, log_in, log_out
+from web.public.casepage import render_case
+from web.public.formdefs import LOGIN_FORM, MESSAGE_FORM, definition
+from web.public.formhelp import check_uploads, file_fields, honeypot_filled, shown_values, uploads_for
+from web.public.links import public_link
+from web.public.mailing import MailNotSent, send_now
+from web.public.tokens import LOGIN_LINK_LIFETIME, consume_login_token, issue_login_link, valid_login_token
+
+LOGIN_TEMPLATE = "inloglink"
+HOME = "public.my_initiatives"
+
+
+def _login_page(values: dict[str, Any], errors: list[FieldError], status: int = 200) -> tuple[str, int]:
+    fields = field_views(LOGIN_FORM, step=None, values=shown_values(values, errors, LOGIN_FORM), errors=errors,
+                         lang=current_lang())
+    return render_template("public/login.html", fields=fields, next=safe_next(request.values.get("next"), "")), status
+
+
+@bp.get("/inloggen")
+def login() -> Response | tuple[str, int]:
+    if current_initiator():
+        return redirect(url_for(HOME))
+    return _login_page({}, [])
+
+
+@bp.post("/inloggen")
+@limiter.limit("5/minute")
+def request_login_link() -> Response | str | tuple[str, int]:
+    if honeypot_filled():
+        return render_template("public/login_sent.html")
+    lang = current_lang()
+    values, errors = clean(LOGIN_FORM, request.form, lang=lang)
+    if errors:
+        return _login_page(values, errors, 400)
+    engine = engine_of(current_app)
+    next_path = safe_next(request.form.get("next"), "") or None
+    try:
+        with engine.db.transaction() as db:
+            link = issue_login_link(db, values["email"], next_path=next_path)
+            if link is not None:
+                context = {"link": public_link("public.confirm_login", token=link.token),
+                           "minuten": int(LOGIN_LINK_LIFETIME.total_seconds() // 60)}
+                send_now(engine, LOGIN_TEMPLATE, link.email, context, lang)
+    except MailNotSent:
+        return render_template("public/mail_failed.html"), 503
+    # The same answer whether or not the address is known: nobody learns who uses the loket.
+    return render_template("public/login_sent.html")
+
+
+@bp.get("/inloggen/<token>")
+def confirm_login(token: str) -> str | tuple[str, int]:
+    with engine_of(current_app).db.transaction() as db:
+        valid = valid_login_token(db, token) is not None
+    if not valid:
+        return render_template("public/link_invalid.html", kind="login"), 410
+    return render_template("public/login_confirm.html", token=token)
+
+
+@bp.post("/inloggen/<token>")
+@limiter.limit("20/minute")
+def use_login_link(token: str) -> Response | tuple[str, int]:
+    with engine_of(current_app).db.transaction() as db:
+        login_as = consume_login_token(db, token)
+    if login_as is None:
+        return render_template("public/link_invalid.html", kind="login"), 410
+    log_in(login_as.email)
+    return redirect(safe_next(login_as.next_path, url_for(HOME)))
+
+
+@bp.post("/uitloggen")
+def logout() -> Response:
+    log_out()
+    flash(_("U bent uitgelogd."))
+    return redirect(url_for("site.home"))
+
+
+@bp.get("/mijn-initiatieven")
+@initiator_required
+def my_initiatives() -> str:
+    email = str(current_initiator())
+    engine = engine_of(current_app)
+    with engine.db.transaction() as db:
+        cases = portal.my_cases(db, email)
+    action_counts = {case.id: len(portal.actions_of(engine, case)) for case in cases}
+    return render_template("public/my_list.html", cases=cases, action_counts=action_counts)
+
+
+@bp.get("/mijn-initiatieven/<case_ref>")
+@initiator_required
+def case_page(case_ref: str) -> str:
+    return render_case(case_ref)
+
+
+@bp.post("/mijn-initiatieven/<case_ref>/actie/<kind>/<key>")
+@limiter.limit("20/minute")
+@initiator_required
+def answer(case_ref: str, kind: str, key: str) -> Response | str | tuple[str, int]:
+    email, lang = str(current_initiator()), current_lang()
+    engine = engine_of(current_app)
+    with engine.db.transaction() as db:
+        case = portal.own_case(db, email, case_ref)
+    action = portal.find_action(engine, case, kind, key)
+    form = definition(action.form_id)
+    values, errors = clean(form, request.form, lang=lang)
+    uploads = uploads_for(file_fields(form))
+    errors += check_uploads(uploads, lang, MAX_FILES)
+    if errors:
+        return render_case(case_ref, answer_errors={action.key: (shown_values(values, errors, form), errors)}), 400
+    try:
+        portal.answer(engine, case, email, action, values, uploads)
+    except InvalidTaskData as invalid:
+        return render_case(case_ref, answer_errors={action.key: (values, list(invalid.errors))}), 400
+    except (MessageNotExpected, TaskAlreadyCompleted, NotFound):
+        flash(_("Dit was al beantwoord of is niet meer nodig. Hieronder ziet u hoe het nu staat."))
+        return redirect(url_for("public.case_page", case_ref=case_ref))
+    except EngineError:
+        return render_template("public/submit_failed.html", busy=False), 503
+    flash(_("Dank u wel. We hebben uw antwoord ontvangen."))
+    return redirect(url_for("public.case_page", case_ref=case_ref))
+
+
+@bp.post("/mijn-initiatieven/<case_ref>/bericht")
+@limiter.limit("20/minute")
+@initiator_required
+def send_message(case_ref: str) -> Response | str | tuple[str, int]:
+    email, lang = str(current_initiator()), current_lang()
+    engine = engine_of(current_app)
+    with engine.db.transaction() as db:
+        case = portal.own_case(db, email, case_ref)
+    values, errors = clean(MESSAGE_FORM, request.form, lang=lang)
+    if not errors:
+        try:
+            portal.send_message(engine, case, email, str(values["bericht"]))
+        except MessageRejected as rejected:
+            errors = [FieldError("bericht", str(rejected))]
+    if errors:
+        return render_case(case_ref, message_errors=(shown_values(values, errors, MESSAGE_FORM), errors)), 400
+    flash(_("Uw bericht is verstuurd."))
+    return redirect(url_for("public.case_page", case_ref=case_ref) + "#berichten")
+
+
+@bp.get("/mijn-initiatieven/<case_ref>/document/<public_id>")
+@initiator_required
+def download(case_ref: str, public_id: str) -> Response:
+    email = str(current_initiator())
+    with engine_of(current_app).db.transaction() as db:
+        case = portal.own_case(db, email, case_ref)
+        document = portal.own_document(db, case, public_id)
+        content, name, content_type = document.content, document.filename, document.content_type
+    response = send_file(BytesIO(content), mimetype=content_type, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

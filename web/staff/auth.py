@@ -1,0 +1,182 @@
+"""Login and sessions of the staff workspace, and the ``requires`` decorator every route uses.
+
+- Accounts and lock-out: :mod:`web.staff.services.accounts`.
+- A session ends after ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and
+  after ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
+- The login POST is rate limited per address; every form has a CSRF token; logout is a POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from engine import clock
+from web import engine_of
+from web.extensions import limiter, login_manager
+from web.i18n import safe_next
+from web.staff import bp
+from web.staff.services.access import (
+    ADMIN_ROLES,
+    ALL_ROLES,
+    INCIDENT_ROLES,
+    KCC_ROLES,
+    REGISTER_ROLES,
+    WORKER_ROLES,
+    Principal,
+)
+from web.staff.services.accounts import authenticate, load_principal
+
+LOGIN_AT = "staff_login_at"
+SEEN = "staff_seen"
+DEFAULT_IDLE = timedelta(minutes=30)
+LOGIN_LIMIT = "10 per minute"
+OPEN_ENDPOINTS = frozenset({"staff.login", "staff.login_post", "staff.static"})
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> Principal | None:
+    """Flask-Login's loader: only ids of staff sessions (``staff:<id>:<token>``)."""
+    if not session_id.startswith("staff:"):
+        return None
+    with engine_of(current_app).db.transaction() as db:
+        return load_principal(db, session_id)
+
+
+def current_principal() -> Principal | None:
+    user = current_user._get_current_object()
+    return user if isinstance(user, Principal) else None
+
+
+def principal() -> Principal:
+    """The logged-in user of a route protected by :func:`requires`."""
+    found: Principal = g.staff_principal
+    return found
+
+
+def requires(roles: Iterable[str] | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only logged-in staff with one of ``roles`` (``None``: any logged-in staff): others go to
+    the login page (not logged in) or get 403 (logged in, other role)."""
+    allowed = frozenset(roles) if roles is not None else None
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = current_principal()
+            if user is None:
+                target = request.full_path if request.method == "GET" else request.path
+                return redirect(url_for("staff.login", next=target.rstrip("?")))
+            if allowed is not None and not user.has_any(allowed):
+                abort(403)
+            g.staff_principal = user
+            return view(*args, **kwargs)
+
+        guarded.staff_roles = ALL_ROLES if allowed is None else allowed  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def _idle_timeout() -> timedelta:
+    value = current_app.config.get("STAFF_IDLE_TIMEOUT", DEFAULT_IDLE)
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def _session_expired() -> bool:
+    now = clock.now().timestamp()
+    login_at, seen = session.get(LOGIN_AT), session.get(SEEN)
+    if not isinstance(login_at, int | float) or not isinstance(seen, int | float):
+        return True
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    return now - seen > _idle_timeout().total_seconds() or now - login_at > lifetime
+
+
+def _end_session() -> None:
+    logout_user()
+    session.pop(LOGIN_AT, None)
+    session.pop(SEEN, None)
+
+
+@bp.before_request
+def check_session() -> Response | None:
+    if request.endpoint in OPEN_ENDPOINTS or current_principal() is None:
+        return None
+    if _session_expired():
+        _end_session()
+        flash(_("Uw sessie is verlopen: u was een tijd niet actief of langer dan een werkdag ingelogd. "
+                "Log opnieuw in."))
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("staff.login", next=target))
+    session[SEEN] = clock.now().timestamp()
+    return None
+
+
+@bp.context_processor
+def staff_navigation() -> dict[str, Any]:
+    user = current_principal()
+    items: list[tuple[str, str]] = []
+    if user is not None:
+        items.append(("staff.home", _("Overzicht")))
+        if user.has_any(WORKER_ROLES):
+            items += [("staff.my_tasks", _("Mijn taken")), ("staff.team_tasks", _("Werkvoorraad"))]
+        if user.has_any(KCC_ROLES):
+            items.append(("staff.kcc_search", _("Zoeken (KCC)")))
+        if user.has_any(REGISTER_ROLES):
+            items.append(("staff.register", _("Aanmelden namens")))
+        if user.has_any(INCIDENT_ROLES):
+            items.append(("staff.incidents", _("Storingen")))
+        if user.has_any(ADMIN_ROLES):
+            items.append(("staff.admin", _("Beheer")))
+    return {"staff_nav": items, "staff_user": user}
+
+
+@bp.get("/inloggen")
+def login() -> str | Response:
+    if current_principal() is not None:
+        return redirect(url_for("staff.home"))
+    return render_template("staff/login.html", email="", error=None, next=request.args.get("next", ""))
+
+
+def _error_text(outcome: str) -> str:
+    if outcome == "locked":
+        return _("Te veel mislukte pogingen. Uw account is 15 minuten geblokkeerd. Probeer het daarna opnieuw.")
+    return _("Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen blokkeren we het account "
+             "15 minuten.")
+
+
+@bp.post("/inloggen")
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login_post() -> tuple[str, int] | Response:
+    email = request.form.get("email", "")[:254]
+    password = request.form.get("wachtwoord", "")[:1000]
+    target = request.form.get("next", "")
+    with engine_of(current_app).db.transaction() as db:
+        result = authenticate(db, email, password, ip=request.remote_addr)
+    if result.principal is None:
+        return render_template("staff/login.html", email=email, error=_error_text(result.outcome),
+                               next=target), 200
+    lang = session.get("lang")
+    session.clear()  # a new session on login: no fixation
+    if lang:
+        session["lang"] = lang
+    login_user(result.principal)
+    session.permanent = True
+    now = clock.now().timestamp()
+    session[LOGIN_AT] = now
+    session[SEEN] = now
+    return redirect(safe_next(target, url_for("staff.home")))
+
+
+@bp.post("/uitloggen")
+@requires(None)
+def logout() -> Response:
+    _end_session()
+    flash(_("U bent uitgelogd."))
+    return redirect(url_for("staff.login"))

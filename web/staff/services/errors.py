@@ -1,0 +1,24 @@
+"""Errors the staff services raise on purpose; the views turn them into pages."""
+
+from __future__ import annotations
+
+
+class StaffError(Exception):
+    """Base class of the staff workspace's domain errors."""
+
+
+class AccessDenied(StaffError):
+    """This user may not see or do this (HTTP 403)."""
+
+
+class TaskGone(StaffError):
+    """The task is not open (any more) and nobody completed it: it was withdrawn or never existed."""
+
+
+class NotAllowedHere(StaffError):
+    """The action does not fit this task or case (e.g. asking for information on a task whose
+    form has no such question). ``code`` names the reason for the view."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)

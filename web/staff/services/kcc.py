@@ -1,0 +1,139 @@
+"""The contact centre: find any initiative, a read-only view of where it stands, and the
+access log. Every search result list and every case view is personal data seen by the KCC,
+so each one is written to ``staff_kcc_access`` in the same transaction that reads it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.models import Job, OpenTask, ProcessInstance
+from engine.queries import WaitingMessage
+from engine.service import Engine
+from web.staff.models import ContactMoment, KccAccess
+from web.staff.services.access import Principal
+from web.staff.services.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names
+
+MAX_RESULTS = 50
+MIN_QUERY = 2
+_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
+NAME = ProcessInstance.case_data["naam"].as_string()
+POSTCODE = ProcessInstance.case_data["postcode"].as_string()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    case_ref: str
+    title: str | None
+    name: str | None
+    email: str | None
+    district: str | None
+    status_text: str | None
+    status_text_en: str | None
+    state: str
+    created_at: datetime
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _condition(query: str) -> ColumnElement[bool]:
+    text = query.strip()
+    pattern = f"%{_escape(text)}%"
+    conditions = [
+        ProcessInstance.case_ref.ilike(pattern, escape="\\"),
+        ProcessInstance.title.ilike(pattern, escape="\\"),
+        NAME.ilike(pattern, escape="\\"),
+        ProcessInstance.initiator == text.lower(),
+    ]
+    postcode = _POSTCODE.match(text)
+    if postcode:
+        conditions.append(POSTCODE == f"{postcode.group(1)} {postcode.group(2).upper()}")
+    return or_(*conditions)
+
+
+def search(session: Session, principal: Principal, query: str) -> list[SearchHit]:
+    """Initiatives whose reference, title or initiator name contains ``query``, whose
+    initiator has this e-mail address, or with this postcode. Logged."""
+    text = query.strip()[:200]
+    if len(text) < MIN_QUERY:
+        return []
+    rows = session.execute(
+        select(ProcessInstance.case_ref, ProcessInstance.title, NAME, ProcessInstance.initiator,
+               ProcessInstance.case_data["wijk"].as_string(), ProcessInstance.status_text,
+               ProcessInstance.status_text_en, ProcessInstance.state, ProcessInstance.created_at)
+        .where(ProcessInstance.process_id == "initiatief", _condition(text))
+        .order_by(ProcessInstance.created_at.desc())
+        .limit(MAX_RESULTS)
+    ).all()
+    hits = [SearchHit(*row) for row in rows]
+    session.add(KccAccess(user_id=principal.id, user_email=principal.email, action="search", query=text,
+                          result_count=len(hits), at=clock.now()))
+    return hits
+
+
+@dataclass(frozen=True)
+class Handler:
+    task: str
+    team: str | None
+    assignee: str | None
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class KccCase:
+    case: ProcessInstance
+    data: dict[str, Any]
+    handlers: list[Handler]
+    guide: GuideView | None
+    waiting: list[WaitingMessage]
+    next_date: datetime | None
+    contacts: list[ContactMoment]
+
+    @property
+    def category(self) -> str | None:
+        value = self.data.get("categorie") or self.data.get("categorie_voorstel")
+        return str(value) if value else None
+
+
+def _next_date(session: Session, case: ProcessInstance, tasks: list[OpenTask]) -> datetime | None:
+    """The earliest service norm of an open task; else the next timer (reminder, deadline)."""
+    dates = [task.due_at for task in tasks if task.due_at is not None]
+    if dates:
+        return min(dates)
+    return session.scalar(select(Job.due_at).where(Job.instance_id == case.id, Job.kind == "timer",
+                                                   Job.state == "ready").order_by(Job.due_at).limit(1))
+
+
+def view_case(engine: Engine, principal: Principal, case_ref: str) -> KccCase:
+    """What the contact centre may see of a case, read-only. Logged."""
+    with engine.db.transaction() as session:
+        case = case_by_ref(session, case_ref)
+        data = dict(case.case_data or {})
+        tasks = list(session.scalars(select(OpenTask).where(OpenTask.instance_id == case.id)
+                                     .order_by(OpenTask.created_at)).all())
+        names = team_names(session)
+        handlers = [Handler(task.title, names.get(task.candidate_group or "", task.candidate_group), task.assignee,
+                            task.due_at, task.overdue) for task in tasks]
+        guide = current_guide(session, case.case_ref, data)
+        next_date = _next_date(session, case, tasks)
+        contacts = contact_moments(session, case.id)
+        session.add(KccAccess(user_id=principal.id, user_email=principal.email, action="view", instance_id=case.id,
+                              at=clock.now()))
+    waiting = engine.waiting_messages(case.id) if case.state == "running" else []
+    return KccCase(case, data, handlers, guide, waiting, next_date, contacts)
+
+
+def access_log(session: Session, *, instance_id: int | None = None, limit: int = 200) -> list[KccAccess]:
+    query = select(KccAccess).order_by(KccAccess.id.desc()).limit(limit)
+    if instance_id is not None:
+        query = query.where(KccAccess.instance_id == instance_id)
+    return list(session.scalars(query).all())
