@@ -142,7 +142,7 @@ def demo_command() -> None:
     """Laad demogegevens (één keer)."""
     from web.demo import load_demo
 
-    created = load_demo(engine_of(current_app))
+    created = load_demo(engine_of(current_app), report=click.echo)
     click.echo("Demogegevens geladen." if created else "Demogegevens waren al geladen.")
 
 

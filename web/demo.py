@@ -13,6 +13,7 @@ from engine.errors import EngineError
 from engine.models import ProcessInstance
 from engine.service import Engine
 from processes.demo import load_organisation
+from web.staff.demo import load_staff
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demo"
@@ -119,11 +120,15 @@ def _scenarios() -> list[tuple[dict[str, Any], Callable[[_Driver], None]]]:
     return scenarios
 
 
-def load_demo(engine: Engine) -> bool:
-    """Load the demo set unless it is there already; returns whether anything was created."""
+def load_demo(engine: Engine, report: Callable[[str], None] | None = None) -> bool:
+    """Load the demo set unless it is there already; returns whether cases were created.
+    ``report`` receives the demo accounts (with the demo password) to show the user."""
     with engine.db.transaction() as session:
         load_organisation(session)
-        _load_staff(session)
+        accounts = load_staff(session)
+    if report is not None:
+        report(accounts.describe())
+    with engine.db.transaction() as session:
         already = session.scalar(select(ProcessInstance.id).where(ProcessInstance.started_by == DEMO_ACTOR).limit(1))
     if already is not None:
         return False
@@ -137,10 +142,3 @@ def load_demo(engine: Engine) -> bool:
     engine.run_due_jobs(worker_id="demo", limit=1000)
     return True
 
-
-def _load_staff(session: Any) -> None:
-    try:
-        from web.staff.demo import load_staff
-    except ImportError:  # the staff workspace ships its own demo accounts
-        return
-    load_staff(session)

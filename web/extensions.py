@@ -13,8 +13,3 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 login_manager = LoginManager()
 
-
-@login_manager.user_loader
-def _no_staff_user(_user_id: str) -> None:
-    """Replaced by the staff workspace's loader (web.staff) when it registers."""
-    return None

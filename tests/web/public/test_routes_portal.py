@@ -199,8 +199,15 @@ def test_status_mail_links_to_the_portal_without_personal_data(app: Flask, engin
     app.config["PUBLIC_URL"] = "https://loket.gemeente.example/"
     case = start_case(engine, omschrijving="Geheim plan van Alice", naam="Alice de Boer", telefoon="0612345678")
     engine.run_due_jobs()
+    assert not [m for m in _mails(app) if "Nieuws over uw initiatief" in str(m["Subject"])], \
+        "receiving is confirmed by the loket's own mail, not by a second status mail"
+    # The regiegroep step informs the initiator (informInitiator in wijkwens.bpmn).
+    [task] = engine.open_tasks(instance_id=case.id)
+    engine.complete_task(case.id, task.task_id, {"aanvulling_nodig": False, "categorie_akkoord": True},
+                         actor="intake@gemeente.example")
+    engine.run_due_jobs()
     status = [m for m in _mails(app) if "Nieuws over uw initiatief" in str(m["Subject"])]
-    assert status, "the start event informs the initiator"
+    assert status, "the regiegroep step informs the initiator"
     text = body(status[0])
     assert f"https://loket.gemeente.example/mijn-initiatieven/{case.case_ref}" in text
     assert "Buurtfeest Oosterpark" in text
