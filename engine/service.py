@@ -59,6 +59,7 @@ class FormCatalog(Protocol):
 
 
 TaskDataCheck = Callable[[str, dict[str, Any]], list[Any]]
+StartHook = Callable[[Session, "InstanceInfo"], None]
 
 
 @dataclass(frozen=True)
@@ -198,15 +199,28 @@ class Engine(QueryMixin):
 
     # starting --------------------------------------------------------------------------------
     def start(
-        self, process_id: str, data: dict[str, Any] | None = None, *, actor: str, case_ref: str | None = None
+        self,
+        process_id: str,
+        data: dict[str, Any] | None = None,
+        *,
+        actor: str,
+        case_ref: str | None = None,
+        within: StartHook | None = None,
     ) -> InstanceInfo:
+        """Start an instance and run it to its first wait state, in one transaction.
+
+        ``within`` runs inside that same transaction once the instance is written, with an ORM
+        session on it: what it writes (attachments, a confirmation mail) is committed together
+        with the new case, and if it raises, nothing at all is stored."""
         data = _jsonable(data or {})
         try:
-            return self._start(process_id, data, actor, case_ref)
+            return self._start(process_id, data, actor, case_ref, within)
         except SpiffWorkflowException as exc:
             raise DiagramError(str(exc)) from exc
 
-    def _start(self, process_id: str, data: dict[str, Any], actor: str, case_ref: str | None) -> InstanceInfo:
+    def _start(
+        self, process_id: str, data: dict[str, Any], actor: str, case_ref: str | None, within: StartHook | None
+    ) -> InstanceInfo:
         with self.db.connection() as conn:
             raw = RawSql(conn)
             version_id = self._latest_version_id(raw, process_id)
@@ -228,6 +242,12 @@ class Engine(QueryMixin):
             log = run_to_wait_state(workflow)
             after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran)
             info = _info(row)
+            if within is not None:
+                context = StepContext(conn)
+                try:
+                    within(context.session, info)
+                finally:
+                    context.close()
         self._put_workflow(info.id, info.version, workflow, after)
         return info
 

@@ -14,17 +14,17 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import EngineError, NotFound
-from engine.models import AuditEvent, ProcessInstance
+from engine.models import ProcessInstance
 from engine.service import Engine, InstanceInfo
 from engine.stepper import boundary_timers, timer_due
 from web.casefile.documents import Upload, store_document
 from web.casefile.messages import post_message
 from web.casefile.models import CaseMessage, Document
-from web.public.services import PROCESS_ID, UNDO_ACTOR
+from web.public.services import PROCESS_ID
 
 INITIATOR_GROUP = "initiatiefnemer"
 # Where a staff form puts the question for the initiator (see forms/definitions/*.json).
@@ -35,9 +35,7 @@ SHARED_PURPOSES = ("bijlage", "aanvulling", "voor_initiatiefnemer")
 
 
 def _own(email: str) -> Any:
-    undone = exists().where(AuditEvent.instance_id == ProcessInstance.id, AuditEvent.kind == "cancelled",
-                            AuditEvent.actor == UNDO_ACTOR)
-    return (ProcessInstance.initiator == email.strip().lower()) & (ProcessInstance.process_id == PROCESS_ID) & ~undone
+    return (ProcessInstance.initiator == email.strip().lower()) & (ProcessInstance.process_id == PROCESS_ID)
 
 
 def my_cases(session: Session, email: str) -> list[ProcessInstance]:

@@ -2,9 +2,9 @@
 
 ``submit_initiative`` checks the answers against the start form, starts the ``initiatief``
 process, links the uploaded files to the new case, queues the confirmation mail and removes
-the draft. The engine starts a case in a transaction of its own, so the linking step is a
-second transaction; if that one fails, the new case is cancelled again and the draft and its
-files stay as they were: the initiator sees one clear message and can simply try again.
+the draft — all in the one transaction that starts the case (the engine's ``within`` hook).
+If anything fails, nothing is stored: the draft and its files stay as they were, the
+initiator sees one clear message and can simply try again.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from engine.errors import EngineError
-from engine.models import Job
 from engine.service import Engine, InstanceInfo
 from forms import FieldError, validate
 from web.casefile.documents import attach_draft_documents
@@ -32,8 +31,6 @@ PROCESS_ID = "initiatief"
 CHANNELS = ("online", "telefoon", "balie", "email")
 LANGUAGES = ("nl", "en")
 CONFIRMATION_TEMPLATE = "bevestiging"
-# The actor of the cancellation that undoes a failed submission; the portal hides such cases.
-UNDO_ACTOR = "systeem:indienen-mislukt"
 
 
 class SubmissionRejected(Exception):
@@ -84,19 +81,16 @@ def submit_initiative(
     if errors:
         _release(engine, draft_key)
         raise SubmissionRejected(errors)
+
+    def link_and_confirm(session: Session, info: InstanceInfo) -> None:
+        _link_and_confirm(session, info, draft_key, attachments)
+
     try:
-        info = engine.start(PROCESS_ID, payload, actor=actor)
-    except EngineError as exc:
-        log.exception("starting an initiative failed")
+        return engine.start(PROCESS_ID, payload, actor=actor, within=link_and_confirm)
+    except Exception as exc:
+        log.exception("starting an initiative failed; nothing was stored")
         _release(engine, draft_key)
         raise SubmissionFailed(str(exc)) from exc
-    try:
-        _link_and_confirm(engine, info, draft_key, attachments)
-    except Exception as exc:
-        log.exception("linking the new case %s failed; cancelling it", info.case_ref)
-        _undo_start(engine, info, draft_key)
-        raise SubmissionFailed("linking failed") from exc
-    return info
 
 
 def _claim(engine: Engine, draft_key: str | None) -> list[str]:
@@ -117,32 +111,16 @@ def _release(engine: Engine, draft_key: str | None) -> None:
             drafts.release(session, draft_key)
 
 
-def _link_and_confirm(engine: Engine, info: InstanceInfo, draft_key: str | None, attachments: list[str]) -> None:
+def _link_and_confirm(session: Session, info: InstanceInfo, draft_key: str | None, attachments: list[str]) -> None:
     email = info.data.get("email")
-    with engine.db.transaction() as session:
-        if draft_key:
-            linked = attach_draft_documents(session, draft_key, info.id)
-            if linked != len(attachments):
-                raise RuntimeError(f"expected {len(attachments)} attachments, linked {linked}")
-            draft = session.scalar(select(FormDraft).where(FormDraft.key == draft_key))
-            if draft is not None:
-                session.delete(draft)
-        if isinstance(email, str) and email:
-            queue_mail(session, info.id, template=CONFIRMATION_TEMPLATE, to=email,
-                       context={"case_ref": info.case_ref, "titel": info.data.get("titel") or ""},
-                       lang=str(info.data.get("taal") or "nl"))
-
-
-def _undo_start(engine: Engine, info: InstanceInfo, draft_key: str | None) -> None:
-    try:
-        engine.cancel(info.id, actor=UNDO_ACTOR, reason="Het indienen is mislukt; het initiatief is niet aangemaakt.")
-    except Exception:  # noqa: BLE001 - the original error is what the user must hear about
-        log.exception("cancelling case %s after a failed submission failed too", info.case_ref)
-    try:
-        with engine.db.transaction() as session:
-            # The start queued "we received your initiative"; that case no longer exists for the initiator.
-            session.execute(delete(Job).where(Job.instance_id == info.id, Job.kind == "mail", Job.state == "ready"))
-            if draft_key:
-                drafts.release(session, draft_key)
-    except Exception:  # noqa: BLE001
-        log.exception("cleaning up after a failed submission failed")
+    if draft_key:
+        linked = attach_draft_documents(session, draft_key, info.id)
+        if linked != len(attachments):
+            raise RuntimeError(f"expected {len(attachments)} attachments, linked {linked}")
+        draft = session.scalar(select(FormDraft).where(FormDraft.key == draft_key))
+        if draft is not None:
+            session.delete(draft)
+    if isinstance(email, str) and email:
+        queue_mail(session, info.id, template=CONFIRMATION_TEMPLATE, to=email,
+                   context={"case_ref": info.case_ref, "titel": info.data.get("titel") or ""},
+                   lang=str(info.data.get("taal") or "nl"))

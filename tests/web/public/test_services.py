@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import DiagramError
-from engine.models import Job, ProcessInstance
+from engine.models import AuditEvent, Job, ProcessInstance
 from engine.service import Engine
 from tests.processes.factories import wijkwens_data
 from tests.web.public.support import ALICE, start_case
@@ -97,7 +97,9 @@ def test_an_engine_error_stores_nothing_and_releases_the_draft(engine: Engine, m
         assert drafts.find_draft(session, key) is not None
 
 
-def test_when_linking_fails_the_new_case_is_undone_and_hidden(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_linking_fails_nothing_of_the_case_is_stored(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linking the files runs in the transaction that starts the case: a failure there
+    leaves no case, no audit trail and no mail — and the draft to send again."""
     key = _draft_with_file(engine)
 
     def broken(*_args: object) -> int:
@@ -107,13 +109,13 @@ def test_when_linking_fails_the_new_case_is_undone_and_hidden(engine: Engine, mo
     with pytest.raises(SubmissionFailed):
         submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
     with engine.db.transaction() as session:
-        [case] = session.scalars(select(ProcessInstance)).all()
-        assert case.state == "cancelled"
+        assert session.scalars(select(ProcessInstance)).all() == []
+        assert session.scalars(select(AuditEvent)).all() == []
         assert portal.my_cases(session, ALICE) == []
         draft = drafts.find_draft(session, key)
         assert draft is not None, "the person can simply send again"
         assert session.scalars(select(Document.instance_id)).all() == [None]
-    assert engine.outbox(case.id) == [], "no mail about a case that was undone"
+    assert engine.outbox() == [], "no mail about a case that does not exist"
     monkeypatch.undo()
     info = submit_initiative(engine, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
     with engine.db.transaction() as session:
