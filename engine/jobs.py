@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -188,10 +189,19 @@ class JobRunner:
 
 
 def work_forever(engine: Engine, worker_id: str, *, poll_seconds: float = 1.0,
-                 stop: Any = None) -> None:
-    """The ``loket worker`` loop: run due jobs, sleep briefly when there are none."""
+                 stop: Any = None, housekeeping: Callable[[], object] | None = None,
+                 housekeeping_seconds: float = 600.0) -> None:
+    """The ``loket worker`` loop: run due jobs, sleep briefly when there are none, and every
+    ``housekeeping_seconds`` run ``housekeeping`` (e.g. deleting expired personal data)."""
     runner = JobRunner(engine)
+    next_housekeeping = time.monotonic()
     while stop is None or not stop.is_set():
+        if housekeeping is not None and time.monotonic() >= next_housekeeping:
+            next_housekeeping = time.monotonic() + housekeeping_seconds
+            try:
+                housekeeping()
+            except Exception:  # noqa: BLE001 - clean-up must not stop the jobs
+                log.exception("worker %s: housekeeping failed", worker_id)
         try:
             ran = runner.run_due(worker_id, limit=50)
         except Exception:  # noqa: BLE001 - a database hiccup must not kill the worker

@@ -20,6 +20,7 @@ from processes import MODELS_DIR, handlers
 from web import create_app, engine_of
 from web.forms_adapter import FormsAdapter
 from web.migrate import upgrade_database
+from web.public.housekeeping import purge_portal_data
 
 
 def _create_app() -> Flask:
@@ -40,8 +41,10 @@ def run_command(host: str, port: int, worker: bool) -> None:
     """Start de website (en een worker)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if worker:
+        engine = engine_of(app)
         thread = threading.Thread(
-            target=work_forever, args=(engine_of(app), f"web-{os.getpid()}"), daemon=True
+            target=work_forever, args=(engine, f"web-{os.getpid()}"),
+            kwargs={"housekeeping": lambda: purge_portal_data(engine)}, daemon=True,
         )
         thread.start()
     click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
@@ -74,7 +77,7 @@ def worker_command(once: bool, worker_id: str | None) -> None:
         click.echo(f"{ran} job(s) uitgevoerd.")
         return
     click.echo(f"Worker {name} gestart.")
-    work_forever(engine, name)
+    work_forever(engine, name, housekeeping=lambda: purge_portal_data(engine))
 
 
 @cli.group("models")

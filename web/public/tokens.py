@@ -92,3 +92,9 @@ def consume_login_token(session: Session, token: str) -> Login | None:
     if row is None:
         return None
     return Login(email=row.email, next_path=row.next_path)
+
+
+def purge_expired_tokens(session: Session) -> int:
+    """Delete login links that expired some time ago (they are useless and name an address)."""
+    result = session.execute(delete(LoginToken).where(LoginToken.expires_at < clock.now() - PURGE_AFTER))
+    return int(getattr(result, "rowcount", 0) or 0)

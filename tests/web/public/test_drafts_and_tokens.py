@@ -139,3 +139,28 @@ def test_old_login_links_are_purged(engine: Engine) -> None:
         _issue(session, "bob@example.nl")
     with engine.db.transaction() as session:
         assert session.scalars(select(LoginToken.email)).all() == ["bob@example.nl"]
+
+
+def test_the_worker_housekeeping_deletes_expired_portal_data(engine: Engine) -> None:
+    """Expired drafts, their files and old login links go even when nobody starts a new one."""
+    import threading
+
+    from engine.jobs import work_forever
+    from web.public.housekeeping import purge_portal_data
+
+    with engine.db.transaction() as session:
+        draft = drafts.new_draft(session, "intake")
+        drafts.add_documents(session, draft, [PNG])
+        _issue(session)
+    clock.set_time(clock.now() + drafts.DRAFT_LIFETIME + timedelta(days=2))
+    stop = threading.Event()
+
+    def housekeeping() -> None:
+        purge_portal_data(engine)
+        stop.set()  # one round is enough for the test
+
+    work_forever(engine, "test", poll_seconds=0.01, stop=stop, housekeeping=housekeeping)
+    with engine.db.transaction() as session:
+        assert session.scalars(select(FormDraft)).all() == []
+        assert session.scalars(select(Document)).all() == []
+        assert session.scalars(select(LoginToken)).all() == []
