@@ -33,10 +33,24 @@ _SAFE_NAMES = (
     "isinstance Exception ValueError KeyError TypeError IndexError ZeroDivisionError"
 )
 # A fixed table, not the builtins module: scripts get exactly these and nothing else.
+MAX_RANGE = 100_000
+MAX_CONSTANT_FACTOR = 100_000
+MAX_EXPONENT = 64
+
+
+def _bounded_range(*args: int) -> range:
+    """``range`` that refuses to build more than MAX_RANGE numbers (a loop must not hang a worker)."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise ValueError(f"range() met meer dan {MAX_RANGE} getallen is niet toegestaan")
+    return numbers
+
+
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_NAMES.split()} | {
     "None": None,
     "True": True,
     "False": False,
+    "range": _bounded_range,
 }
 
 FORBIDDEN_NAMES = frozenset(
@@ -52,7 +66,7 @@ FORBIDDEN_ATTRIBUTE_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "co_", "tb_", "f
 # fmt: off
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     # module level and statements
-    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If,
+    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.For, ast.If,
     ast.Break, ast.Continue, ast.Pass, ast.Try, ast.ExceptHandler, ast.Raise, ast.Assert,
     ast.Delete,
     # expressions
@@ -76,6 +90,7 @@ _KEYWORDS: dict[type[ast.AST], str] = {
     ast.Import: "import", ast.ImportFrom: "from ... import", ast.Global: "global", ast.Nonlocal: "nonlocal",
     ast.Await: "await", ast.AsyncFor: "async for", ast.AsyncWith: "async with", ast.Yield: "yield",
     ast.YieldFrom: "yield from", ast.With: "with", ast.Match: "match", ast.Return: "return",
+    ast.While: "while",
 }
 # fmt: on
 
@@ -130,7 +145,27 @@ def _attribute_problem(attr: str, node: ast.AST) -> Message | None:
     return None
 
 
+def _size_problem(node: ast.BinOp) -> Message | None:
+    """Refuse constants that make one expression eat the CPU or memory of a worker
+    (``10 ** 10 ** 10``, ``'x' * 10 ** 9``)."""
+    right = node.right
+    if isinstance(node.op, ast.Pow):
+        small = (isinstance(right, ast.Constant) and isinstance(right.value, int | float)
+                 and not isinstance(right.value, bool) and abs(right.value) <= MAX_EXPONENT)
+        if not small:
+            return _at(node, f"Machtsverheffen ('**') mag alleen met een vast getal tot {MAX_EXPONENT}, zoals x ** 2.",
+                       f"Powers ('**') are only allowed with a fixed number up to {MAX_EXPONENT}, such as x ** 2.")
+    if isinstance(node.op, ast.Mult | ast.LShift):
+        for side in (node.left, right):
+            if isinstance(side, ast.Constant) and isinstance(side.value, int) and abs(side.value) > MAX_CONSTANT_FACTOR:
+                return _at(node, f"Vermenigvuldig niet met een vast getal boven {MAX_CONSTANT_FACTOR}.",
+                           f"Do not multiply by a fixed number above {MAX_CONSTANT_FACTOR}.")
+    return None
+
+
 def _node_problem(node: ast.AST) -> Message | None:
+    if isinstance(node, ast.BinOp):
+        return _size_problem(node)
     if not isinstance(node, _ALLOWED_NODES):
         keyword = f"'{_KEYWORDS.get(type(node), type(node).__name__)}'"
         label_nl, label_en = _NODE_LABELS.get(type(node), (keyword, keyword))

@@ -311,3 +311,24 @@ def test_dmn_cell_escape_is_stopped_at_run_time() -> None:
     workflow.do_engine_steps()
     with pytest.raises(WorkflowException):
         _complete_first(workflow, soort="geveltuin", bedrag=1, wijk="Oost", email="a@example.org")
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["10 ** 10 ** 10", "2 ** n", "'x' * 1000000000", "[0] * 10000000", "1 << 100000000", "while True:\n    pass"],
+)
+def test_expressions_that_would_exhaust_a_worker_are_refused(source: str) -> None:
+    assert check_source(source, "exec"), source
+
+
+def test_range_is_bounded_at_run_time() -> None:
+    from engine.sandbox import MAX_RANGE, SandboxedEnvironment
+
+    environment = SandboxedEnvironment({})
+    assert environment.evaluate("len(range(10))", {}) == 10
+    with pytest.raises(ValueError, match=str(MAX_RANGE)):
+        environment.evaluate(f"sum(range({MAX_RANGE + 1}))", {})
+
+
+def test_ordinary_arithmetic_still_works() -> None:
+    assert check_source("bedrag * 1.21 + x ** 2 - 3 * 4", "eval") == []
