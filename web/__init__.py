@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ),
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
     )
     if test_config:

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 
 babel = Babel()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+# Storage comes from RATELIMIT_STORAGE_URI (memory by default; use a shared store such as
+# redis:// when several web processes serve the site).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 
