@@ -149,6 +149,7 @@ class JobRunner:
                 task.run()
             finally:
                 end_service_call(token)
+            record.ran.append(task)
             record.audit(row.id, "service", task=task, actor="systeem")
             for mail in handler_ctx.outbox:
                 record.jobs.append(mail_job(row.id, template=mail["template"], to=mail["to"],

@@ -323,7 +323,7 @@ class Engine(QueryMixin):
         finally:
             context.close()
         log = run_to_wait_state(workflow, allowed)
-        after = self._finish_step(context.raw, row, workflow, before, record, log.ran)
+        after = self._finish_step(context.raw, row, workflow, before, record, record.ran + log.ran)
         return _info(row), workflow, after
 
     def complete_task(

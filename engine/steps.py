@@ -114,6 +114,8 @@ class StepRecord:
     events: list[dict[str, Any]] = field(default_factory=list)
     jobs: list[dict[str, Any]] = field(default_factory=list)
     timer_fired: bool = False
+    # Tasks the step's own action ran (a service task run by its job), before the engine ran on.
+    ran: list[Task] = field(default_factory=list)
 
     def audit(
         self,
