@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
+from decimal import InvalidOperation
 
-from flask import Flask, render_template
+import psycopg
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine.errors import ConcurrentUpdate, NotFound, TaskAlreadyCompleted
 
@@ -18,7 +22,44 @@ def _page(status: int, title: str, text: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, text=text), status
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class InvalidCharacters(BadRequest):
+    """Input with control characters (such as NUL) that no field may hold."""
+
+
+def reject_control_characters() -> None:
+    """Refuse a request whose parameters hold invisible control characters before any view
+    stores them (PostgreSQL cannot even store NUL in text)."""
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data",
+    ):
+        sources.append(request.form)
+    for source in sources:
+        for key, values in source.lists():
+            if _CONTROL.search(key) or any(_CONTROL.search(value) for value in values):
+                raise InvalidCharacters()
+
+
 def register(app: Flask) -> None:
+    app.before_request(reject_control_characters)
+
+    @app.errorhandler(InvalidCharacters)
+    def invalid_characters(_error: InvalidCharacters) -> tuple[str, int]:
+        return _page(400, _("Uw invoer bevat een teken dat we niet kunnen verwerken"),
+                     _("Er staat een onzichtbaar teken in wat u invulde. Typ de tekst opnieuw "
+                       "(niet plakken) en probeer het nog een keer."))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(InvalidOperation)
+    @app.errorhandler(DataError)
+    @app.errorhandler(psycopg.DataError)
+    def unusable_value(_error: Exception) -> tuple[str, int]:
+        # A number or text the database cannot hold: the request was wrong, not the site.
+        return _page(400, _("Er ging iets mis met uw verzoek"), _("Controleer wat u invulde en probeer het opnieuw."))
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error: CSRFError) -> tuple[str, int]:
         return _page(400, _("Het formulier is verlopen"),
