@@ -38,7 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
+        # Links in mails; without a setting, the address `make run` serves on.
+        PUBLIC_URL=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     )
     if test_config:
         app.config.update(test_config)
