@@ -70,6 +70,7 @@ def render_case(
         history=portal.status_history(engine, case),
         actions=actions,
         category=portal.category_of(data),
+        outcome=portal.outcome_of(data),
         contact=portal.contact_of(data),
         documents=documents,
         messages=messages,

@@ -19,6 +19,12 @@ CATEGORY_LABELS = {
     "wijkwens": lazy_gettext("Wijkwens"),
     "complex": lazy_gettext("Complex initiatief"),
 }
+OUTCOME_LABELS = {
+    "toegekend": lazy_gettext("Toegekend"),
+    "afgewezen": lazy_gettext("Afgewezen"),
+    "doorverwezen": lazy_gettext("Doorverwezen naar een andere regeling"),
+    "ingetrokken": lazy_gettext("Afgesloten, omdat we geen antwoord kregen"),
+}
 
 
 def local_date(moment: datetime | date | None) -> str:
@@ -52,6 +58,13 @@ def category_label(code: str | None) -> str:
     return str(label) if label is not None else code
 
 
+def outcome_label(code: str | None) -> str:
+    if not code:
+        return ""
+    label = OUTCOME_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
 def within(norm: Norm | None) -> str:
     return _("binnen %(norm)s", norm=norm_text(norm)) if norm is not None else ""
 
@@ -61,4 +74,5 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(norm_text, "norm_text")
     bp.add_app_template_filter(within, "within")
     bp.add_app_template_filter(category_label, "category_label")
+    bp.add_app_template_filter(outcome_label, "outcome_label")
     bp.add_app_template_global(current_initiator, "portal_user")

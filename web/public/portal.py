@@ -104,6 +104,19 @@ def find_action(engine: Engine, case: ProcessInstance, kind: str, key: str) -> A
     raise NotFound("Hier wordt (nu) niets van u gevraagd.")
 
 
+def answered_before(engine: Engine, case: ProcessInstance, kind: str, key: str) -> bool:
+    """Whether the initiator already answered this action of their own case (a second click,
+    an old tab) — as opposed to an action that never was theirs."""
+    for event in engine.audit_trail(case.id):
+        if event.actor != case.initiator:
+            continue
+        if kind == "task" and event.kind == "task_completed" and event.task_id == key:
+            return True
+        if kind == "message" and event.kind == "message" and (event.detail or {}).get("message") == key:
+            return True
+    return False
+
+
 def expected_date(engine: Engine, case: ProcessInstance) -> datetime | None:
     """When the municipality expects to finish its current step (its open tasks' norms)."""
     if case.state != "running":
@@ -153,6 +166,7 @@ class CategoryReason:
     proposed: str | None
     rule: str | None
     explanation: str | None
+    confirmed: bool = False
 
     @property
     def changed_by_staff(self) -> bool:
@@ -167,7 +181,24 @@ def category_of(data: Mapping[str, Any]) -> CategoryReason | None:
         return None
     rule, explanation = data.get("categorie_regel"), data.get("categorie_uitleg")
     return CategoryReason(str(category), str(proposed) if proposed else None, str(rule) if rule else None,
-                          str(explanation) if explanation else None)
+                          str(explanation) if explanation else None, confirmed=bool(data.get("categorie")))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The decision on the initiative, as the handling step wrote it (``uitkomst`` and its
+    ``uitkomst_toelichting``: the agreements, or the reason for a rejection)."""
+
+    result: str
+    explanation: str | None
+
+
+def outcome_of(data: Mapping[str, Any]) -> Outcome | None:
+    result = data.get("uitkomst")
+    if not result:
+        return None
+    explanation = data.get("uitkomst_toelichting")
+    return Outcome(str(result), str(explanation) if explanation else None)
 
 
 def visible_documents(session: Session, case: ProcessInstance) -> list[Document]:

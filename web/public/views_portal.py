@@ -120,7 +120,13 @@ def answer(case_ref: str, kind: str, key: str) -> Response | str | tuple[str, in
     engine = engine_of(current_app)
     with engine.db.transaction() as db:
         case = portal.own_case(db, email, case_ref)
-    action = portal.find_action(engine, case, kind, key)
+    try:
+        action = portal.find_action(engine, case, kind, key)
+    except NotFound:
+        if not portal.answered_before(engine, case, kind, key):
+            raise  # never asked of this initiator: 404
+        flash(_("Dit was al beantwoord of is niet meer nodig. Hieronder ziet u hoe het nu staat."))
+        return redirect(url_for("public.case_page", case_ref=case_ref))
     form = definition(action.form_id)
     values, errors = clean(form, request.form, lang=lang)
     uploads = uploads_for(file_fields(form))

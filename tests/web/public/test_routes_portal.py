@@ -107,7 +107,7 @@ def test_case_page_shows_status_history_category_and_answers(client: FlaskClient
     text = soup.get_text(" ", strip=True)
     assert "Het initiatieventeam bekijkt welke aanpak past bij uw initiatief." in text
     assert "We verwachten deze stap af te ronden vóór" in text
-    assert "Uw initiatief valt in de categorie: Wijkwens." in text
+    assert "Onze beslisregels stellen de categorie Wijkwens voor." in text
     assert soup.find("a", href="/indeling#regel-R6") is not None
     assert [li.get_text(" ", strip=True).split(": ", 1)[1] for li in soup.select(".loket-history li")] == [
         "Uw initiatief is ontvangen.", "Het initiatieventeam bekijkt welke aanpak past bij uw initiatief."]
@@ -152,8 +152,12 @@ def test_answering_a_question_with_an_upload(client: FlaskClient, engine: Engine
     assert download.headers["Content-Type"] == "application/pdf"
     assert "attachment" in download.headers["Content-Disposition"]
     assert download.headers["Cache-Control"] == "private, no-store"
+    # A second click (an old tab) is not an error: the initiator hears it was answered already.
     again = client.post(form["action"], data={"csrf_token": csrf_token(page.text), "antwoord": "Nog eens"})
-    assert again.status_code == 404, "nothing is asked any more"
+    assert again.status_code == 302
+    shown = check_page(client.get(again.headers["Location"]).text).get_text()
+    assert "Dit was al beantwoord of is niet meer nodig." in shown
+    assert [e.kind for e in engine.audit_trail(case.id)].count("message") == 1
 
 
 def test_survey_task_on_the_case_page(client: FlaskClient, engine: Engine) -> None:
@@ -244,6 +248,6 @@ def test_case_page_in_english(client: FlaskClient, engine: Engine) -> None:
     text = soup.get_text(" ", strip=True)
     assert "We need more information from you." in text
     assert "Action needed" in text and "Your answer" in text
-    assert "Your initiative is in the category: District wish." in text
+    assert "Our decision rules suggest the category District wish." in text
     explanation = soup.find("main").find("p", lang="nl")
     assert explanation is not None and "regiegroep" in explanation.get_text(), "Dutch-only text is marked"
