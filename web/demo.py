@@ -122,8 +122,15 @@ def _scenarios() -> list[tuple[dict[str, Any], Callable[[_Driver], None]]]:
 
 def load_demo(engine: Engine, report: Callable[[str], None] | None = None) -> bool:
     """Load the demo set unless it is there already; returns whether cases were created.
-    ``report`` receives the demo accounts (with the demo password) to show the user."""
+    ``report`` receives the demo accounts (with the demo password) to show the user.
+
+    A database that holds real initiatives gets nothing: demo accounts share a public password."""
     with engine.db.transaction() as session:
+        real = session.scalar(select(ProcessInstance.id).where(ProcessInstance.started_by != DEMO_ACTOR).limit(1))
+        if real is not None:
+            if report is not None:
+                report("Deze database bevat echte initiatieven: er worden geen demogegevens geladen.")
+            return False
         load_organisation(session)
         accounts = load_staff(session)
     if report is not None:

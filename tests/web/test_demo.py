@@ -27,3 +27,17 @@ def test_demo_loads_cases_in_many_states_once(app: Flask) -> None:
     assert load_demo(engine) is False
     with engine.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ProcessInstance)) == 24
+
+
+def test_demo_refuses_a_database_with_real_initiatives(app: Flask) -> None:
+    from web.staff.models import StaffUser
+
+    engine = engine_of(app)
+    from tests.processes.factories import intake_data
+
+    engine.start("initiatief", intake_data(email="echt@example.nl"), actor="echt@example.nl")
+    said: list[str] = []
+    assert load_demo(engine, report=said.append) is False
+    assert "echte initiatieven" in said[0]
+    with engine.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(StaffUser)) == 0
