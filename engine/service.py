@@ -9,18 +9,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 import psycopg
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,20 +35,19 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
-from engine.instance_store import InstanceRow, check_saved, insert_row, load_row, load_state, save_row
+from engine.instance_store import InstanceRow, check_saved, insert_row, load_row, save_row
 from engine.mail import Mailer, MailRenderer
-from engine.models import ModelVersion, ProcessInstance
+from engine.models import ProcessInstance
 from engine.queries import QueryMixin
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.stepper import run_to_wait_state
 from engine.steps import AUDIT, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
+from engine.workflow_cache import Specs, WorkflowCache
 
 clock.install_into_spiff()
 
-Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
-VERSIONS = cast(Table, ModelVersion.__table__)
 _LATEST_VERSION = "SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1"
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
 
@@ -106,7 +104,7 @@ class _NoForms:
         return True
 
 
-class Engine(QueryMixin):
+class Engine(WorkflowCache, QueryMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(
@@ -157,45 +155,6 @@ class Engine(QueryMixin):
                 form_exists=self.forms.exists,
                 handler_exists=self.handlers.__contains__,
             )
-
-    def specs(self, conn: Connection | Session, version_id: int) -> Specs:
-        cached = self._specs.get(version_id)
-        if cached is None:
-            spec_json = conn.execute(select(VERSIONS.c.spec).where(VERSIONS.c.id == version_id)).scalar()
-            if spec_json is None:
-                raise NotFound(f"model version {version_id}")
-            cached = self.serializer.spec_from_json(spec_json)
-            self._specs[version_id] = cached
-            if len(self._specs) > 64:
-                self._specs.popitem(last=False)
-        return cached
-
-    # workflow cache ------------------------------------------------------------------------
-    def _take_workflow(self, conn: Connection, row: InstanceRow) -> tuple[BpmnWorkflow, Snapshot]:
-        """The instance's workflow and its last wait state, exclusively owned by the caller
-        until it is put back (the cache entry is only valid for the row version it was saved as)."""
-        cached = self._workflows.pop(row.id, None)
-        if cached is not None and cached[0] == row.row_version:
-            return cached[1], cached[2]
-        spec, subs = self.specs(conn, row.model_version_id)
-        workflow = self.serializer.loads(load_state(RawSql(conn), row.id), spec, subs)
-        workflow.script_engine = self.script_engine
-        return workflow, Snapshot.take(workflow)
-
-    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
-        self._workflows[instance_id] = (version, workflow, snapshot)
-        if len(self._workflows) > self._cache_size:
-            self._workflows.popitem(last=False)
-
-    def load_workflow(self, instance_id: int) -> BpmnWorkflow:
-        """A private copy of an instance's workflow for reading (never written back)."""
-        with self.db.connection() as conn:
-            raw = RawSql(conn)
-            row = load_row(raw, instance_id)
-            spec, subs = self.specs(conn, row.model_version_id)
-            workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
-            workflow.script_engine = self.script_engine
-            return workflow
 
     # starting --------------------------------------------------------------------------------
     def start(

@@ -24,7 +24,8 @@ from engine.parsing import (
     read_paths,
     unexpected_problem,
 )
-from engine.sandbox import Mode, TimerKind, check_source_messages, preview_timer
+from engine.preview import TimerKind, preview_timer
+from engine.sandbox import Mode, check_source_messages
 
 Exists = Callable[[str], bool]
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"

@@ -15,6 +15,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.parsing import load_parser
+from engine.preview import preview_timer
 from engine.sandbox import (
     SAFE_BUILTINS,
     SandboxedEnvironment,
@@ -23,7 +24,6 @@ from engine.sandbox import (
     check_source_messages,
     compile_restricted,
     make_script_engine,
-    preview_timer,
 )
 
 MODELS = Path(__file__).resolve().parents[1] / "fixtures" / "models"

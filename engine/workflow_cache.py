@@ -1,0 +1,74 @@
+"""The engine's in-memory caches: deserialized specs per model version, and the workflow of
+recently used instances keyed by the row version it was saved as (so a stale copy is never
+used: any other writer bumps the version and the next step reloads from the database)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import cast
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.orm import Session
+
+from engine.db import Database
+from engine.errors import NotFound
+from engine.instance_store import InstanceRow, load_row, load_state
+from engine.models import ModelVersion
+from engine.rawsql import RawSql
+from engine.scripting import EngineScriptEngine
+from engine.serialization import StateSerializer
+from engine.steps import Snapshot
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+VERSIONS = cast(Table, ModelVersion.__table__)
+
+
+class WorkflowCache:
+    db: Database
+    serializer: StateSerializer
+    script_engine: EngineScriptEngine
+    _specs: OrderedDict[int, Specs]
+    _workflows: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]]
+    _cache_size: int
+
+    def specs(self, conn: Connection | Session, version_id: int) -> Specs:
+        cached = self._specs.get(version_id)
+        if cached is None:
+            spec_json = conn.execute(select(VERSIONS.c.spec).where(VERSIONS.c.id == version_id)).scalar()
+            if spec_json is None:
+                raise NotFound(f"model version {version_id}")
+            cached = self.serializer.spec_from_json(spec_json)
+            self._specs[version_id] = cached
+            if len(self._specs) > 64:
+                self._specs.popitem(last=False)
+        return cached
+
+    # workflow cache ------------------------------------------------------------------------
+    def _take_workflow(self, conn: Connection, row: InstanceRow) -> tuple[BpmnWorkflow, Snapshot]:
+        """The instance's workflow and its last wait state, exclusively owned by the caller
+        until it is put back (the cache entry is only valid for the row version it was saved as)."""
+        cached = self._workflows.pop(row.id, None)
+        if cached is not None and cached[0] == row.row_version:
+            return cached[1], cached[2]
+        spec, subs = self.specs(conn, row.model_version_id)
+        workflow = self.serializer.loads(load_state(RawSql(conn), row.id), spec, subs)
+        workflow.script_engine = self.script_engine
+        return workflow, Snapshot.take(workflow)
+
+    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
+        self._workflows[instance_id] = (version, workflow, snapshot)
+        if len(self._workflows) > self._cache_size:
+            self._workflows.popitem(last=False)
+
+    def load_workflow(self, instance_id: int) -> BpmnWorkflow:
+        """A private copy of an instance's workflow for reading (never written back)."""
+        with self.db.connection() as conn:
+            raw = RawSql(conn)
+            row = load_row(raw, instance_id)
+            spec, subs = self.specs(conn, row.model_version_id)
+            workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
+            workflow.script_engine = self.script_engine
+            return workflow
+
