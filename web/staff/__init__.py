@@ -1,7 +1,8 @@
 """The staff workspace: login, task lists, task pages, case file, KCC, register on behalf (issue 5).
 
-Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``tasks``, ``casefile``,
-``kcc``, ``register``, ``admin`` (views); ``services/`` (no Flask); ``models`` (tables);
+Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (change one's own
+password), ``tasks``, ``casefile``, ``kcc``, ``register``, ``admin``, ``users`` (staff accounts)
+(views); ``userforms`` (the account forms); ``services/`` (no Flask); ``models`` (tables);
 ``demo`` (demo accounts).
 """
 
@@ -12,4 +13,14 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/medewerker", static_folder="static",
                static_url_path="/static")
 
-from web.staff import admin, auth, casefile, common, kcc, register, tasks  # noqa: E402,F401 - registers the routes
+from web.staff import (  # noqa: E402,F401 - registers the routes
+    admin,
+    auth,
+    casefile,
+    common,
+    kcc,
+    password,
+    register,
+    tasks,
+    users,
+)

@@ -4,6 +4,8 @@
 - A session ends after ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and
   after ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
 - The login POST is rate limited per address; every form has a CSRF token; logout is a POST.
+- An account whose password a beheerder set ("must change password") reaches only the
+  change-password page (and logout) until the user chose a new password.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ SEEN = "staff_seen"
 DEFAULT_IDLE = timedelta(minutes=30)
 LOGIN_LIMIT = "10 per minute"
 OPEN_ENDPOINTS = frozenset({"staff.login", "staff.login_post", "staff.static"})
+PASSWORD_ENDPOINTS = frozenset({"staff.password", "staff.password_post", "staff.logout"})
+"""What a user who must change their password can reach."""
 
 
 @login_manager.user_loader
@@ -104,17 +108,36 @@ def _end_session() -> None:
     session.pop(SEEN, None)
 
 
+def start_session(user: Principal, *, login_at: float | None = None) -> None:
+    """A fresh session for ``user`` (no fixation): keeps only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    session.permanent = True
+    now = clock.now().timestamp()
+    session[LOGIN_AT] = login_at if login_at is not None else now
+    session[SEEN] = now
+
+
+def _current_target() -> str | None:
+    return request.full_path.rstrip("?") if request.method == "GET" else None
+
+
 @bp.before_request
 def check_session() -> Response | None:
-    if request.endpoint in OPEN_ENDPOINTS or current_principal() is None:
+    user = current_principal()
+    if request.endpoint in OPEN_ENDPOINTS or user is None:
         return None
     if _session_expired():
         _end_session()
         flash(_("Uw sessie is verlopen: u was een tijd niet actief of langer dan een werkdag ingelogd. "
                 "Log opnieuw in."))
-        target = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("staff.login", next=target))
+        return redirect(url_for("staff.login", next=_current_target()))
     session[SEEN] = clock.now().timestamp()
+    if user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        return redirect(url_for("staff.password", next=_current_target()))
     return None
 
 
@@ -122,7 +145,7 @@ def check_session() -> Response | None:
 def staff_navigation() -> dict[str, Any]:
     user = current_principal()
     items: list[tuple[str, str]] = []
-    if user is not None:
+    if user is not None and not user.must_change_password:
         items.append(("staff.home", _("Overzicht")))
         if user.has_any(WORKER_ROLES):
             items += [("staff.my_tasks", _("Mijn taken")), ("staff.team_tasks", _("Werkvoorraad"))]
@@ -133,7 +156,7 @@ def staff_navigation() -> dict[str, Any]:
         if user.has_any(INCIDENT_ROLES):
             items.append(("staff.incidents", _("Storingen")))
         if user.has_any(ADMIN_ROLES):
-            items.append(("staff.admin", _("Beheer")))
+            items += [("staff.admin", _("Beheer")), ("staff.admin_users", _("Gebruikers"))]
     return {"staff_nav": items, "staff_user": user}
 
 
@@ -162,15 +185,9 @@ def login_post() -> tuple[str, int] | Response:
     if result.principal is None:
         return render_template("staff/login.html", email=email, error=_error_text(result.outcome),
                                next=target), 200
-    lang = session.get("lang")
-    session.clear()  # a new session on login: no fixation
-    if lang:
-        session["lang"] = lang
-    login_user(result.principal)
-    session.permanent = True
-    now = clock.now().timestamp()
-    session[LOGIN_AT] = now
-    session[SEEN] = now
+    start_session(result.principal)
+    if result.principal.must_change_password:  # the page explains why
+        return redirect(url_for("staff.password", next=safe_next(target, url_for("staff.home"))))
     return redirect(safe_next(target, url_for("staff.home")))
 
 

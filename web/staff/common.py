@@ -80,6 +80,8 @@ def reason_text(code: str) -> str:
         "bad_amount": _("Vul een bedrag in euro in, bijvoorbeeld 25.000."),
         "unknown_budget": _("Dit budget bestaat niet."),
         "below_reserved": _("Het budget kan niet lager zijn dan wat al is gereserveerd."),
+        "deactivate_self": _("U kunt uw eigen account niet uitzetten. Vraag een andere beheerder om dat te doen."),
+        "reset_self": _("Uw eigen wachtwoord wijzigt u met de link Wachtwoord wijzigen bovenaan de pagina."),
     }
     return texts.get(code, _("Controleer wat u invulde en probeer het opnieuw."))
 

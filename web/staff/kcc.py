@@ -19,12 +19,16 @@ from web.staff.services.errors import NotAllowedHere
 @requires(KCC_ROLES)
 def kcc_search() -> str:
     query = request.args.get("q", "").strip()[:200]
-    hits: list[service.SearchHit] = []
+    results = service.SearchPage([], 0, 1, service.PAGE_SIZE)
     if query:
         with engine().db.transaction() as session:
-            hits = service.search(session, principal(), query)
+            results = service.search(session, principal(), query, page=_page_number(request.args.get("pagina")))
     too_short = 0 < len(query) < service.MIN_QUERY
-    return render_template("staff/kcc_search.html", query=query, hits=hits, too_short=too_short)
+    return render_template("staff/kcc_search.html", query=query, results=results, too_short=too_short)
+
+
+def _page_number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 7 else 1
 
 
 @bp.get("/kcc/<case_ref>")

@@ -1,5 +1,5 @@
-"""Tables of the staff workspace: accounts, roles, team memberships, login attempts, task
-drafts, contact moments and the KCC access log."""
+"""Tables of the staff workspace: accounts, roles, team memberships, login attempts, the audit of
+account changes, task drafts, contact moments and the KCC access log."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ class StaffUser(Base):
     """A municipal employee (or regiegroep member) who logs in to the workspace.
 
     ``session_token`` is part of the login session: changing it (new password, deactivation)
-    ends every session of this account. ``failed_logins`` and ``locked_until`` hold the lock-out."""
+    ends every session of this account. ``failed_logins`` and ``locked_until`` hold the lock-out.
+    ``must_change_password``: the password was set by a beheerder; the user chooses a new one
+    before doing anything else."""
 
     __tablename__ = "staff_user"
 
@@ -30,6 +32,7 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     memberships: Mapped[list[TeamMembership]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -65,6 +68,25 @@ class LoginAttempt(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StaffAudit(Base):
+    """Who changed which account how: created, updated (roles, teams, name), deactivated,
+    reactivated, password_reset (by a beheerder), password_changed (by the user).
+
+    ``changes`` maps what changed to ``[before, after]``; passwords are never in it. The e-mail
+    addresses are copied so the row still says who it was about if an account is removed."""
+
+    __tablename__ = "staff_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    actor_email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), index=True)
+    user_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class TaskDraft(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -9,25 +10,39 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, FormDefinition, clean
+from web.casefile.documents import MAX_FILE_BYTES, MAX_FILES, Upload
 from web.formview import FieldView, field_views
 from web.i18n import current_lang
+from web.public.formhelp import check_uploads, uploads_for
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import engine, error_page, registry
 from web.staff.services import casefile as case_service
 from web.staff.services.access import REGISTER_ROLES
-from web.staff.services.register import CHANNELS, SubmissionFailed, SubmissionRejected, register_on_behalf
+from web.staff.services.register import (
+    ATTACHMENTS,
+    CHANNELS,
+    SubmissionFailed,
+    SubmissionRejected,
+    register_on_behalf,
+)
 
 START_FORM = "intake"
 OWN_FIELDS = ("kanaal", "taal")
 """Asked separately on this page: how the initiator contacted us, and their language."""
-LEFT_OUT = ("bijlagen",)
-"""Attachments come in later through the initiator's own page or by e-mail."""
 
 
 def _fields(definition: FormDefinition, values: dict[str, Any], errors: list[FieldError]) -> list[FieldView]:
     views = field_views(definition, step=None, values=values, errors=errors, lang=current_lang())
-    return [view for view in views if view.name not in OWN_FIELDS + LEFT_OUT]
+    return [_with_file_rules(view) for view in views if view.name not in OWN_FIELDS]
+
+
+def _with_file_rules(view: FieldView) -> FieldView:
+    if view.widget != "file":
+        return view
+    rules = _("PDF, JPG, PNG, DOCX, XLSX, ODT of TXT; hoogstens %(size)d MB per bestand en %(num)d bestanden.",
+              size=MAX_FILE_BYTES // (1024 * 1024), num=MAX_FILES)
+    return replace(view, help=f"{view.help} {rules}".strip())
 
 
 def _render(definition: FormDefinition, values: dict[str, Any], errors: list[FieldError],
@@ -45,21 +60,39 @@ def register() -> tuple[str, int]:
     return _render(definition, {"taal": "nl"}, [])
 
 
+def _checked_form(definition: FormDefinition) -> tuple[dict[str, Any], list[FieldError], list[Upload]]:
+    """The typed answers, every problem (answers, channel, files) and the files; nothing stored."""
+    values, errors = clean(definition, request.form, step=None, lang=current_lang())
+    values.pop(ATTACHMENTS, None)  # only files, never ids typed into the form
+    errors = [error for error in errors if error.field != ATTACHMENTS]
+    if str(values.get("kanaal") or "") not in CHANNELS:
+        errors = [error for error in errors if error.field != "kanaal"]
+        errors.append(FieldError("kanaal", _("Kies hoe de initiatiefnemer contact opnam.")))
+    uploads = uploads_for([ATTACHMENTS])[ATTACHMENTS]
+    errors += check_uploads({ATTACHMENTS: uploads}, current_lang(), MAX_FILES)
+    return values, errors, uploads
+
+
+def _choose_again(errors: list[FieldError], uploads: list[Upload]) -> list[FieldError]:
+    """Files are kept only when the whole form is right: ask to choose them again."""
+    if uploads and not any(error.field == ATTACHMENTS for error in errors):
+        errors = [*errors, FieldError(ATTACHMENTS, _("Kies de bijlagen opnieuw. We bewaren bijlagen pas als alle "
+                                                      "antwoorden kloppen."))]
+    return errors
+
+
 @bp.post("/aanmelden")
 @requires(REGISTER_ROLES)
 def register_post() -> tuple[str, int] | Response:
     definition = registry().get(START_FORM)
-    values, errors = clean(definition, request.form, step=None, lang=current_lang())
-    channel = str(values.get("kanaal") or "")
-    if channel not in CHANNELS:
-        errors = [error for error in errors if error.field != "kanaal"]
-        errors.append(FieldError("kanaal", _("Kies hoe de initiatiefnemer contact opnam.")))
+    values, errors, uploads = _checked_form(definition)
     if errors:
-        return _render(definition, values, errors, 400)
+        return _render(definition, values, _choose_again(errors, uploads), 400)
     try:
-        info = register_on_behalf(engine(), values, channel=channel, actor=principal().email)
+        info = register_on_behalf(engine(), values, channel=str(values["kanaal"]), actor=principal().email,
+                                  uploads=uploads)
     except SubmissionRejected as exc:
-        return _render(definition, values, exc.errors, 400)
+        return _render(definition, values, _choose_again(exc.errors, uploads), 400)
     except SubmissionFailed:
         return error_page(503, _("Aanmelden lukte niet"),
                           _("Er ging bij ons iets mis. Er is niets opgeslagen. "

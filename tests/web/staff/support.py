@@ -40,6 +40,17 @@ INTAKEGESPREK = {"aanvulling_nodig": False, "gesprek_datum": "2025-03-10", "vers
                  "benodigde_expertise": "geen_voorkeur"}
 
 
+def register_form(**overrides: str) -> dict[str, str | list[str]]:
+    form: dict[str, str | list[str]] = {
+        "kanaal": "balie", "taal": "nl", "soort_initiatiefnemer": "inwoner", "naam": "Henk de Bakker",
+        "email": "henk@example.nl", "titel": "Bankje bij de vijver", "omschrijving": "Een bankje voor ouderen.",
+        "soort_initiatief": "voorziening", "reikwijdte": "straat", "disciplines": ["groen"], "wijk": "centrum",
+        "gevraagd_bedrag": "0",
+    }
+    form.update(overrides)
+    return form
+
+
 def principal(engine: Engine, email: str) -> Principal:
     with engine.db.transaction() as session:
         user = session.scalar(select(StaffUser).where(StaffUser.email == email))

@@ -96,6 +96,17 @@ MATRIX: dict[str, Route] = {
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),
     "staff.admin_budget": Route("POST", fixed("/medewerker/beheer/budgetten/99999"), frozenset({"beheerder"})),
+    "staff.admin_users": Route("GET", fixed("/medewerker/beheer/gebruikers"), frozenset({"beheerder"})),
+    "staff.admin_user_new": Route("GET", fixed("/medewerker/beheer/gebruikers/nieuw"), frozenset({"beheerder"})),
+    "staff.admin_user_create": Route("POST", fixed("/medewerker/beheer/gebruikers/nieuw"), frozenset({"beheerder"})),
+    "staff.admin_user": Route("GET", fixed("/medewerker/beheer/gebruikers/99999"), frozenset({"beheerder"})),
+    "staff.admin_user_update": Route("POST", fixed("/medewerker/beheer/gebruikers/99999"), frozenset({"beheerder"})),
+    "staff.admin_user_active": Route("POST", fixed("/medewerker/beheer/gebruikers/99999/actief"),
+                                     frozenset({"beheerder"})),
+    "staff.admin_user_password": Route("POST", fixed("/medewerker/beheer/gebruikers/99999/wachtwoord"),
+                                       frozenset({"beheerder"})),
+    "staff.password": Route("GET", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
+    "staff.password_post": Route("POST", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
 }
 OPEN = {"staff.login", "staff.login_post", "staff.static"}
 

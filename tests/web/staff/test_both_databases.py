@@ -52,8 +52,8 @@ def test_lists_search_claim_and_reassign(engine: Engine) -> None:
         assert [row.case_ref for row in team.rows] == [oost.info.case_ref]
         assert [row.case_ref for row in list_tasks(session, intake, TaskFilter(view="team", search="100%")).rows] \
             == [plain.info.case_ref]
-        assert [hit.case_ref for hit in kcc.search(session, agent, "3311ab")] == [oost.info.case_ref]
-        assert [hit.case_ref for hit in kcc.search(session, agent, "de boer")] == [oost.info.case_ref]
+        assert [hit.case_ref for hit in kcc.search(session, agent, "3311ab").hits] == [oost.info.case_ref]
+        assert [hit.case_ref for hit in kcc.search(session, agent, "de boer").hits] == [oost.info.case_ref]
         assert may_view_case(session, oost_member, oost.id) and not may_view_case(session, oost_member, plain.id)
         assert [user.email for user in colleagues_for(session, ["initiatieventeam"], exclude=INTAKE)] == [
             "karim.bouzid@gemeente.example"]

@@ -22,7 +22,7 @@ def agent(engine: Engine) -> Principal:
 
 def found(engine: Engine, agent: Principal, query: str) -> list[str]:
     with engine.db.transaction() as session:
-        return [hit.case_ref for hit in kcc.search(session, agent, query)]
+        return [hit.case_ref for hit in kcc.search(session, agent, query).hits]
 
 
 def log(engine: Engine) -> list[tuple[str, str | None, int | None, int | None]]:

@@ -14,7 +14,7 @@ from engine.service import Engine
 from engine.steps import new_job
 from processes.organisation import DistrictBudget, Guide
 from tests.processes.factories import intake_data
-from tests.web.staff.support import BEHEER, INTAKE, KCC, PROCES, green_case, login_as, start
+from tests.web.staff.support import BEHEER, INTAKE, KCC, PROCES, green_case, login_as, register_form, start
 from tests.web_support import check_page, csrf_token
 from web.staff.models import ContactMoment, KccAccess
 from web.staff.services.admin import parse_amount
@@ -62,22 +62,12 @@ def test_kcc_pages_in_english(app: Flask, client: FlaskClient, engine: Engine) -
     assert "The initiatives team is deciding which approach suits your initiative." in text
 
 
-def register_form(**overrides: str) -> dict[str, str | list[str]]:
-    form: dict[str, str | list[str]] = {
-        "kanaal": "balie", "taal": "nl", "soort_initiatiefnemer": "inwoner", "naam": "Henk de Bakker",
-        "email": "henk@example.nl", "titel": "Bankje bij de vijver", "omschrijving": "Een bankje voor ouderen.",
-        "soort_initiatief": "voorziening", "reikwijdte": "straat", "disciplines": ["groen"], "wijk": "centrum",
-        "gevraagd_bedrag": "0",
-    }
-    form.update(overrides)
-    return form
-
-
 @pytest.mark.parametrize("email", [KCC, INTAKE])
 def test_register_on_behalf_through_the_form(app: Flask, client: FlaskClient, engine: Engine, email: str) -> None:
     login_as(client, app, email)
     form_page = page(client, "/medewerker/aanmelden")
-    assert 'name="kanaal"' in form_page and 'name="bijlagen"' not in form_page
+    assert 'name="kanaal"' in form_page and 'type="file" multiple id="veld-bijlagen" name="bijlagen"' in form_page
+    assert 'enctype="multipart/form-data"' in form_page
     response = client.post("/medewerker/aanmelden", data={"csrf_token": csrf_token(form_page), **register_form()})
     assert response.status_code == 302
     case_ref = response.headers["Location"].split("/")[-2]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 05:29:41.121460
+Create Date: 2026-11-26 06:06:16.331106
 """
 from alembic import op
 import sqlalchemy as sa
@@ -84,6 +84,7 @@ def upgrade() -> None:
     sa.Column('locked_until', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_user_email'))
     )
@@ -147,6 +148,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['district_code'], ['org_district.code'], name=op.f('fk_org_team_district_code_org_district')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_org_team'))
     )
+    op.create_table('staff_audit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', engine.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_email', sa.String(length=254), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('user_email', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['staff_user.id'], name=op.f('fk_staff_audit_actor_id_staff_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_audit_user_id_staff_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_audit'))
+    )
+    with op.batch_alter_table('staff_audit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_audit_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_audit_user_id'), ['user_id'], unique=False)
+
     op.create_table('staff_login_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -427,6 +445,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_staff_login_attempt_email_at')
 
     op.drop_table('staff_login_attempt')
+    with op.batch_alter_table('staff_audit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_audit_user_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_audit_at'))
+
+    op.drop_table('staff_audit')
     op.drop_table('org_team')
     op.drop_table('org_guide')
     op.drop_table('org_district_budget')

@@ -49,7 +49,8 @@ class Principal:
     """The logged-in employee as the workspace sees them (also Flask-Login's user object).
 
     ``identities`` are the lower-case names under which a task can be assigned to this user:
-    the account's e-mail and, for a guide, the guide's e-mail and name."""
+    the account's e-mail and, for a guide, the guide's e-mail and name. ``must_change_password``:
+    the user may only reach the change-password page (and log out) until they chose a new one."""
 
     id: int
     email: str
@@ -58,6 +59,7 @@ class Principal:
     roles: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     identities: frozenset[str] = field(default_factory=frozenset)
+    must_change_password: bool = False
 
     # Flask-Login's user protocol ---------------------------------------------------------------
     is_authenticated = True

@@ -56,8 +56,10 @@ def create_user(
     teams: Iterable[str] = (),
     password: str | None = None,
     password_hash: str | None = None,
+    must_change_password: bool = False,
 ) -> StaffUser:
-    """A new active account; give ``password`` (hashed here) or an existing ``password_hash``."""
+    """A new active account; give ``password`` (hashed here) or an existing ``password_hash``.
+    ``must_change_password``: the user chooses their own password at the first login."""
     unknown = set(roles) - ALL_ROLES
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
@@ -68,6 +70,7 @@ def create_user(
     user = StaffUser(
         email=normalise_email(email), name=name, password_hash=password_hash, active=True,
         session_token=secrets.token_hex(16), failed_logins=0, created_at=clock.now(),
+        must_change_password=must_change_password,
     )
     user.roles = [StaffRole(role=role) for role in sorted(set(roles))]
     user.memberships = [TeamMembership(team_code=team) for team in sorted(set(teams))]
@@ -76,13 +79,25 @@ def create_user(
     return user
 
 
-def set_password(session: Session, user: StaffUser, password: str) -> None:
-    """A new password ends every open session of the account."""
+def set_password(session: Session, user: StaffUser, password: str, *, must_change: bool = False) -> None:
+    """A new password ends every open session of the account (and lifts a lock-out).
+    ``must_change``: a one-time password a beheerder set; the user must choose a new one."""
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(16)
+    user.must_change_password = must_change
+    end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Every login session of the account stops working at its next request."""
+    user.session_token = secrets.token_hex(16)
+
+
+def verify_password(user: StaffUser, password: str) -> bool:
+    """True when ``password`` is the account's current password (no lock-out bookkeeping)."""
+    return _verify(user.password_hash, password)
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ def principal_of(session: Session, user: StaffUser) -> Principal:
         roles=frozenset(role.role for role in user.roles),
         groups=frozenset(membership.team_code for membership in user.memberships),
         identities=frozenset(identities),
+        must_change_password=bool(user.must_change_password),
     )
 
 

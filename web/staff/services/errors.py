@@ -22,3 +22,17 @@ class NotAllowedHere(StaffError):
     def __init__(self, code: str) -> None:
         self.code = code
         super().__init__(code)
+
+
+class AccountInvalid(StaffError):
+    """An account or password form has problems: ``problems`` maps a field (``name``, ``email``,
+    ``roles``, ``teams``, ``district``, ``password``, ``current``, ``new``, ``repeat``) to a reason
+    code; nothing was changed."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
+
+
+class UnknownAccount(StaffError):
+    """No staff account with this id (HTTP 404)."""

@@ -4,12 +4,13 @@ so each one is written to ``staff_kcc_access`` in the same transaction that read
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -20,8 +21,10 @@ from web.staff.models import ContactMoment, KccAccess
 from web.staff.services.access import Principal
 from web.staff.services.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names
 
-MAX_RESULTS = 50
+PAGE_SIZE = 25
 MIN_QUERY = 2
+WINDOW = 2
+"""Page links shown either side of the current page (plus the first and the last)."""
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 NAME = ProcessInstance.case_data["naam"].as_string()
 POSTCODE = ProcessInstance.case_data["postcode"].as_string()
@@ -59,24 +62,69 @@ def _condition(query: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def search(session: Session, principal: Principal, query: str) -> list[SearchHit]:
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results: ``page`` counts from 1, ``total`` is every hit on all pages."""
+
+    hits: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def first(self) -> int:
+        """The number of the first hit on this page (1-based; 0 when there are none)."""
+        return (self.page - 1) * self.page_size + 1 if self.hits else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.hits) - 1 if self.hits else 0
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page links to show; ``None`` marks a gap (…)."""
+        return page_numbers(self.page, self.pages)
+
+
+def page_numbers(page: int, pages: int, window: int = WINDOW) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: the first, the last, and ``window`` pages either side of ``page``."""
+    shown = sorted({1, pages} | set(range(max(1, page - window), min(pages, page + window) + 1)))
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None if number - (numbers[-1] or 0) > 2 else number - 1)
+        numbers.append(number)
+    return numbers
+
+
+def search(session: Session, principal: Principal, query: str, *, page: int = 1,
+           page_size: int | None = None) -> SearchPage:
     """Initiatives whose reference, title or initiator name contains ``query``, whose
-    initiator has this e-mail address, or with this postcode. Logged."""
+    initiator has this e-mail address, or with this postcode; newest first, one page of them
+    (a page past the last gives the last). Logged with the total number of hits."""
     text = query.strip()[:200]
+    page_size = page_size or PAGE_SIZE
     if len(text) < MIN_QUERY:
-        return []
+        return SearchPage([], 0, 1, page_size)
+    where = (ProcessInstance.process_id == "initiatief", _condition(text))
+    total = int(session.scalar(select(func.count()).select_from(ProcessInstance).where(*where)) or 0)
+    page = min(max(1, page), max(1, math.ceil(total / page_size)))
     rows = session.execute(
         select(ProcessInstance.case_ref, ProcessInstance.title, NAME, ProcessInstance.initiator,
                ProcessInstance.case_data["wijk"].as_string(), ProcessInstance.status_text,
                ProcessInstance.status_text_en, ProcessInstance.state, ProcessInstance.created_at)
-        .where(ProcessInstance.process_id == "initiatief", _condition(text))
-        .order_by(ProcessInstance.created_at.desc())
-        .limit(MAX_RESULTS)
+        .where(*where)
+        .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).all()
-    hits = [SearchHit(*row) for row in rows]
     session.add(KccAccess(user_id=principal.id, user_email=principal.email, action="search", query=text,
-                          result_count=len(hits), at=clock.now()))
-    return hits
+                          result_count=total, at=clock.now()))
+    return SearchPage([SearchHit(*row) for row in rows], total, page, page_size)
 
 
 @dataclass(frozen=True)
