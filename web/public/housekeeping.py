@@ -3,11 +3,36 @@ not only when someone happens to create a new draft or login link."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine import clock
 from engine.service import Engine
+from web.casefile.models import Document
 from web.public.drafts import purge_expired
+from web.public.models import FormDraft
 from web.public.tokens import purge_expired_tokens
+
+ORPHAN_AFTER = timedelta(days=1)
+
+
+def purge_orphan_uploads(session: Session) -> int:
+    """Files uploaded for a form that was never sent and has no draft to come back to (a
+    crash between storing and sending, a staff registration that was abandoned)."""
+    drafts = select(FormDraft.key)
+    result = session.execute(
+        delete(Document).where(
+            Document.instance_id.is_(None),
+            Document.draft_key.is_not(None),
+            Document.draft_key.not_in(drafts),
+            Document.uploaded_at < clock.now() - ORPHAN_AFTER,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def purge_portal_data(engine: Engine) -> int:
     with engine.db.transaction() as session:
-        return purge_expired(session) + purge_expired_tokens(session)
+        return purge_expired(session) + purge_expired_tokens(session) + purge_orphan_uploads(session)

@@ -164,3 +164,19 @@ def test_the_worker_housekeeping_deletes_expired_portal_data(engine: Engine) -> 
         assert session.scalars(select(FormDraft)).all() == []
         assert session.scalars(select(Document)).all() == []
         assert session.scalars(select(LoginToken)).all() == []
+
+
+def test_orphan_uploads_are_deleted_after_a_day_but_draft_files_are_kept(engine: Engine) -> None:
+    from web.casefile.documents import store_document
+    from web.public.housekeeping import purge_orphan_uploads
+
+    with engine.db.transaction() as session:
+        draft = drafts.new_draft(session, "intake")
+        drafts.add_documents(session, draft, [PNG])
+        store_document(session, PNG, uploaded_by="kcc@gemeente.example", draft_key="verlaten-registratie")
+    with engine.db.transaction() as session:
+        assert purge_orphan_uploads(session) == 0, "young orphans may still be sent"
+    clock.set_time(clock.now() + timedelta(days=2))
+    with engine.db.transaction() as session:
+        assert purge_orphan_uploads(session) == 1
+        assert [d.draft_key for d in session.scalars(select(Document)).all()] == [draft.key]
