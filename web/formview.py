@@ -81,6 +81,11 @@ def _condition(definition: FormDefinition, field: Field, step_fields: Sequence[s
     if show_if is None or show_if.field not in step_fields:
         return ""
     other = definition.fields[show_if.field]
+    if other.widget == "checkbox":
+        ticked = bool(show_if.equals)
+        if lang == "en":
+            return f"Only needed if you {'tick' if ticked else 'do not tick'} “{other.label(lang)}”."
+        return f"Alleen nodig als u “{other.label(lang)}” {'aanvinkt' if ticked else 'niet aanvinkt'}."
     wanted = next((o.label(lang) for o in other.options if o.value == show_if.equals), None)
     if wanted is None:
         wanted = answer_text(other, show_if.equals, lang)
