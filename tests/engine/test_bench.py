@@ -10,7 +10,7 @@ from web.cli import cli
 
 KEYS = {
     "raw_start_ms", "engine_start_ms", "raw_complete_ms", "engine_complete_ms",
-    "instances_per_s", "stored_bytes_per_instance",
+    "instances_per_s", "stored_bytes_per_instance", "commit_floor_ms",
 }
 
 
@@ -24,6 +24,8 @@ def test_bench_engine_prints_json_for_both_databases(postgres_url: str) -> None:
         assert figures["engine_start_ms"] > 0 and figures["raw_start_ms"] > 0
         # A finished instance keeps its state, audit trail and no open tasks: well under 10 KB.
         assert 0 < figures["stored_bytes_per_instance"] < 10_000
+        # A persisted step includes at least one durable commit.
+        assert figures["engine_complete_ms"] > figures["commit_floor_ms"] > 0
 
 
 def test_bench_engine_table_names_the_targets() -> None:
