@@ -29,6 +29,7 @@ from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
     ConcurrentUpdate,
     DiagramError,
+    EngineError,
     InvalidTaskData,
     MessageNotExpected,
     NotFound,
@@ -44,12 +45,16 @@ from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.stepper import run_to_wait_state
 from engine.steps import AUDIT, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
-from engine.workflow_cache import Specs, WorkflowCache
+from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
 clock.install_into_spiff()
 
 _LATEST_VERSION = "SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1"
-INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
+# Errors by which the database says another step got there first.
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (
+    IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError,
+    psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
+)
 
 
 class FormCatalog(Protocol):
@@ -133,7 +138,7 @@ class Engine(WorkflowCache, QueryMixin):
         self.serializer = StateSerializer()
         self.script_engine = make_engine_script_engine()
         self._specs: OrderedDict[int, Specs] = OrderedDict()
-        self._workflows: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
+        self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
         self._cache_size = cache_size
         self.mailer = mailer
         self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None
@@ -207,7 +212,7 @@ class Engine(WorkflowCache, QueryMixin):
                     within(context.session, info)
                 finally:
                     context.close()
-        self._put_workflow(info.id, info.version, workflow, after)
+        self._put_workflow(row, workflow, after)
         return info
 
     def _latest_version_id(self, raw: RawSql, process_id: str) -> int:
@@ -238,8 +243,10 @@ class Engine(WorkflowCache, QueryMixin):
         after = writer.prepare(before, ran)
         state = self.serializer.dumps(workflow)
         with raw.batch():
-            writer.flush()
+            # The guarded row update goes first: it takes the instance's row lock before any
+            # other write, so two racing steps queue on one lock instead of deadlocking.
             saved = save_row(raw, row, state, clock.now())
+            writer.flush()
         check_saved(saved, row)
         return after
 
@@ -254,27 +261,52 @@ class Engine(WorkflowCache, QueryMixin):
         act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
     ) -> InstanceInfo:
         """Load, ``act`` on the workflow, run to the next wait state and commit — or, on any
-        error, store nothing and drop the in-memory workflow."""
+        error, store nothing and drop the in-memory workflow.
+
+        With the instance in this process's cache the step skips reading the row: the save is
+        guarded by the row version anyway. If another process wrote in between (the save
+        misses, or the cached state made ``act`` refuse), the step runs once more on the
+        stored state, which is then read and locked first."""
+        cached = self._take_cached(instance_id)
+        if cached is not None:
+            try:
+                return self._attempt(instance_id, actor, act, cached)
+            except EngineError:
+                pass  # judged on a copy that may be stale: decide again on the stored state
+        return self._attempt(instance_id, actor, act, None)
+
+    def _attempt(
+        self,
+        instance_id: int,
+        actor: str,
+        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
+        cached: CachedInstance | None,
+    ) -> InstanceInfo:
         try:
             with self.db.connection() as conn:
-                row = load_row(RawSql(conn), instance_id, lock=not self.db.is_sqlite)
-                info, workflow, after = self._step_in(conn, row, actor, act)
+                if cached is not None:
+                    row, workflow, before = cached
+                else:
+                    row = load_row(RawSql(conn), instance_id, lock=not self.db.is_sqlite)
+                    workflow, before = self._take_workflow(conn, row)
+                info, after = self._step_in(conn, row, workflow, before, actor, act)
         except INTEGRITY_ERRORS as exc:
             # Two steps raced to create the same rows: the later one lost.
             raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
         except SpiffWorkflowException as exc:
             raise DiagramError(str(exc)) from exc
-        self._put_workflow(info.id, info.version, workflow, after)
+        self._put_workflow(row, workflow, after)
         return info
 
     def _step_in(
         self,
         conn: Connection,
         row: InstanceRow,
+        workflow: BpmnWorkflow,
+        before: Snapshot,
         actor: str,
         act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
-    ) -> tuple[InstanceInfo, BpmnWorkflow, Snapshot]:
-        workflow, before = self._take_workflow(conn, row)
+    ) -> tuple[InstanceInfo, Snapshot]:
         record = StepRecord(actor)
         context = StepContext(conn)
         try:
@@ -283,7 +315,7 @@ class Engine(WorkflowCache, QueryMixin):
             context.close()
         log = run_to_wait_state(workflow, allowed)
         after = self._finish_step(context.raw, row, workflow, before, record, record.ran + log.ran)
-        return _info(row), workflow, after
+        return _info(row), after
 
     def complete_task(
         self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str

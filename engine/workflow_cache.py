@@ -5,6 +5,7 @@ used: any other writer bumps the version and the next step reloads from the data
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from typing import cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -22,6 +23,8 @@ from engine.serialization import StateSerializer
 from engine.steps import Snapshot
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+# The row as saved, the workflow it holds, and the wait state it was saved at.
+CachedInstance = tuple[InstanceRow, BpmnWorkflow, Snapshot]
 VERSIONS = cast(Table, ModelVersion.__table__)
 
 
@@ -30,7 +33,7 @@ class WorkflowCache:
     serializer: StateSerializer
     script_engine: EngineScriptEngine
     _specs: OrderedDict[int, Specs]
-    _workflows: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]]
+    _workflows: OrderedDict[int, CachedInstance]
     _cache_size: int
 
     def specs(self, conn: Connection | Session, version_id: int) -> Specs:
@@ -50,15 +53,23 @@ class WorkflowCache:
         """The instance's workflow and its last wait state, exclusively owned by the caller
         until it is put back (the cache entry is only valid for the row version it was saved as)."""
         cached = self._workflows.pop(row.id, None)
-        if cached is not None and cached[0] == row.row_version:
+        if cached is not None and cached[0].row_version == row.row_version:
             return cached[1], cached[2]
         spec, subs = self.specs(conn, row.model_version_id)
         workflow = self.serializer.loads(load_state(RawSql(conn), row.id), spec, subs)
         workflow.script_engine = self.script_engine
         return workflow, Snapshot.take(workflow)
 
-    def _put_workflow(self, instance_id: int, version: int, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
-        self._workflows[instance_id] = (version, workflow, snapshot)
+    def _take_cached(self, instance_id: int) -> CachedInstance | None:
+        """The cached instance, taken out of the cache (the caller owns it now)."""
+        cached = self._workflows.pop(instance_id, None)
+        if cached is None:
+            return None
+        row, workflow, snapshot = cached
+        return replace(row, case_data=dict(row.case_data)), workflow, snapshot
+
+    def _put_workflow(self, row: InstanceRow, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
+        self._workflows[row.id] = (replace(row, case_data=dict(row.case_data)), workflow, snapshot)
         if len(self._workflows) > self._cache_size:
             self._workflows.popitem(last=False)
 
