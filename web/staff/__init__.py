@@ -1,9 +1,10 @@
 """The staff workspace: login, task lists, task pages, case file, KCC, register on behalf (issue 5).
 
 Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (change one's own
-password), ``tasks``, ``casefile``, ``kcc``, ``register``, ``admin``, ``users`` (staff accounts)
-(views); ``userforms`` (the account forms); ``services/`` (no Flask); ``models`` (tables);
-``demo`` (demo accounts).
+password), ``tasks``, ``casefile``, ``kcc``, ``register``, ``admin`` (incidents), ``orgadmin``
+(organisation data), ``users`` (staff accounts) (views); ``userforms`` and ``orgforms`` (the
+account and organisation forms); ``wording`` (case data in words); ``services/`` (no Flask);
+``models`` (tables); ``demo`` (demo accounts).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     casefile,
     common,
     kcc,
+    orgadmin,
     password,
     register,
     tasks,
     users,
+    wording,
 )

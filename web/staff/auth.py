@@ -1,9 +1,11 @@
 """Login and sessions of the staff workspace, and the ``requires`` decorator every route uses.
 
-- Accounts and lock-out: :mod:`web.staff.services.accounts`.
+- Accounts: :mod:`web.staff.services.accounts`; slowing down password guessing (no account lock):
+  :mod:`web.staff.services.throttle`.
 - A session ends after ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and
   after ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
-- The login POST is rate limited per address; every form has a CSRF token; logout is a POST.
+- The login POST is also rate limited per client address (Flask-Limiter); every form has a CSRF
+  token; logout is a POST.
 - An account whose password a beheerder set ("must change password") reaches only the
   change-password page (and logout) until the user chose a new password.
 """
@@ -35,6 +37,7 @@ from web.staff.services.access import (
     Principal,
 )
 from web.staff.services.accounts import authenticate, load_principal
+from web.staff.services.throttle import THROTTLED
 
 LOGIN_AT = "staff_login_at"
 SEEN = "staff_seen"
@@ -168,10 +171,10 @@ def login() -> str | Response:
 
 
 def _error_text(outcome: str) -> str:
-    if outcome == "locked":
-        return _("Te veel mislukte pogingen. Uw account is 15 minuten geblokkeerd. Probeer het daarna opnieuw.")
-    return _("Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen blokkeren we het account "
-             "15 minuten.")
+    """The same sentences for every address, known or not."""
+    if outcome == THROTTLED:
+        return _("Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.")
+    return _("Het e-mailadres of het wachtwoord klopt niet.")
 
 
 @bp.post("/inloggen")
@@ -183,8 +186,9 @@ def login_post() -> tuple[str, int] | Response:
     with engine_of(current_app).db.transaction() as db:
         result = authenticate(db, email, password, ip=request.remote_addr)
     if result.principal is None:
+        status = 429 if result.outcome == THROTTLED else 200
         return render_template("staff/login.html", email=email, error=_error_text(result.outcome),
-                               next=target), 200
+                               next=target), status
     start_session(result.principal)
     if result.principal.must_change_password:  # the page explains why
         return redirect(url_for("staff.password", next=safe_next(target, url_for("staff.home"))))

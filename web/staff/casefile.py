@@ -17,11 +17,12 @@ from web.formview import answer_text, summary_rows
 from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine, reason_text, registry
+from web.staff.common import engine, form_id, reason_text, registry
 from web.staff.services import casefile as service
 from web.staff.services import taskwork
 from web.staff.services.access import GUIDE_ADMIN_ROLES, WORKER_ROLES, may_view_case, may_work_on
 from web.staff.services.errors import AccessDenied, NotAllowedHere
+from web.staff.wording import words
 
 INTAKE_FORM = "intake"
 CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", "categorie", "categorie_akkoord",
@@ -38,30 +39,18 @@ def _case(case_ref: str) -> ProcessInstance:
 
 
 def _other_data(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Case data not on the start form, for the "all data" section."""
+    """Case data not on the start form, in words, for the "all data" section."""
     intake = registry().get(INTAKE_FORM)
-    rows = []
-    for key in sorted(data):
-        if key in intake.fields or key in CATEGORY_FIELDS:
-            continue
-        value = data[key]
-        if isinstance(value, dict):
-            text = ", ".join(f"{k}: {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            text = ", ".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            text = _("ja") if value else _("nee")
-        else:
-            text = "" if value is None else str(value)
-        rows.append((key, text))
-    return rows
+    return words().rows(data, skip=[*intake.fields, *CATEGORY_FIELDS])
 
 
 def _audit_changes(detail: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The answers of a completed task, in words: (question, answer)."""
     changes = (detail or {}).get("changes")
     if not isinstance(changes, dict):
         return []
-    return [(key, str(change.get("new") if isinstance(change, dict) else change)) for key, change in changes.items()]
+    lookup = words()
+    return [row for key, change in changes.items() if (row := lookup.change(key, change)) is not None]
 
 
 @bp.get("/dossier/<case_ref>")
@@ -118,9 +107,8 @@ def case_ask(case_ref: str) -> Response:
 @requires(GUIDE_ADMIN_ROLES)
 def case_guide(case_ref: str) -> Response:
     case = _case(case_ref)
-    try:
-        guide_id = int(request.form.get("begeleider", ""))
-    except ValueError:
+    guide_id = form_id(request.form.get("begeleider"))
+    if guide_id is None:
         flash(reason_text("unknown_guide"))
         return redirect(url_for("staff.case_file", case_ref=case.case_ref) + "#begeleider")
     try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter, Map
 
 from engine.errors import TaskAlreadyCompleted
 from engine.service import Engine
@@ -18,6 +21,39 @@ from web.staff.services.errors import AccessDenied, NotAllowedHere, TaskGone
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 _REGISTRY = FormRegistry(FORMS_DIR)
+
+MAX_ID = 2_147_483_647
+"""The largest id the database holds (a 32-bit ``integer`` column on PostgreSQL)."""
+ID = "dbid"
+"""The URL converter of every id in a route (``f"/x/<{ID}:x_id>"``): anything but 1 … MAX_ID is a 404."""
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+class IdConverter(IntegerConverter):
+    """Like ``int``, but at most ten ASCII digits and at most :data:`MAX_ID`, so the URL router
+    itself refuses a number no id column can hold (a 404 for every method, not a database error)."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault(ID, IdConverter)
+
+
+bp.record_once(_register_converter)  # runs before the routes of the modules importing ID are added
+
+
+def form_id(value: str | None) -> int | None:
+    """The database id a form field holds, or None when it is no id at all (empty, not a number,
+    zero, or larger than any id can be), so a view can answer with a field error."""
+    text = (value or "").strip()
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def engine() -> Engine:
@@ -75,25 +111,20 @@ def reason_text(code: str) -> str:
         "no_guide_yet": _("Dit initiatief heeft nog geen begeleider. Die kiest het initiatieventeam in de taak "
                           "Begeleider kiezen."),
         "same_guide": _("Deze begeleider is al gekoppeld."),
-        "unknown_expertise": _("Kies kennisgebieden uit de lijst."),
-        "unknown_district": _("Kies een wijk uit de lijst."),
-        "bad_amount": _("Vul een bedrag in euro in, bijvoorbeeld 25.000."),
-        "unknown_budget": _("Dit budget bestaat niet."),
-        "below_reserved": _("Het budget kan niet lager zijn dan wat al is gereserveerd."),
         "deactivate_self": _("U kunt uw eigen account niet uitzetten. Vraag een andere beheerder om dat te doen."),
         "reset_self": _("Uw eigen wachtwoord wijzigt u met de link Wachtwoord wijzigen bovenaan de pagina."),
     }
     return texts.get(code, _("Controleer wat u invulde en probeer het opnieuw."))
 
 
+def category_names() -> dict[str, str]:
+    """The three categories of the Dordrecht letter."""
+    return {"eenvoudig": _("Eenvoudig (groen)"), "wijkwens": _("Wijkwens"), "complex": _("Complex initiatief")}
+
+
 def category_labels() -> dict[str, str]:
-    return {
-        "initiatief": _("Intake"),
-        "eenvoudig": _("Eenvoudig (groen)"),
-        "wijkwens": _("Wijkwens"),
-        "complex": _("Complex"),
-        "aanvulling": _("Aanvulling"),
-    }
+    """The processes a task can belong to: intake, a category, or the aanvulling path."""
+    return {"initiatief": _("Intake"), **category_names(), "aanvulling": _("Aanvulling")}
 
 
 def channel_labels() -> dict[str, str]:

@@ -16,7 +16,8 @@ class StaffUser(Base):
     """A municipal employee (or regiegroep member) who logs in to the workspace.
 
     ``session_token`` is part of the login session: changing it (new password, deactivation)
-    ends every session of this account. ``failed_logins`` and ``locked_until`` hold the lock-out.
+    ends every session of this account. ``failed_logins`` and ``locked_until`` are no longer used
+    (the login throttle counts ``staff_login_attempt`` rows instead); a later migration may drop them.
     ``must_change_password``: the password was set by a beheerder; the user chooses a new one
     before doing anything else."""
 
@@ -57,10 +58,12 @@ class TeamMembership(Base):
 
 
 class LoginAttempt(Base):
-    """Every login attempt, kept for security monitoring (outcome: ok | wrong | locked | inactive)."""
+    """Every login attempt, kept for security monitoring and counted by the login throttle
+    (outcome: ok | wrong | inactive | throttled; ``reset`` marks a new password, not an attempt)."""
 
     __tablename__ = "staff_login_attempt"
-    __table_args__ = (Index("ix_staff_login_attempt_email_at", "email", "at"),)
+    __table_args__ = (Index("ix_staff_login_attempt_email_at", "email", "at"),
+                      Index("ix_staff_login_attempt_ip_at", "ip", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -72,7 +75,9 @@ class LoginAttempt(Base):
 
 class StaffAudit(Base):
     """Who changed which account how: created, updated (roles, teams, name), deactivated,
-    reactivated, password_reset (by a beheerder), password_changed (by the user).
+    reactivated, password_reset (by a beheerder), password_changed (by the user); and who changed
+    which organisation data (``web.staff.services.staff_audit.ORG_ACTIONS``: then ``user_id`` is
+    empty and ``user_email`` names the district, team, guide, budget or fund).
 
     ``changes`` maps what changed to ``[before, after]``; passwords are never in it. The e-mail
     addresses are copied so the row still says who it was about if an account is removed."""

@@ -16,7 +16,7 @@ from web.formview import field_views
 from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import category_labels, engine, registry
+from web.staff.common import category_labels, engine, form_id, registry
 from web.staff.services import assignment, taskwork
 from web.staff.services.access import ALL_ROLES, WORKER_ROLES, task_groups
 from web.staff.services.accounts import colleagues_for
@@ -126,9 +126,8 @@ def release(task_id: str) -> Response:
 @bp.post("/taken/<task_id>/overdragen")
 @requires(WORKER_ROLES)
 def hand_over(task_id: str) -> Response:
-    try:
-        colleague_id = int(request.form.get("collega", ""))
-    except ValueError:
+    colleague_id = form_id(request.form.get("collega"))
+    if colleague_id is None:
         flash(_("Kies een collega."))
         return redirect(url_for("staff.task", task_id=task_id))
     with engine().db.transaction() as session:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine, error_page, reason_text
+from web.staff.common import ID, engine, error_page, reason_text
 from web.staff.services import staff_audit
 from web.staff.services import users as service
 from web.staff.services.access import ADMIN_ROLES
@@ -98,13 +98,13 @@ def _user_page(user_id: int, *, form: service.AccountForm | None = None, errors:
         return render_template("staff/user.html", **context), status
 
 
-@bp.get("/beheer/gebruikers/<int:user_id>")
+@bp.get(f"/beheer/gebruikers/<{ID}:user_id>")
 @requires(ADMIN_ROLES)
 def admin_user(user_id: int) -> tuple[str, int]:
     return _user_page(user_id)
 
 
-@bp.post("/beheer/gebruikers/<int:user_id>")
+@bp.post(f"/beheer/gebruikers/<{ID}:user_id>")
 @requires(ADMIN_ROLES)
 def admin_user_update(user_id: int) -> tuple[str, int] | Response:
     form = _posted_form()
@@ -117,7 +117,7 @@ def admin_user_update(user_id: int) -> tuple[str, int] | Response:
     return redirect(url_for("staff.admin_user", user_id=user_id))
 
 
-@bp.post("/beheer/gebruikers/<int:user_id>/actief")
+@bp.post(f"/beheer/gebruikers/<{ID}:user_id>/actief")
 @requires(ADMIN_ROLES)
 def admin_user_active(user_id: int) -> Response:
     active = request.form.get("actief") == "ja"
@@ -133,7 +133,7 @@ def admin_user_active(user_id: int) -> Response:
     return redirect(url_for("staff.admin_user", user_id=user_id))
 
 
-@bp.post("/beheer/gebruikers/<int:user_id>/wachtwoord")
+@bp.post(f"/beheer/gebruikers/<{ID}:user_id>/wachtwoord")
 @requires(ADMIN_ROLES)
 def admin_user_password(user_id: int) -> tuple[str, int] | Response:
     password = request.form.get("wachtwoord", "")[:MAX_INPUT]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -47,18 +48,54 @@ def test_next_never_leaves_the_site(client: FlaskClient) -> None:
     assert (status, location) == (302, "/medewerker/")
 
 
-def test_wrong_password_says_so_and_five_lock_the_account(client: FlaskClient) -> None:
-    for _ in range(4):
+def post_login_from(client: FlaskClient, email: str, password: str, ip: str) -> tuple[int, str]:
+    """A login from the computer with address ``ip``; the page with the token and the address made neutral."""
+    environ = {"REMOTE_ADDR": ip}
+    token = csrf_token(client.get("/medewerker/inloggen", environ_base=environ).text)
+    response = client.post("/medewerker/inloggen", environ_base=environ,
+                           data={"csrf_token": token, "email": email, "wachtwoord": password})
+    page = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="TOKEN"', response.text)
+    return response.status_code, page.replace(email, "ADRES")
+
+
+TOO_MANY = "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw."
+
+
+def test_wrong_password_says_so_and_too_many_slow_down_this_computer(client: FlaskClient) -> None:
+    for _ in range(5):
         status, _, text = post_login(client, INTAKE, "fout-wachtwoord")
-        assert status == 200 and "klopt niet" in text
+        assert status == 200 and "Het e-mailadres of het wachtwoord klopt niet." in text
+        assert "geblokkeerd" not in text
     status, _, text = post_login(client, INTAKE, "fout-wachtwoord")
-    assert "15 minuten geblokkeerd" in text
+    assert status == 429 and TOO_MANY in text
     check_page(text)
     status, location, text = post_login(client, INTAKE, PASSWORD)
-    assert status == 200 and "15 minuten geblokkeerd" in text
+    assert status == 429 and TOO_MANY in text
     clock.set_time(clock.now() + timedelta(minutes=16))
     status, location, _ = post_login(client, INTAKE, PASSWORD)
     assert (status, location) == (302, "/medewerker/")
+
+
+def test_a_login_page_never_tells_whether_an_address_has_an_account(app: Flask) -> None:
+    """Known and unknown addresses get the same pages, attempt after attempt, throttle included."""
+    known, unknown = app.test_client(), app.test_client()
+    for _ in range(7):
+        answer_known = post_login_from(known, INTAKE, "fout-wachtwoord", "192.0.2.10")
+        answer_unknown = post_login_from(unknown, "niemand@gemeente.example", "fout-wachtwoord", "192.0.2.11")
+        assert answer_known == answer_unknown
+    assert answer_known[0] == 429 and TOO_MANY in answer_known[1]
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_real_user_out(app: Flask) -> None:
+    attacker, colleague = app.test_client(), app.test_client()
+    for _ in range(20):
+        post_login_from(attacker, INTAKE, "raden-123", "203.0.113.66")
+    assert post_login_from(attacker, INTAKE, PASSWORD, "203.0.113.66")[0] == 429
+    environ = {"REMOTE_ADDR": "10.20.30.40"}
+    token = csrf_token(colleague.get("/medewerker/inloggen", environ_base=environ).text)
+    response = colleague.post("/medewerker/inloggen", environ_base=environ,
+                              data={"csrf_token": token, "email": INTAKE, "wachtwoord": PASSWORD})
+    assert (response.status_code, response.headers["Location"]) == (302, "/medewerker/")
 
 
 def test_login_without_csrf_token_is_refused(client: FlaskClient) -> None:

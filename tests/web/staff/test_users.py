@@ -233,11 +233,12 @@ def test_the_open_tasks_of_a_user_are_counted(engine: Engine) -> None:
 
 
 # one-time passwords -------------------------------------------------------------------------
-def test_a_reset_sets_a_one_time_password_ends_sessions_and_lifts_a_lock(engine: Engine, admin: Principal) -> None:
+def test_a_reset_sets_a_one_time_password_ends_sessions_and_lifts_the_throttle(engine: Engine,
+                                                                               admin: Principal) -> None:
     who = principal(engine, INTAKE)
     for _ in range(5):
         login(engine, INTAKE, "fout")
-    assert login(engine, INTAKE, PASSWORD) == "locked"
+    assert login(engine, INTAKE, PASSWORD) == "throttled"
     with engine.db.transaction() as session:
         users.reset_password(session, admin, who.id, ONE_TIME)
         assert load_principal(session, who.get_id()) is None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:06:16.331106
+Create Date: 2026-11-26 06:37:52.803146
 """
 from alembic import op
 import sqlalchemy as sa
@@ -177,6 +177,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('staff_login_attempt', schema=None) as batch_op:
         batch_op.create_index('ix_staff_login_attempt_email_at', ['email', 'at'], unique=False)
+        batch_op.create_index('ix_staff_login_attempt_ip_at', ['ip', 'at'], unique=False)
 
     op.create_table('staff_user_role',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -442,6 +443,7 @@ def downgrade() -> None:
     op.drop_table('org_guide_assignment')
     op.drop_table('staff_user_role')
     with op.batch_alter_table('staff_login_attempt', schema=None) as batch_op:
+        batch_op.drop_index('ix_staff_login_attempt_ip_at')
         batch_op.drop_index('ix_staff_login_attempt_email_at')
 
     op.drop_table('staff_login_attempt')

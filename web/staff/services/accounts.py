@@ -1,8 +1,9 @@
-"""Staff accounts: argon2 password hashes, login with a lock-out, and the Principal of a session.
+"""Staff accounts: argon2 password hashes, login, and the Principal of a session.
 
-Five wrong passwords in a row lock the account for 15 minutes. The lock is stored in the
-database (so it holds across workers and restarts); every attempt is written to
-``staff_login_attempt``. An unknown e-mail address costs the same time as a wrong password.
+Every attempt is written to ``staff_login_attempt``. Too many failures slow down further
+attempts from the same computer (:mod:`web.staff.services.throttle`); there is no account lock
+that someone else could trigger. An unknown e-mail address gets the same answer, in the same
+time (an argon2 check against a dummy hash), as a known one with a wrong password.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -20,10 +21,9 @@ from sqlalchemy.orm import Session
 from engine import clock
 from processes.organisation import Guide
 from web.staff.models import LoginAttempt, StaffRole, StaffUser, TeamMembership
+from web.staff.services import throttle
 from web.staff.services.access import ALL_ROLES, Principal
 
-MAX_FAILURES = 5
-LOCK_TIME = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
@@ -80,13 +80,13 @@ def create_user(
 
 
 def set_password(session: Session, user: StaffUser, password: str, *, must_change: bool = False) -> None:
-    """A new password ends every open session of the account (and lifts a lock-out).
-    ``must_change``: a one-time password a beheerder set; the user must choose a new one."""
+    """A new password ends every open session of the account, and earlier failed attempts no
+    longer slow down its login. ``must_change``: a one-time password a beheerder set; the user
+    must choose a new one."""
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
     end_sessions(user)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.mark_reset(session, user.email, user.id, clock.now())
     session.flush()
 
 
@@ -96,25 +96,29 @@ def end_sessions(user: StaffUser) -> None:
 
 
 def verify_password(user: StaffUser, password: str) -> bool:
-    """True when ``password`` is the account's current password (no lock-out bookkeeping)."""
+    """True when ``password`` is the account's current password (no throttle bookkeeping)."""
     return _verify(user.password_hash, password)
 
 
 @dataclass(frozen=True)
 class LoginResult:
-    """``principal`` is set when the login succeeded; otherwise ``outcome`` says why not
-    (``wrong`` also for an unknown address; ``locked`` with ``locked_until``)."""
+    """``principal`` is set when the login succeeded; otherwise ``outcome`` says why not:
+    ``wrong`` (also for an unknown address), ``inactive`` (right password, account switched off)
+    or ``throttled`` (too many failures lately; not checked)."""
 
     outcome: str
     principal: Principal | None = None
-    locked_until: datetime | None = None
 
 
 def authenticate(session: Session, email: str, password: str, *, ip: str | None = None) -> LoginResult:
     now = clock.now()
     address = normalise_email(email)[:254]
+    ip = ip[:64] if ip else None
     user = session.scalar(select(StaffUser).where(StaffUser.email == address)) if address else None
-    result = _check(session, user, password, now)
+    if throttle.is_throttled(session, address, ip, now):
+        result = LoginResult(throttle.THROTTLED)
+    else:
+        result = _check(session, user, password, now)
     session.add(LoginAttempt(email=address, user_id=user.id if user else None, ip=ip, outcome=result.outcome,
                              at=now))
     session.flush()
@@ -122,32 +126,16 @@ def authenticate(session: Session, email: str, password: str, *, ip: str | None 
 
 
 def _check(session: Session, user: StaffUser | None, password: str, now: datetime) -> LoginResult:
-    if user is None:
-        _verify(_DUMMY_HASH, password)
-        return LoginResult("wrong")
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult("locked", locked_until=user.locked_until)
-    if not _verify(user.password_hash, password):
-        return _failed(user, now)
+    """Exactly one argon2 verification, whether or not the account exists."""
+    matches = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if user is None or not matches:
+        return LoginResult(throttle.FAILED)
     if not user.active:
         return LoginResult("inactive")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     return LoginResult("ok", principal=principal_of(session, user))
-
-
-def _failed(user: StaffUser, now: datetime) -> LoginResult:
-    if user.locked_until is not None and user.locked_until <= now:
-        user.failed_logins = 0
-        user.locked_until = None
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = now + LOCK_TIME
-        return LoginResult("locked", locked_until=user.locked_until)
-    return LoginResult("wrong")
 
 
 def principal_of(session: Session, user: StaffUser) -> Principal:

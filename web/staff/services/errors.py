@@ -34,5 +34,14 @@ class AccountInvalid(StaffError):
         super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
 
 
+class OrganisationInvalid(StaffError):
+    """A form of organisation data (district, team, guide, budget, fund) has problems: ``problems``
+    maps a form field to a reason code; nothing was changed."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
+
+
 class UnknownAccount(StaffError):
     """No staff account with this id (HTTP 404)."""

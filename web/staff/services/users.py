@@ -209,17 +209,14 @@ def set_active(session: Session, actor: Principal, user_id: int, active: bool) -
     user.active = active
     if not active:
         end_sessions(user)
-    else:
-        user.failed_logins = 0
-        user.locked_until = None
     session.flush()
     staff_audit.record(session, actor, user, "reactivated" if active else "deactivated")
     return user
 
 
 def reset_password(session: Session, actor: Principal, user_id: int, password: str) -> StaffUser:
-    """A one-time password: the account's sessions end, a lock-out is lifted, and at the next
-    login the user must choose a new password. Not for one's own account."""
+    """A one-time password: the account's sessions end, earlier failed logins no longer slow it
+    down, and at the next login the user must choose a new password. Not for one's own account."""
     user = get_user(session, user_id)
     if user.id == actor.id:
         raise NotAllowedHere("reset_self")

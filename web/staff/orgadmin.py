@@ -1,0 +1,160 @@
+"""The beheerder's organisation data (issue 3): district names, teams and their team lead, guides
+(add, change), yearly district budgets and the fund, the accounts list and the KCC access log, on
+one page with a small form per item.
+
+A form with problems brings the whole page back (HTTP 400) with the posted values and a message
+at each wrong field, listed in the error summary at the top; nothing is stored. After a change
+the page says what was saved. Every change is in the organisation audit at the bottom.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from web.staff import bp
+from web.staff.auth import principal, requires
+from web.staff.common import ID, engine
+from web.staff.orgforms import NEW_BUDGETS, NEW_FUND, NEW_GUIDE, Builder, Failed, admin_forms, audit_lines
+from web.staff.services import organisation as service
+from web.staff.services import staff_audit
+from web.staff.services.access import ADMIN_ROLES
+from web.staff.services.errors import OrganisationInvalid
+from web.staff.services.kcc import access_log
+from web.staff.services.users import users as all_users
+from web.staff.wording import words
+
+MAX_INPUT = 1000
+
+
+def _posted() -> MultiDict[str, str]:
+    """The posted fields, each cut to a sane length (the CSRF token left out)."""
+    return MultiDict([(key, value[:MAX_INPUT]) for key, value in request.form.items(multi=True)
+                      if key != "csrf_token"])
+
+
+def _page(failed: Failed | None = None) -> tuple[str, int]:
+    lookup = words()  # before the transaction: it reads the database itself
+    with engine().db.transaction() as session:
+        districts = service.districts(session)
+        teams = service.teams(session)
+        guides = service.guides(session)
+        years = service.budget_years(session)
+        users = all_users(session)
+        log = access_log(session, limit=50)
+        history = staff_audit.organisation_history(session, limit=30)
+    forms = admin_forms(Builder(lookup, failed), districts=districts, teams=teams, guides=guides, years=years)
+    return render_template("staff/admin.html", forms=forms, problems=forms.problems, users=users, log=log,
+                           history=audit_lines(lookup, history)), 400 if failed else 200
+
+
+def _saved(message: str, anchor: str) -> Response:
+    flash(message)
+    return redirect(url_for("staff.admin") + f"#{anchor}")
+
+
+@bp.get("/beheer")
+@requires(ADMIN_ROLES)
+def admin() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/beheer/wijken/<code>")
+@requires(ADMIN_ROLES)
+def admin_district(code: str) -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            name = service.update_district(session, principal(), code, posted.get("naam")).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(f"wijk-{code}", posted, exc.problems))
+    return _saved(_("De naam van de wijk is opgeslagen: %(name)s.", name=name), "wijken")
+
+
+@bp.post("/beheer/teams/<code>")
+@requires(ADMIN_ROLES)
+def admin_team(code: str) -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            name = service.update_team(session, principal(), code, posted.get("naam"), posted.get("teamleider")).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(f"team-{code}", posted, exc.problems))
+    return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "teams")
+
+
+@bp.post("/beheer/begeleiders/nieuw")
+@requires(ADMIN_ROLES)
+def admin_guide_create() -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            name = service.create_guide(session, principal(),
+                                        service.GuideForm.of(posted, posted.getlist("kennis"))).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(NEW_GUIDE, posted, exc.problems))
+    return _saved(_("%(name)s is toegevoegd als begeleider.", name=name), "begeleiders")
+
+
+@bp.post(f"/beheer/begeleiders/<{ID}:guide_id>")
+@requires(ADMIN_ROLES)
+def admin_guide(guide_id: int) -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            name = service.update_guide(session, principal(), guide_id,
+                                        service.GuideForm.of(posted, posted.getlist("kennis"))).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(f"begeleider-{guide_id}", posted, exc.problems))
+    return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "begeleiders")
+
+
+@bp.post("/beheer/budgetten/nieuw")
+@requires(ADMIN_ROLES)
+def admin_budgets_create() -> tuple[str, int] | Response:
+    posted = _posted()
+    amounts = {key.removeprefix("bedrag-"): value for key, value in posted.items() if key.startswith("bedrag-")}
+    try:
+        with engine().db.transaction() as session:
+            year = service.create_budgets(session, principal(), posted.get("jaar"), amounts)[0].year
+    except OrganisationInvalid as exc:
+        return _page(Failed(NEW_BUDGETS, posted, exc.problems))
+    return _saved(_("De budgetten voor %(year)d zijn toegevoegd.", year=year), "budgetten")
+
+
+@bp.post(f"/beheer/budgetten/<{ID}:budget_id>")
+@requires(ADMIN_ROLES)
+def admin_budget(budget_id: int) -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            service.update_budget(session, principal(), budget_id, posted.get("bedrag"))
+    except OrganisationInvalid as exc:
+        return _page(Failed(f"budget-{budget_id}", posted, exc.problems))
+    return _saved(_("Het budget is opgeslagen."), "budgetten")
+
+
+@bp.post("/beheer/fonds/nieuw")
+@requires(ADMIN_ROLES)
+def admin_fund_create() -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            year = service.create_fund(session, principal(), posted.get("jaar"), posted.get("totaal")).year
+    except OrganisationInvalid as exc:
+        return _page(Failed(NEW_FUND, posted, exc.problems))
+    return _saved(_("Het Initiatievenfonds voor %(year)d is toegevoegd.", year=year), "budgetten")
+
+
+@bp.post(f"/beheer/fonds/<{ID}:fund_id>")
+@requires(ADMIN_ROLES)
+def admin_fund(fund_id: int) -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        with engine().db.transaction() as session:
+            service.update_fund(session, principal(), fund_id, posted.get("totaal"))
+    except OrganisationInvalid as exc:
+        return _page(Failed(f"fonds-{fund_id}", posted, exc.problems))
+    return _saved(_("Het fonds is opgeslagen."), "budgetten")

@@ -1,0 +1,334 @@
+"""Organisation data a beheerder edits (issue 3): district names, teams and their team lead (who
+gets the escalations), guides and their expertise, the yearly district budgets and the fund.
+
+Every change checks all its fields first and raises :class:`OrganisationInvalid` (form field →
+reason code) without changing anything; an unknown district, team, guide, budget or fund is
+``engine.errors.NotFound`` (a 404). Every change writes an organisation row to ``staff_audit``
+in the same transaction. Amounts are never set below what is already reserved or granted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.errors import NotFound
+from processes.guides import guide_loads
+from processes.organisation import District, DistrictBudget, Fund, Guide, Team
+from web.staff.services import staff_audit
+from web.staff.services.access import Principal
+from web.staff.services.errors import NotAllowedHere, OrganisationInvalid
+
+EXPERTISE = ("groen", "sociaal", "cultuur", "sport", "vastgoed", "vergunningen", "evenementen", "duurzaamheid",
+             "financien")
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_CODE = 80
+MAX_AMOUNT = Decimal("100000000")
+"""The largest amount a budget or the fund can hold here (the column holds 12 digits)."""
+YEARS_AHEAD = 5
+"""Budgets and funds can be set up for this year and the next five."""
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FUND_NAME = "Initiatievenfonds"
+
+
+# reading and checking input ------------------------------------------------------------------
+def parse_amount(text: str) -> Decimal:
+    """An amount in euro the Dutch way (``25.000,50``; ``25.000`` is twenty-five thousand).
+    Raises NotAllowedHere("bad_amount") for anything else, including NaN and Infinity."""
+    cleaned = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned:  # Dutch: 25.000,50
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif not re.fullmatch(r"\d+\.\d{1,2}", cleaned):  # 25.000 is twenty-five thousand
+        cleaned = cleaned.replace(".", "")
+    try:
+        number = Decimal(cleaned)
+        if not number.is_finite():  # NaN, sNaN and Infinity are no amounts (and NaN cannot be compared)
+            raise NotAllowedHere("bad_amount")
+        amount = number.quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise NotAllowedHere("bad_amount") from exc
+    if amount < 0 or amount > MAX_AMOUNT:
+        raise NotAllowedHere("bad_amount")
+    return amount
+
+
+def _amount(text: str | None, field: str, problems: dict[str, str]) -> Decimal | None:
+    if not (text or "").strip():
+        problems[field] = "amount_missing"
+        return None
+    try:
+        return parse_amount(text or "")
+    except NotAllowedHere:
+        problems[field] = "bad_amount"
+        return None
+
+
+def _year(text: str | None, problems: dict[str, str]) -> int | None:
+    value = (text or "").strip()
+    this_year = clock.now().year
+    if not re.fullmatch(r"[0-9]{4}", value):
+        problems["jaar"] = "year_invalid"
+        return None
+    year = int(value)
+    if not this_year <= year <= this_year + YEARS_AHEAD:
+        problems["jaar"] = "year_out_of_range"
+        return None
+    return year
+
+
+def _name(text: str | None, problems: dict[str, str], field: str = "naam") -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        problems[field] = "name_missing"
+    elif len(name) > MAX_NAME:
+        problems[field] = "name_too_long"
+    return name
+
+
+def _email(text: str | None, problems: dict[str, str], field: str, *, required: bool) -> str:
+    email = (text or "").strip().lower()
+    if not email:
+        if required:
+            problems[field] = "email_missing"
+    elif len(email) > MAX_EMAIL or not EMAIL.match(email):
+        problems[field] = "email_invalid"
+    return email
+
+
+def _raise(problems: dict[str, str]) -> None:
+    if problems:
+        raise OrganisationInvalid(problems)
+
+
+# districts and teams -------------------------------------------------------------------------
+def districts(session: Session) -> list[District]:
+    return list(session.scalars(select(District).order_by(District.name)).all())
+
+
+def teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)).all())
+
+
+def update_district(session: Session, actor: Principal, code: str, name: str | None) -> District:
+    """A new name for a district (its code stays: case data and the diagrams use it)."""
+    district = session.get(District, code) if len(code) <= MAX_CODE else None
+    if district is None:
+        raise NotFound(code)
+    problems: dict[str, str] = {}
+    new_name = _name(name, problems)
+    if not problems and session.scalar(select(District.code).where(
+            func.lower(District.name) == new_name.lower(), District.code != district.code)) is not None:
+        problems["naam"] = "district_name_taken"
+    _raise(problems)
+    if new_name != district.name:
+        staff_audit.record_organisation(session, actor, f"wijk:{district.code}", "district_updated",
+                                        {"name": [district.name, new_name]})
+        district.name = new_name
+        session.flush()
+    return district
+
+
+def update_team(session: Session, actor: Principal, code: str, name: str | None, lead_email: str | None) -> Team:
+    """A team's name and the e-mail address of its team lead, who gets the escalations when a
+    service norm of the team's tasks expires (empty: nobody is warned)."""
+    team = session.get(Team, code) if len(code) <= MAX_CODE else None
+    if team is None:
+        raise NotFound(code)
+    problems: dict[str, str] = {}
+    new_name = _name(name, problems)
+    lead = _email(lead_email, problems, "teamleider", required=False)
+    _raise(problems)
+    before = {"name": team.name, "lead_email": team.lead_email}
+    team.name, team.lead_email = new_name, lead or None
+    changes = {key: [before[key], value] for key, value in (("name", team.name), ("lead_email", team.lead_email))
+               if before[key] != value}
+    if changes:
+        staff_audit.record_organisation(session, actor, f"team:{team.code}", "team_updated", changes)
+    session.flush()
+    return team
+
+
+# guides --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GuideRow:
+    guide: Guide
+    load: int
+
+
+@dataclass(frozen=True)
+class GuideForm:
+    """What a beheerder fills in for a guide. ``name`` None: keep the name (older forms)."""
+
+    name: str | None = None
+    email: str = ""
+    district: str = ""
+    expertise: tuple[str, ...] = ()
+    active: bool = True
+
+    @classmethod
+    def of(cls, form: Mapping[str, str], expertise: Iterable[str]) -> GuideForm:
+        name = form.get("naam")
+        return cls(name[:1000] if name is not None else None, (form.get("email") or "")[:1000],
+                   (form.get("wijk") or "").strip()[:40], tuple(dict.fromkeys(expertise)), form.get("actief") == "on")
+
+
+def guides(session: Session) -> list[GuideRow]:
+    loads = guide_loads(session)
+    rows = session.scalars(select(Guide).order_by(Guide.name)).all()
+    return [GuideRow(guide, loads.get(guide.id, 0)) for guide in rows]
+
+
+def _guide_problems(session: Session, form: GuideForm, problems: dict[str, str]) -> None:
+    if set(form.expertise) - set(EXPERTISE):
+        problems["kennis"] = "expertise_unknown"
+    if form.district and session.get(District, form.district) is None:
+        problems["wijk"] = "district_unknown"
+
+
+def _snapshot(guide: Guide) -> dict[str, object]:
+    return {"name": guide.name, "district": guide.district_code, "expertise": guide.expertise_list,
+            "active": guide.active}
+
+
+def create_guide(session: Session, actor: Principal, form: GuideForm) -> Guide:
+    """A new guide; the e-mail address is the guide's identity (tasks are assigned to it)."""
+    problems: dict[str, str] = {}
+    name = _name(form.name, problems)
+    email = _email(form.email, problems, "email", required=True)
+    if "email" not in problems and session.scalar(
+            select(Guide.id).where(func.lower(Guide.email) == email)) is not None:
+        problems["email"] = "guide_email_taken"
+    _guide_problems(session, form, problems)
+    _raise(problems)
+    guide = Guide(name=name, email=email, district_code=form.district or None,
+                  expertise=",".join(code for code in EXPERTISE if code in form.expertise), active=form.active)
+    session.add(guide)
+    session.flush()
+    staff_audit.record_organisation(session, actor, f"begeleider:{email}", "guide_created",
+                                    {key: [None, value] for key, value in _snapshot(guide).items()})
+    return guide
+
+
+def update_guide(session: Session, actor: Principal, guide_id: int, form: GuideForm) -> Guide:
+    """Name, district, expertise and whether the guide gets new initiatives."""
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise NotFound(str(guide_id))
+    problems: dict[str, str] = {}
+    name = _name(form.name, problems) if form.name is not None else guide.name
+    _guide_problems(session, form, problems)
+    _raise(problems)
+    before = _snapshot(guide)
+    guide.name = name
+    guide.expertise = ",".join(code for code in EXPERTISE if code in form.expertise)
+    guide.active = form.active
+    guide.district_code = form.district or None
+    after = _snapshot(guide)
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changes:
+        staff_audit.record_organisation(session, actor, f"begeleider:{guide.email}", "guide_updated", changes)
+    session.flush()
+    return guide
+
+
+# budgets and the fund ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetYear:
+    year: int
+    budgets: list[DistrictBudget]
+    fund: Fund | None
+
+
+def budget_years(session: Session, from_year: int | None = None) -> list[BudgetYear]:
+    """The district budgets and the fund of this year and every later year that has them."""
+    first = from_year or clock.now().year
+    budgets = session.scalars(select(DistrictBudget).where(DistrictBudget.year >= first)
+                              .order_by(DistrictBudget.year, DistrictBudget.district_code)).all()
+    funds = {fund.year: fund for fund in session.scalars(select(Fund).where(Fund.year >= first)).all()}
+    years = sorted({budget.year for budget in budgets} | set(funds) | {first})
+    return [BudgetYear(year, [b for b in budgets if b.year == year], funds.get(year)) for year in years]
+
+
+def update_budget(session: Session, actor: Principal, budget_id: int, amount_text: str | None) -> DistrictBudget:
+    """A new yearly amount; never below what is already reserved."""
+    budget = session.get(DistrictBudget, budget_id)
+    if budget is None:
+        raise NotFound(str(budget_id))
+    problems: dict[str, str] = {}
+    amount = _amount(amount_text, "bedrag", problems)
+    if amount is not None and amount < budget.reserved:
+        problems["bedrag"] = "below_reserved"
+    _raise(problems)
+    assert amount is not None
+    if amount != budget.amount:
+        staff_audit.record_organisation(session, actor, f"budget:{budget.district_code}:{budget.year}",
+                                        "budget_updated", {"amount": [str(budget.amount), str(amount)]})
+        budget.amount = amount
+        session.flush()
+    return budget
+
+
+def create_budgets(session: Session, actor: Principal, year_text: str | None,
+                   amounts: Mapping[str, str | None]) -> list[DistrictBudget]:
+    """The budgets of every district for a new year (fields ``jaar`` and ``bedrag-<district>``)."""
+    problems: dict[str, str] = {}
+    year = _year(year_text, problems)
+    all_districts = districts(session)
+    values = {d.code: _amount(amounts.get(d.code), f"bedrag-{d.code}", problems) for d in all_districts}
+    if year is not None and session.scalar(select(DistrictBudget.id).where(DistrictBudget.year == year)) is not None:
+        problems["jaar"] = "budget_year_exists"
+    _raise(problems)
+    assert year is not None
+    created = []
+    for district in all_districts:
+        amount = values[district.code]
+        assert amount is not None
+        budget = DistrictBudget(district_code=district.code, year=year, amount=amount, reserved=Decimal("0"))
+        session.add(budget)
+        staff_audit.record_organisation(session, actor, f"budget:{district.code}:{year}", "budget_created",
+                                        {"amount": [None, str(amount)]})
+        created.append(budget)
+    session.flush()
+    return created
+
+
+def update_fund(session: Session, actor: Principal, fund_id: int, total_text: str | None) -> Fund:
+    """A new total for the fund of a year; never below what is already granted."""
+    fund = session.get(Fund, fund_id)
+    if fund is None:
+        raise NotFound(str(fund_id))
+    problems: dict[str, str] = {}
+    total = _amount(total_text, "totaal", problems)
+    if total is not None and total < fund.granted:
+        problems["totaal"] = "below_granted"
+    _raise(problems)
+    assert total is not None
+    if total != fund.total:
+        staff_audit.record_organisation(session, actor, f"fonds:{fund.year}", "fund_updated",
+                                        {"total": [str(fund.total), str(total)]})
+        fund.total = total
+        session.flush()
+    return fund
+
+
+def create_fund(session: Session, actor: Principal, year_text: str | None, total_text: str | None) -> Fund:
+    """The Initiatievenfonds of a new year (fields ``jaar`` and ``totaal``)."""
+    problems: dict[str, str] = {}
+    year = _year(year_text, problems)
+    total = _amount(total_text, "totaal", problems)
+    if year is not None and session.scalar(select(Fund.id).where(Fund.year == year)) is not None:
+        problems["jaar"] = "fund_year_exists"
+    _raise(problems)
+    assert year is not None and total is not None
+    fund = Fund(year=year, name=FUND_NAME, total=total, granted=Decimal("0"))
+    session.add(fund)
+    session.flush()
+    staff_audit.record_organisation(session, actor, f"fonds:{year}", "fund_created", {"total": [None, str(total)]})
+    return fund
