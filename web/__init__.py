@@ -43,6 +43,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if os.environ.get("PROXY_FIX") == "1":
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto so rate limits and the
+        # login throttle see the real client address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.extensions["loket_engine"] = build_engine(app.config, Path(app.instance_path))
     _init_extensions(app)
     _register_blueprints(app)

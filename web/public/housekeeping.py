@@ -16,6 +16,15 @@ from web.public.models import FormDraft
 from web.public.tokens import purge_expired_tokens
 
 ORPHAN_AFTER = timedelta(days=1)
+# Login attempts are security logs: long enough to investigate an incident, no longer (AVG).
+LOGIN_ATTEMPTS_KEPT = timedelta(days=90)
+
+
+def purge_old_login_attempts(session: Session) -> int:
+    from web.staff.models import LoginAttempt
+
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < clock.now() - LOGIN_ATTEMPTS_KEPT))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def purge_orphan_uploads(session: Session) -> int:
@@ -35,4 +44,5 @@ def purge_orphan_uploads(session: Session) -> int:
 
 def purge_portal_data(engine: Engine) -> int:
     with engine.db.transaction() as session:
-        return purge_expired(session) + purge_expired_tokens(session) + purge_orphan_uploads(session)
+        return (purge_expired(session) + purge_expired_tokens(session) + purge_orphan_uploads(session)
+                + purge_old_login_attempts(session))

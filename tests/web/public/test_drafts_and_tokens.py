@@ -180,3 +180,18 @@ def test_orphan_uploads_are_deleted_after_a_day_but_draft_files_are_kept(engine:
     with engine.db.transaction() as session:
         assert purge_orphan_uploads(session) == 1
         assert [d.draft_key for d in session.scalars(select(Document)).all()] == [draft.key]
+
+
+def test_staff_login_attempts_are_kept_ninety_days(engine: Engine) -> None:
+    from web.public.housekeeping import purge_old_login_attempts
+    from web.staff.models import LoginAttempt
+
+    with engine.db.transaction() as session:
+        session.add(LoginAttempt(email="a@gemeente.example", ip="127.0.0.1", outcome="wrong", at=clock.now()))
+    clock.set_time(clock.now() + timedelta(days=89))
+    with engine.db.transaction() as session:
+        assert purge_old_login_attempts(session) == 0
+    clock.set_time(clock.now() + timedelta(days=2))
+    with engine.db.transaction() as session:
+        assert purge_old_login_attempts(session) == 1
+        assert session.scalars(select(LoginAttempt)).all() == []
