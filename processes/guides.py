@@ -10,10 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.handlers import HandlerContext
-from processes.organisation import Guide, GuideAssignment
+from processes.organisation import District, Guide, GuideAssignment
 from processes.registry import handlers
 
 NO_PREFERENCE = ("", "geen_voorkeur", "onbekend")
+# How an expertise reads in a sentence (the intake meeting form's choices, in lower case).
+EXPERTISE_WORDS = {
+    "groen": "groen", "sociaal": "zorg en welzijn", "cultuur": "kunst en cultuur", "sport": "sport",
+    "vastgoed": "gebouwen en grond", "vergunningen": "vergunningen", "evenementen": "evenementen",
+    "duurzaamheid": "energie en duurzaamheid", "financien": "financiën en fondsen",
+}
 
 
 def guide_loads(session: Session) -> dict[int, int]:
@@ -25,15 +31,17 @@ def guide_loads(session: Session) -> dict[int, int]:
     return {guide_id: count for guide_id, count in rows}
 
 
-def _candidates(guides: list[Guide], district: str, expertise: str) -> tuple[list[Guide], str]:
+def _candidates(
+    guides: list[Guide], district: str, expertise: str, district_name: str
+) -> tuple[list[Guide], str]:
     """The guides to choose from and why (in plain Dutch)."""
     if expertise not in NO_PREFERENCE:
         experts = [g for g in guides if g.has_expertise(expertise)]
         if experts:
-            return experts, f"heeft kennis van {expertise}"
+            return experts, f"heeft kennis van {EXPERTISE_WORDS.get(expertise, expertise.replace('_', ' '))}"
     local = [g for g in guides if g.district_code == district]
     if local:
-        return local, f"werkt in wijk {district}"
+        return local, f"werkt in wijk {district_name}"
     return guides, "er is geen begeleider in deze wijk"
 
 
@@ -42,7 +50,8 @@ def choose_guide(session: Session, district: str, expertise: str) -> tuple[Guide
     if not guides:
         return None, 0, "er is geen actieve begeleider"
     loads = guide_loads(session)
-    candidates, why = _candidates(guides, district, expertise)
+    name = session.scalar(select(District.name).where(District.code == district)) or district
+    candidates, why = _candidates(guides, district, expertise, name)
     best = min(candidates, key=lambda g: (loads.get(g.id, 0), g.district_code != district, g.name))
     return best, loads.get(best.id, 0), why
 

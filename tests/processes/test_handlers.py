@@ -249,3 +249,10 @@ def test_concurrent_reservations_never_exceed_the_budget(database_url: str) -> N
     with database.transaction() as session:
         assert district_budget(session).reserved == Decimal("700")
     database.dispose()
+
+
+def test_the_reason_names_the_district_and_expertise_in_words(session: Session) -> None:
+    local = suggest_guide(handler_context(session), {"district": "oost"})
+    assert "werkt in wijk Oost" in local["reden"]
+    expert = suggest_guide(handler_context(session), {"district": "oost", "expertise": "financien"})
+    assert "heeft kennis van financiën en fondsen" in expert["reden"]
