@@ -14,6 +14,7 @@ from engine import clock
 from engine.db import Database
 from engine.errors import NotFound
 from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
+from engine.stepper import properties
 from engine.steps import StepRecord
 
 
@@ -40,7 +41,7 @@ class QueryMixin:
         for task in workflow.get_tasks(state=TaskState.WAITING):
             definition = getattr(task.task_spec, "event_definition", None)
             if isinstance(definition, MessageEventDefinition):
-                props = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+                props = properties(task)
                 waiting.append(
                     WaitingMessage(
                         message=definition.name,

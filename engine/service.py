@@ -43,7 +43,7 @@ from engine.queries import QueryMixin
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
-from engine.stepper import run_to_wait_state
+from engine.stepper import properties, run_to_wait_state
 from engine.steps import AUDIT, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
 from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
@@ -324,7 +324,7 @@ class Engine(WorkflowCache, QueryMixin):
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             task = self._ready_human_task(ctx.conn, row, workflow, task_id)
-            form_id = (getattr(task.task_spec, "extensions", {}) or {}).get("properties", {}).get("formId")
+            form_id = properties(task).get("formId")
             if form_id and self.check_task_data is not None:
                 errors = self.check_task_data(form_id, data)
                 if errors:

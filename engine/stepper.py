@@ -66,12 +66,8 @@ def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None =
     return log
 
 
-def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
-    return list(workflow.get_tasks(state=TaskState.READY, manual=True))
 
 
-def ready_service_tasks(workflow: BpmnWorkflow) -> list[Task]:
-    return [t for t in workflow.get_tasks(state=TaskState.READY) if is_service(t)]
 
 
 def timer_due(task: Task) -> datetime | None:
@@ -90,13 +86,6 @@ def timer_due(task: Task) -> datetime | None:
     return None
 
 
-def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Task, datetime]]:
-    found = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        due = timer_due(task)
-        if due is not None:
-            found.append((task, due))
-    return found
 
 
 def boundary_timers(task: Task) -> list[Task]:

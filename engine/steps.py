@@ -16,21 +16,18 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.instance_store import InstanceRow
-from engine.models import AuditEvent, Job, OpenTask
+from engine.models import AuditEvent
 from engine.rawsql import RawSql
 from engine.stepper import (
     StatusChange,
     TaskView,
     is_service,
-    properties,
     status_of,
     timer_due,
     view_task,
 )
 
 AUDIT = cast(Table, AuditEvent.__table__)
-JOBS = cast(Table, Job.__table__)
-TASKS = cast(Table, OpenTask.__table__)
 
 _AUDIT_COLUMNS = ("instance_id", "at", "actor", "kind", "task_id", "task_name", "detail")
 _JOB_COLUMNS = ("kind", "instance_id", "task_id", "due_at", "payload", "state", "attempts", "max_attempts",
@@ -345,7 +342,3 @@ def case_data_of(workflow: BpmnWorkflow, ran: list[Task] | None = None) -> dict[
         if task.data:
             return dict(task.data)
     return dict(workflow.data or {})
-
-
-def property_of(task: Task, name: str) -> str | None:
-    return properties(task).get(name)
