@@ -256,17 +256,23 @@ def budget_years(session: Session, from_year: int | None = None) -> list[BudgetY
     return [BudgetYear(year, [b for b in budgets if b.year == year], funds.get(year)) for year in years]
 
 
+def _amount_at_least(text: str | None, field: str, minimum: Decimal, problem: str) -> Decimal:
+    """A valid amount for ``field`` that is not below ``minimum`` (what is already spent)."""
+    problems: dict[str, str] = {}
+    amount = _amount(text, field, problems)
+    if amount is not None and amount < minimum:
+        problems[field] = problem
+    _raise(problems)
+    assert amount is not None
+    return amount
+
+
 def update_budget(session: Session, actor: Principal, budget_id: int, amount_text: str | None) -> DistrictBudget:
     """A new yearly amount; never below what is already reserved."""
     budget = session.get(DistrictBudget, budget_id)
     if budget is None:
         raise NotFound(str(budget_id))
-    problems: dict[str, str] = {}
-    amount = _amount(amount_text, "bedrag", problems)
-    if amount is not None and amount < budget.reserved:
-        problems["bedrag"] = "below_reserved"
-    _raise(problems)
-    assert amount is not None
+    amount = _amount_at_least(amount_text, "bedrag", budget.reserved, "below_reserved")
     if amount != budget.amount:
         staff_audit.record_organisation(session, actor, f"budget:{budget.district_code}:{budget.year}",
                                         "budget_updated", {"amount": [str(budget.amount), str(amount)]})
@@ -304,12 +310,7 @@ def update_fund(session: Session, actor: Principal, fund_id: int, total_text: st
     fund = session.get(Fund, fund_id)
     if fund is None:
         raise NotFound(str(fund_id))
-    problems: dict[str, str] = {}
-    total = _amount(total_text, "totaal", problems)
-    if total is not None and total < fund.granted:
-        problems["totaal"] = "below_granted"
-    _raise(problems)
-    assert total is not None
+    total = _amount_at_least(total_text, "totaal", fund.granted, "below_granted")
     if total != fund.total:
         staff_audit.record_organisation(session, actor, f"fonds:{fund.year}", "fund_updated",
                                         {"total": [str(fund.total), str(total)]})
