@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,14 +39,23 @@ def prepared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@contextmanager
+def app_on_copy(source: Path, folder: Path, **config: object) -> Iterator[Flask]:
+    """An app on a private copy of a prepared database file, mail written to ``folder/mail``."""
+    path = folder / "loket.sqlite3"
+    shutil.copy(source, path)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "RATELIMIT_ENABLED": False,
+                      "MAIL_FOLDER": str(folder / "mail")} | config)
+    try:
+        yield app
+    finally:
+        engine_of(app).db.dispose()
+
+
 @pytest.fixture
 def app(prepared_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "loket.sqlite3"
-    shutil.copy(prepared_sqlite, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "RATELIMIT_ENABLED": False,
-                      "MAIL_FOLDER": str(tmp_path / "mail")})
-    yield app
-    engine_of(app).db.dispose()
+    with app_on_copy(prepared_sqlite, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

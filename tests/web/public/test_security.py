@@ -15,7 +15,6 @@ from engine.models import ProcessInstance
 from engine.service import Engine
 from tests.web.public.support import ALICE, BOB, ask_for_more, log_in, post_form, start_case, to_survey
 from tests.web_support import check_page, csrf_token
-from web import create_app, engine_of
 from web.casefile.documents import Upload, store_document
 from web.casefile.messages import post_message
 from web.casefile.models import CaseMessage
@@ -118,14 +117,10 @@ def test_pages_forbid_framing_and_sniffing(client: FlaskClient) -> None:
 
 @pytest.fixture
 def limited_app(prepared_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
-    import shutil
+    from tests.web_support import app_on_copy
 
-    path = tmp_path / "limited.sqlite3"
-    shutil.copy(prepared_sqlite, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "RATELIMIT_ENABLED": True,
-                      "MAIL_FOLDER": str(tmp_path / "mail")})
-    yield app
-    engine_of(app).db.dispose()
+    with app_on_copy(prepared_sqlite, tmp_path, RATELIMIT_ENABLED=True) as app:
+        yield app
 
 
 def test_login_link_requests_are_rate_limited(limited_app: Flask) -> None:

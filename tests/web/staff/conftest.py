@@ -12,7 +12,8 @@ from flask import Flask
 from engine.db import Database
 from engine.service import Engine
 from tests.web.staff.support import PASSWORD
-from web import create_app, engine_of
+from tests.web_support import app_on_copy
+from web import engine_of
 from web.staff.demo import load_staff
 
 
@@ -29,12 +30,8 @@ def staff_sqlite(prepared_sqlite: Path, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture
 def app(staff_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "loket.sqlite3"
-    shutil.copy(staff_sqlite, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "RATELIMIT_ENABLED": False,
-                      "MAIL_FOLDER": str(tmp_path / "mail")})
-    yield app
-    engine_of(app).db.dispose()
+    with app_on_copy(staff_sqlite, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture
