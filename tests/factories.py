@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,14 @@ def create_instance(engine: Engine, process_id: str = "eenvoudig_test", **data: 
     defaults: dict[str, Any] = {"team": "groen", "titel": "Geveltuin Lange Geldersekade", "email": "a@example.nl"}
     defaults.update(data)
     return engine.start(process_id, defaults, actor="initiatiefnemer@example.nl")
+
+
+def json_keys(value: Any) -> Iterator[str]:
+    """Every key anywhere in a JSON-like value (to check what a stored blob does not hold)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from json_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_keys(item)

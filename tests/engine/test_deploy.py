@@ -8,7 +8,6 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +16,7 @@ from engine.errors import ModelInvalid
 from engine.handlers import HandlerRegistry
 from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.service import Engine
-from tests.factories import create_engine, create_instance
+from tests.factories import create_engine, create_instance, json_keys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
 SIMPLE = (FIXTURES / "simple.bpmn").read_bytes()
@@ -127,16 +126,6 @@ def test_redeploying_earlier_files_makes_them_current_again(engine: Engine) -> N
     assert task_title(engine, create_instance(engine).id) == "Beoordelen"
 
 
-def _keys(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _keys(item)
-
-
 def test_spec_is_stored_once_per_version_not_per_instance(engine: Engine) -> None:
     engine.deploy_files({"simple.bpmn": SIMPLE})
     infos = [create_instance(engine) for _ in range(3)]
@@ -146,7 +135,7 @@ def test_spec_is_stored_once_per_version_not_per_instance(engine: Engine) -> Non
     for info in infos:
         blob = stored_blob(engine, info.id)
         state = json.loads(zlib.decompress(blob))
-        keys = set(_keys(state))
+        keys = set(json_keys(state))
         assert "task_specs" not in keys
         assert "spec" not in keys and "subprocess_specs" not in keys
         assert len(blob) < len(model.spec) / 2  # the instance carries tasks and data only

@@ -37,7 +37,7 @@ from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.service import Engine
-from tests.factories import create_engine
+from tests.factories import create_engine, json_keys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
 STATE_V1 = FIXTURES / "state_v1.json"
@@ -119,19 +119,9 @@ def test_state_v1_round_trips_unchanged(fixture: dict[str, Any]) -> None:
     assert json.loads(zlib.decompress(again)) == json.loads(zlib.decompress(blob_of(fixture)))
 
 
-def _keys(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _keys(item)
-
-
 def test_stored_state_holds_no_spec(fixture: dict[str, Any]) -> None:
     state = json.loads(zlib.decompress(blob_of(fixture)))
-    keys = set(_keys(state))
+    keys = set(json_keys(state))
     assert "task_specs" not in keys
     assert "spec" not in keys and "subprocess_specs" not in keys
     assert "task_specs" in fixture["spec"]  # the spec lives next to it, stored once per version
