@@ -75,6 +75,9 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._hot_path = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
 
     def session(self) -> Session:
         return self._sessions()
@@ -94,8 +97,13 @@ class Database:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        """A bare connection in one transaction: the engine's hot path (no ORM session)."""
-        with self.engine.begin() as conn:
+        """A bare connection in one transaction: the engine's hot path (no ORM session).
+
+        On PostgreSQL the driver runs in autocommit mode here and :class:`engine.rawsql.RawSql`
+        opens the transaction itself, so its BEGIN (and COMMIT) travel with the step's
+        statements instead of costing round trips of their own. Leaving the block still
+        commits, or rolls back on an error, whatever is open."""
+        with self._hot_path.begin() as conn:
             yield conn
 
     def create_all(self) -> None:

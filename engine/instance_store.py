@@ -4,27 +4,39 @@ version) to save, written through :class:`engine.rawsql.RawSql`. The ORM model
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import DivisionByZero
+
 from engine.errors import ConcurrentUpdate, NotFound
 from engine.rawsql import RawSql
+
+CHANGED_MEANWHILE = "Het initiatief is intussen door iemand anders gewijzigd."
 
 _HEAD = ("SELECT id, case_ref, model_version_id, process_id, state, has_incident, title, status_text, "
          "status_text_en, row_version FROM process_instance WHERE id = ?")
 _LOCKED = _HEAD + " FOR UPDATE"
 _STATE = "SELECT workflow_state FROM process_instance WHERE id = ?"
+# The new instance takes the process's latest model version, looked up in the same statement.
 _INSERT = (
     "INSERT INTO process_instance (case_ref, model_version_id, process_id, state, has_incident, title, initiator, "
     "status_text, status_text_en, case_data, workflow_state, row_version, created_at, updated_at, started_by) "
-    "VALUES (?, ?, ?, 'running', ?, ?, ?, NULL, NULL, ?, ?, 1, ?, ?, ?) RETURNING id"
+    "SELECT ?, id, process_id, 'running', ?, ?, ?, NULL, NULL, ?, ?, 1, ?, ?, ? FROM model_version "
+    "WHERE process_id = ? ORDER BY version_no DESC LIMIT 1 RETURNING id, model_version_id"
 )
 _SAVE = (
     "UPDATE process_instance SET case_ref = ?, state = ?, has_incident = ?, title = ?, status_text = ?, "
     "status_text_en = ?, case_data = ?, workflow_state = ?, updated_at = ?, row_version = ? "
     "WHERE id = ? AND row_version = ?"
 )
+# PostgreSQL sends a step's writes and its COMMIT in one go, so nobody can look at the row
+# count in between: when no row matched (another step saved first) the division by zero
+# aborts the transaction by itself, and the rest of the step is never stored.
+_SAVE_GUARDED = f"WITH saved AS ({_SAVE} RETURNING 1) SELECT 1 / count(*) FROM saved"  # noqa: S608
 
 
 @dataclass
@@ -63,28 +75,38 @@ def load_state(raw: RawSql, instance_id: int) -> bytes:
 
 
 def insert_row(
-    raw: RawSql, *, process_id: str, version_id: int, title: str | None, data: dict[str, Any],
+    raw: RawSql, *, process_id: str, title: str | None, data: dict[str, Any],
     actor: str, now: datetime, case_ref: str, initiator: str | None = None,
 ) -> InstanceRow:
+    """A new running instance on the latest version of ``process_id`` (its workflow state is
+    written by the step that follows); NotFound if that process was never deployed."""
     found = raw.one(_INSERT, (
-        case_ref, version_id, process_id, raw.flag(False), title, initiator, raw.json(data), b"",
-        raw.time(now), raw.time(now), actor,
+        case_ref, raw.flag(False), title, initiator, raw.json(data), b"", raw.time(now), raw.time(now), actor,
+        process_id,
     ))
-    assert found is not None
-    return InstanceRow(int(found[0]), case_ref, version_id, process_id, "running", False, title, None, None, 1, data)
+    if found is None:
+        raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
+    instance_id, version_id = int(found[0]), int(found[1])
+    return InstanceRow(instance_id, case_ref, version_id, process_id, "running", False, title, None, None, 1, data)
 
 
-def save_row(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime) -> Any:
-    """Queue the guarded UPDATE; returns the cursor whose rowcount :func:`check_saved` reads
-    once the batch it is part of has been sent."""
-    return raw.run(_SAVE, (
+@contextmanager
+def saving(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime, *, commit: bool) -> Iterator[None]:
+    """Write the row if it still has the version it was read at, then what the block writes,
+    as one batch (see :meth:`RawSql.batch`); raise :class:`ConcurrentUpdate` if another step
+    saved first. The row write goes first: it takes the instance's row lock before any other
+    write, so two racing steps queue on one lock instead of deadlocking."""
+    params = (
         row.case_ref, row.state, raw.flag(row.has_incident), row.title, row.status_text, row.status_text_en,
         raw.json(row.case_data), workflow_state, raw.time(now), row.row_version + 1, row.id, row.row_version,
-    ))
-
-
-def check_saved(cursor: Any, row: InstanceRow) -> None:
-    """Raise ConcurrentUpdate if nobody's row matched (someone else saved first)."""
-    if cursor.rowcount != 1:
-        raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.")
+    )
+    try:
+        with raw.batch(commit=commit):
+            if not raw.sqlite:
+                raw.run(_SAVE_GUARDED, params)
+            elif raw.run(_SAVE, params).rowcount != 1:
+                raise ConcurrentUpdate(CHANGED_MEANWHILE)
+            yield
+    except DivisionByZero as exc:
+        raise ConcurrentUpdate(CHANGED_MEANWHILE) from exc
     row.row_version += 1

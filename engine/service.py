@@ -36,7 +36,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
-from engine.instance_store import InstanceRow, check_saved, insert_row, load_row, save_row
+from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, insert_row, load_row, saving
 from engine.mail import Mailer, MailRenderer
 from engine.models import ProcessInstance
 from engine.queries import QueryMixin
@@ -49,7 +49,6 @@ from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
 clock.install_into_spiff()
 
-_LATEST_VERSION = "SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1"
 # Errors by which the database says another step got there first.
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (
     IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError,
@@ -187,24 +186,23 @@ class Engine(WorkflowCache, QueryMixin):
     ) -> InstanceInfo:
         with self.db.connection() as conn:
             raw = RawSql(conn)
-            version_id = self._latest_version_id(raw, process_id)
-            spec, subs = self.specs(conn, version_id)
-            workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
-            workflow.task_tree.data.update(data)
             now = clock.now()
             title = data.get(self.title_field)
             initiator = data.get(self.recipient_field)
             row = insert_row(
-                raw, process_id=process_id, version_id=version_id, title=str(title)[:300] if title else None,
+                raw, process_id=process_id, title=str(title)[:300] if title else None,
                 data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
                 initiator=str(initiator).strip().lower()[:254] if initiator else None,
             )
             if case_ref is None:
                 row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
+            spec, subs = self.specs(conn, row.model_version_id)
+            workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
+            workflow.task_tree.data.update(data)
             record = StepRecord(actor)
             record.audit(row.id, "started", detail={"data": data})
             log = run_to_wait_state(workflow)
-            after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran)
+            after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran, commit=within is None)
             info = _info(row)
             if within is not None:
                 context = StepContext(conn)
@@ -215,12 +213,6 @@ class Engine(WorkflowCache, QueryMixin):
         self._put_workflow(row, workflow, after)
         return info
 
-    def _latest_version_id(self, raw: RawSql, process_id: str) -> int:
-        found = raw.one(_LATEST_VERSION, (process_id,))
-        if found is None:
-            raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
-        return int(found[0])
-
     def _finish_step(
         self,
         raw: RawSql,
@@ -229,7 +221,11 @@ class Engine(WorkflowCache, QueryMixin):
         before: Snapshot,
         record: StepRecord,
         ran: list[Task],
+        *,
+        commit: bool = True,
     ) -> Snapshot:
+        """Work out and write what the step changed. With ``commit`` nothing else follows in
+        this transaction, so on PostgreSQL its COMMIT goes out with the writes."""
         row.case_data = _jsonable(case_data_of(workflow, ran))
         writer = StepWriter(
             raw=raw,
@@ -242,12 +238,8 @@ class Engine(WorkflowCache, QueryMixin):
         )
         after = writer.prepare(before, ran)
         state = self.serializer.dumps(workflow)
-        with raw.batch():
-            # The guarded row update goes first: it takes the instance's row lock before any
-            # other write, so two racing steps queue on one lock instead of deadlocking.
-            saved = save_row(raw, row, state, clock.now())
+        with saving(raw, row, state, clock.now(), commit=commit):
             writer.flush()
-        check_saved(saved, row)
         return after
 
     def _evaluate(self, task: Task, expression: str) -> Any:
@@ -292,7 +284,7 @@ class Engine(WorkflowCache, QueryMixin):
                 info, after = self._step_in(conn, row, workflow, before, actor, act)
         except INTEGRITY_ERRORS as exc:
             # Two steps raced to create the same rows: the later one lost.
-            raise ConcurrentUpdate("Het initiatief is intussen door iemand anders gewijzigd.") from exc
+            raise ConcurrentUpdate(CHANGED_MEANWHILE) from exc
         except SpiffWorkflowException as exc:
             raise DiagramError(str(exc)) from exc
         self._put_workflow(row, workflow, after)
@@ -323,7 +315,7 @@ class Engine(WorkflowCache, QueryMixin):
         data = _jsonable(data)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
-            task = self._ready_human_task(ctx.conn, row, workflow, task_id)
+            task = self._ready_human_task(ctx, row, workflow, task_id)
             form_id = properties(task).get("formId")
             if form_id and self.check_task_data is not None:
                 errors = self.check_task_data(form_id, data)
@@ -336,7 +328,7 @@ class Engine(WorkflowCache, QueryMixin):
 
         return self.step(instance_id, actor, act)
 
-    def _ready_human_task(self, conn: Connection, row: InstanceRow, workflow: BpmnWorkflow, task_id: str) -> Task:
+    def _ready_human_task(self, ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, task_id: str) -> Task:
         try:
             task = workflow.get_task_from_id(UUID(task_id))
         except (ValueError, KeyError, TypeError, TaskNotFoundException):
@@ -345,7 +337,7 @@ class Engine(WorkflowCache, QueryMixin):
             return task
         if task is None:
             raise NotFound("Deze taak bestaat niet (meer).")
-        done = conn.execute(
+        done = ctx.conn.execute(
             select(AUDIT.c.actor, AUDIT.c.at)
             .where(AUDIT.c.task_id == task_id, AUDIT.c.kind == "task_completed")
             .order_by(AUDIT.c.id.desc())

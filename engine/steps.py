@@ -84,12 +84,20 @@ class Snapshot:
 
 class StepContext:
     """The step's transaction: a bare connection, and an ORM session on it when asked for
-    (service-task handlers write organisation data through it, in the same transaction)."""
+    (service-task handlers write organisation data through it, in the same transaction).
+
+    On PostgreSQL the engine opens the transaction itself (see :mod:`engine.rawsql`): handing
+    out the connection or the session opens it first, so whatever they write is part of it."""
 
     def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+        self._conn = conn
         self.raw = RawSql(conn)
         self._session: Session | None = None
+
+    @property
+    def conn(self) -> Connection:
+        self.raw.begin()
+        return self._conn
 
     @property
     def session(self) -> Session:
