@@ -56,7 +56,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite's own transaction handling defers BEGIN; take the write lock at the start so
     # concurrent steps serialise instead of failing halfway with "database is locked".
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: this runs for every transaction.
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 class Database:

@@ -5,7 +5,6 @@ used: any other writer bumps the version and the next step reloads from the data
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import replace
 from typing import cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -61,15 +60,13 @@ class WorkflowCache:
         return workflow, Snapshot.take(workflow)
 
     def _take_cached(self, instance_id: int) -> CachedInstance | None:
-        """The cached instance, taken out of the cache (the caller owns it now)."""
-        cached = self._workflows.pop(instance_id, None)
-        if cached is None:
-            return None
-        row, workflow, snapshot = cached
-        return replace(row, case_data=dict(row.case_data)), workflow, snapshot
+        """The cached instance, taken out of the cache: the caller owns it now, and puts it
+        back only after a step that committed (a failed step's changes are dropped with it)."""
+        return self._workflows.pop(instance_id, None)
 
     def _put_workflow(self, row: InstanceRow, workflow: BpmnWorkflow, snapshot: Snapshot) -> None:
-        self._workflows[row.id] = (replace(row, case_data=dict(row.case_data)), workflow, snapshot)
+        """Hand a committed instance to the cache; the caller must not change it afterwards."""
+        self._workflows[row.id] = (row, workflow, snapshot)
         if len(self._workflows) > self._cache_size:
             self._workflows.popitem(last=False)
 
