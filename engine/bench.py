@@ -34,60 +34,61 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 3)
 
 
-def _timed(action: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+class RawSpiff:
+    """Plain in-memory SpiffWorkflow on the bench model: nothing stored."""
 
+    def __init__(self) -> None:
+        parser = load_parser({MODEL.name: MODEL.read_bytes()})
+        self.spec, self.subs = parser.get_spec("bench"), parser.get_subprocess_specs("bench")
+        self.script_engine = make_engine_script_engine()
 
-def bench_raw(rounds: int) -> dict[str, float]:
-    parser = load_parser({MODEL.name: MODEL.read_bytes()})
-    spec, subs = parser.get_spec("bench"), parser.get_subprocess_specs("bench")
-    script_engine = make_engine_script_engine()
-    starts, completes = [], []
-    for _ in range(rounds):
-        holder: list[BpmnWorkflow] = []
+    def start(self) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(self.spec, self.subs, script_engine=self.script_engine)
+        workflow.task_tree.data.update(DATA)
+        workflow.do_engine_steps()
+        return workflow
 
-        def start(holder: list[BpmnWorkflow] = holder) -> None:
-            workflow = BpmnWorkflow(spec, subs, script_engine=script_engine)
-            workflow.task_tree.data.update(DATA)
-            workflow.do_engine_steps()
-            holder.append(workflow)
-
-        starts.append(_timed(start))
-
-        def complete(workflow: BpmnWorkflow = holder[0]) -> None:
-            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-            task.set_data(akkoord=True)
-            task.run()
-            workflow.do_engine_steps()
-
-        completes.append(_timed(complete))
-    return {"raw_start_ms": _median_ms(starts), "raw_complete_ms": _median_ms(completes)}
+    @staticmethod
+    def complete(workflow: BpmnWorkflow) -> None:
+        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.set_data(akkoord=True)
+        task.run()
+        workflow.do_engine_steps()
 
 
 def bench_engine(url: str, rounds: int) -> dict[str, float]:
+    """Raw and persisted rounds alternate, so both sides of each ratio see the same machine
+    (a shared 2-core machine drifts in speed over a run)."""
+    raw = RawSpiff()
     engine = Engine(Database(url))
     engine.create_schema()
     engine.deploy_files({MODEL.name: MODEL.read_bytes()}, actor="bench")
     for _ in range(20):  # warm caches and connections
+        RawSpiff.complete(raw.start())
         engine.start("bench", DATA, actor="bench")
-    starts, completes, ids = [], [], []
+    samples: dict[str, list[float]] = {name: [] for name in ("raw_start", "engine_start", "raw_complete",
+                                                             "engine_complete")}
+    ids = []
     for _ in range(rounds):
         started = time.perf_counter()
+        workflow = raw.start()
+        samples["raw_start"].append(time.perf_counter() - started)
+        started = time.perf_counter()
         instance_id = engine.start("bench", DATA, actor="bench").id
-        starts.append(time.perf_counter() - started)
+        samples["engine_start"].append(time.perf_counter() - started)
         ids.append(instance_id)
         task_id = engine.open_tasks(instance_id=instance_id)[0].task_id
         started = time.perf_counter()
+        RawSpiff.complete(workflow)
+        samples["raw_complete"].append(time.perf_counter() - started)
+        started = time.perf_counter()
         engine.complete_task(instance_id, task_id, {"akkoord": True}, actor="bench")
-        completes.append(time.perf_counter() - started)
+        samples["engine_complete"].append(time.perf_counter() - started)
     throughput = _throughput(engine, max(rounds, 200))
     floor = commit_floor(engine, rounds)
     finished = _finish(engine, ids[0])
-    result = {
-        "engine_start_ms": _median_ms(starts),
-        "engine_complete_ms": _median_ms(completes),
+    result = {f"{name}_ms": _median_ms(values) for name, values in samples.items()}
+    result |= {
         "instances_per_s": throughput,
         "stored_bytes_per_instance": stored_bytes(engine, finished),
         "commit_floor_ms": floor,
@@ -166,11 +167,10 @@ def _fresh_postgres(server_url: str) -> tuple[str, Callable[[], None]]:
     return f"{base}/{name}", drop
 
 
-def _with_ratios(raw: dict[str, float], persisted: dict[str, float]) -> dict[str, float]:
-    result = dict(raw) | persisted
-    result["start_ratio"] = round(persisted["engine_start_ms"] / raw["raw_start_ms"], 2)
-    result["complete_ratio"] = round(persisted["engine_complete_ms"] / raw["raw_complete_ms"], 2)
-    return result
+def _with_ratios(figures: dict[str, float]) -> dict[str, float]:
+    figures["start_ratio"] = round(figures["engine_start_ms"] / figures["raw_start_ms"], 2)
+    figures["complete_ratio"] = round(figures["engine_complete_ms"] / figures["raw_complete_ms"], 2)
+    return figures
 
 
 def run_engine_bench(rounds: int = 300, postgres_url: str | None = None) -> dict[str, Any]:
@@ -180,14 +180,12 @@ def run_engine_bench(rounds: int = 300, postgres_url: str | None = None) -> dict
     gc.collect()
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
-        raw = bench_raw(rounds)
-        report["sqlite"] = _with_ratios(raw, bench_engine(f"sqlite:///{folder}/bench.sqlite3", rounds))
+        report["sqlite"] = _with_ratios(bench_engine(f"sqlite:///{folder}/bench.sqlite3", rounds))
     if postgres_url != "none":
         server = postgres_url or os.environ.get("LOKET_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
         url, drop = _fresh_postgres(server)
         try:
-            raw = bench_raw(rounds)
-            report["postgresql"] = _with_ratios(raw, bench_engine(url, rounds))
+            report["postgresql"] = _with_ratios(bench_engine(url, rounds))
         finally:
             drop()
     return report
