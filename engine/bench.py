@@ -202,6 +202,7 @@ def format_report(report: dict[str, Any]) -> str:
         )
     lines.append("Doelen: engine/ruw <= 4x (SQLite), <= 8x (PostgreSQL); >= 300 inst/s (PostgreSQL); "
                  "<= 10 KB per afgerond initiatief.")
+    lines.append("Ruw: SpiffWorkflow in het geheugen, om en om met de engine gemeten (zelfde omstandigheden).")
     lines.append("Commit floor: één duurzame commit van 1 KB met dezelfde instellingen; "
                  "geen opgeslagen stap kan sneller.")
     return "\n".join(lines)
