@@ -47,11 +47,20 @@ def vandaag() -> str:
     return clock.now().date().isoformat()
 
 
+def euro(amount: float | int | str) -> str:
+    """An amount as Dutch text: ``euro(1250.5)`` → ``"€ 1.250,50"``."""
+    value = round(float(amount), 2)
+    sign = "-" if value < 0 else ""
+    whole, cents = f"{abs(value):,.2f}".split(".")
+    return f"€ {sign}{whole.replace(',', '.')},{cents}"
+
+
 DIAGRAM_FUNCTIONS: dict[str, Any] = {
     "werkdagen": werkdagen,
     "dagen": dagen,
     "nu": nu,
     "vandaag": vandaag,
+    "euro": euro,
 }
 
 

@@ -88,7 +88,7 @@ def test_granting_more_than_is_left_returns_the_task(engine: Engine) -> None:
     assert case.data["budget_reservering"]["remaining"] == 250.0
     assert case.task_names() == ["regiegroep_beoordelen"]
     assert case.data["budget_resterend"] == 1000.0
-    assert "hoogstens € 1000,00" in case.data["budget_melding"]
+    assert "hoogstens € 1.000,00" in case.data["budget_melding"]
     assert budget(engine).reserved == Decimal("750")
     case.complete("regiegroep_beoordelen", {"aanvulling_nodig": False, "besluit": "toegekend",
                                             "toegekend_bedrag": 1000})
