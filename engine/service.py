@@ -3,7 +3,6 @@ cancel, and run due jobs. Every call that changes an instance is one transaction
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from engine.handlers import HandlerRegistry
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, insert_row, load_row, saving
 from engine.mail import Mailer, MailRenderer
 from engine.models import ProcessInstance
+from engine.plaindata import jsonable
 from engine.queries import QueryMixin
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
@@ -96,40 +96,6 @@ def _info(row: ProcessInstance | InstanceRow) -> InstanceInfo:
 def _require_running(row: InstanceRow) -> None:
     if row.state != "running":
         raise NotFound("Dit initiatief loopt niet meer.")
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-class _NotPlain(Exception):
-    pass
-
-
-def _plain_copy(value: Any) -> Any:
-    """A deep copy of JSON-shaped data (exact types only); _NotPlain for anything else."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is dict:
-        copied = {}
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            copied[key] = _plain_copy(item)
-        return copied
-    if kind is list:
-        return [_plain_copy(item) for item in value]
-    raise _NotPlain
-
-
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    """A private copy of ``data`` as it would come back from JSON (dates as text and so on)."""
-    try:
-        copied: dict[str, Any] = _plain_copy(data)
-        return copied
-    except _NotPlain:  # the exception, not the rule: a JSON round trip turns it into plain data
-        result: dict[str, Any] = json.loads(json.dumps(data, default=str))
-        return result
 
 
 class _NoForms:
@@ -204,7 +170,7 @@ class Engine(WorkflowCache, QueryMixin):
         ``within`` runs inside that same transaction once the instance is written, with an ORM
         session on it: what it writes (attachments, a confirmation mail) is committed together
         with the new case, and if it raises, nothing at all is stored."""
-        data = _jsonable(data or {})
+        data = jsonable(data or {})
         try:
             return self._start(process_id, data, actor, case_ref, within)
         except SpiffWorkflowException as exc:
@@ -255,7 +221,7 @@ class Engine(WorkflowCache, QueryMixin):
     ) -> Snapshot:
         """Work out and write what the step changed. With ``commit`` nothing else follows in
         this transaction, so on PostgreSQL its COMMIT goes out with the writes."""
-        row.case_data = _jsonable(case_data_of(workflow, ran))
+        row.case_data = jsonable(case_data_of(workflow, ran))
         writer = StepWriter(
             raw=raw,
             row=row,
@@ -341,7 +307,7 @@ class Engine(WorkflowCache, QueryMixin):
     def complete_task(
         self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str
     ) -> InstanceInfo:
-        data = _jsonable(data)
+        data = jsonable(data)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             task = self._ready_human_task(ctx, row, workflow, task_id)
@@ -380,7 +346,7 @@ class Engine(WorkflowCache, QueryMixin):
     def deliver_message(
         self, instance_id: int, name: str, payload: dict[str, Any], *, actor: str
     ) -> InstanceInfo:
-        payload = _jsonable(payload)
+        payload = jsonable(payload)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             _require_running(row)
