@@ -97,3 +97,15 @@ def write_definition(directory: Path, raw: Any, name: str | None = None) -> Path
     path = directory / f"{name or raw['id']}.json"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# Two steps over the fields of create_definition(): "wie" (naam) and "wat" (wijk, bedrag).
+TWO_STEPS = [
+    {"id": "wie", "title": {"nl": "Over u", "en": "About you"}, "fields": ["naam"]},
+    {"id": "wat", "title": {"nl": "Uw plan", "en": "Your plan"}, "fields": ["wijk", "bedrag"]},
+]
+
+
+def messages_of(errors: list[Any]) -> list[str]:
+    """The sentences of a list of FieldErrors, in order."""
+    return [error.message for error in errors]

@@ -7,16 +7,7 @@ from typing import Any
 import pytest
 
 from forms import FieldError, validate
-from tests.forms.factories import create_definition, create_definition_dict, create_field_form
-
-STEPS = [
-    {"id": "wie", "title": {"nl": "Over u", "en": "About you"}, "fields": ["naam"]},
-    {"id": "wat", "title": {"nl": "Uw plan", "en": "Your plan"}, "fields": ["wijk", "bedrag"]},
-]
-
-
-def _messages(errors: list[FieldError]) -> list[str]:
-    return [error.message for error in errors]
+from tests.forms.factories import create_definition, create_definition_dict, create_field_form, messages_of
 
 
 def test_valid_data_has_no_errors() -> None:
@@ -35,7 +26,7 @@ def test_examples_from_the_brief() -> None:
 
 def test_english_messages() -> None:
     errors = validate(create_definition(), {"bedrag": -1, "wijk": "noord"}, lang="en")
-    assert _messages(errors) == [
+    assert messages_of(errors) == [
         "Enter your name.",
         "The amount must be 0 or more.",
         "Choose a district from the list.",
@@ -43,17 +34,17 @@ def test_english_messages() -> None:
 
 
 def test_unknown_language_falls_back_to_dutch() -> None:
-    assert _messages(validate(create_definition(), {}, lang="fr")) == ["Vul uw naam in."]
+    assert messages_of(validate(create_definition(), {}, lang="fr")) == ["Vul uw naam in."]
 
 
 @pytest.mark.parametrize("empty", [None, "", "   ", []])
 def test_empty_values_count_as_missing(empty: Any) -> None:
-    assert _messages(validate(create_definition(), {"naam": empty})) == ["Vul uw naam in."]
+    assert messages_of(validate(create_definition(), {"naam": empty})) == ["Vul uw naam in."]
 
 
 def _one(widget: str, schema: dict[str, Any], value: Any, lang: str = "nl", **presentation: Any) -> list[str]:
     definition = create_field_form(widget=widget, schema=schema, **presentation)
-    return _messages(validate(definition, {"veld": value}, lang=lang))
+    return messages_of(validate(definition, {"veld": value}, lang=lang))
 
 
 STRING = {"type": "string"}
@@ -315,8 +306,8 @@ REQUIRED_CASES: list[tuple[str, dict[str, Any], Any, str, str]] = [
 @pytest.mark.parametrize(("widget", "schema", "value", "nl", "en"), REQUIRED_CASES)
 def test_required_message_fits_the_widget(widget: str, schema: dict[str, Any], value: Any, nl: str, en: str) -> None:
     definition = create_field_form(widget=widget, schema=schema, required=True)
-    assert _messages(validate(definition, {"veld": value})) == [nl]
-    assert _messages(validate(definition, {"veld": value}, lang="en")) == [en]
+    assert messages_of(validate(definition, {"veld": value})) == [nl]
+    assert messages_of(validate(definition, {"veld": value}, lang="en")) == [en]
 
 
 def test_ticked_required_checkbox_is_fine() -> None:
@@ -327,12 +318,12 @@ def test_ticked_required_checkbox_is_fine() -> None:
 def test_field_messages_override_the_defaults() -> None:
     messages = {"required": {"nl": "Wij hebben uw naam nodig.", "en": "We need your name."}}
     definition = create_field_form(required=True, messages=messages)
-    assert _messages(validate(definition, {})) == ["Wij hebben uw naam nodig."]
-    assert _messages(validate(definition, {}, lang="en")) == ["We need your name."]
+    assert messages_of(validate(definition, {})) == ["Wij hebben uw naam nodig."]
+    assert messages_of(validate(definition, {}, lang="en")) == ["We need your name."]
 
 
 def test_default_phrase_is_the_label_in_lower_case() -> None:
-    assert _messages(validate(create_definition(fields={**_fields(), "naam": {"label": {"nl": "Naam"}}}), {})) == [
+    assert messages_of(validate(create_definition(fields={**_fields(), "naam": {"label": {"nl": "Naam"}}}), {})) == [
         "Vul naam in."
     ]
 
@@ -345,9 +336,9 @@ def test_question_label_without_phrase() -> None:
     definition = create_field_form(
         widget="radio", schema={"type": "string", "enum": ["a"]}, required=True, label={"nl": "Wie bent u?"}
     )
-    assert _messages(validate(definition, {})) == ['Beantwoord de vraag "Wie bent u?".']
-    assert _messages(validate(definition, {}, lang="en")) == ['Answer the question "Wie bent u?".']
-    assert _messages(validate(definition, {"veld": "z"})) == ['Kies het antwoord op "Wie bent u?" uit de lijst.']
+    assert messages_of(validate(definition, {})) == ['Beantwoord de vraag "Wie bent u?".']
+    assert messages_of(validate(definition, {}, lang="en")) == ['Answer the question "Wie bent u?".']
+    assert messages_of(validate(definition, {"veld": "z"})) == ['Kies het antwoord op "Wie bent u?" uit de lijst.']
 
 
 def test_one_message_per_field() -> None:
@@ -359,4 +350,4 @@ def test_unknown_keys_are_rejected() -> None:
     errors = validate(create_definition(), {"naam": "An", "geheim": "x"})
     assert errors == [FieldError("geheim", 'Het veld "geheim" hoort niet bij dit formulier. Laat het weg.')]
     errors = validate(create_definition(), {"naam": "An", "geheim": "x"}, lang="en")
-    assert _messages(errors) == ['The field "geheim" does not belong to this form. Leave it out.']
+    assert messages_of(errors) == ['The field "geheim" does not belong to this form. Leave it out.']

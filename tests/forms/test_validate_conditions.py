@@ -7,17 +7,7 @@ from typing import Any
 import pytest
 
 from forms import FieldError, UnknownStep, validate
-from tests.forms.factories import create_definition, create_definition_dict
-
-STEPS = [
-    {"id": "wie", "title": {"nl": "Over u", "en": "About you"}, "fields": ["naam"]},
-    {"id": "wat", "title": {"nl": "Uw plan", "en": "Your plan"}, "fields": ["wijk", "bedrag"]},
-]
-
-
-def _messages(errors: list[FieldError]) -> list[str]:
-    return [error.message for error in errors]
-
+from tests.forms.factories import TWO_STEPS, create_definition, create_definition_dict, messages_of
 
 # --- show_if ----------------------------------------------------------------------------------
 
@@ -51,7 +41,7 @@ def test_hidden_field_value_is_not_checked() -> None:
 def test_show_if_can_use_the_context() -> None:
     definition = _show_if_definition()
     errors = validate(definition, {"naam": "An", "subsidie": True}, context={"subsidie": False})
-    assert _messages(errors) == ["Vul het bedrag in."]  # data wins over context
+    assert messages_of(errors) == ["Vul het bedrag in."]  # data wins over context
     errors = validate(definition, {"naam": "An"}, context={"subsidie": True})
     assert errors == [
         FieldError("bedrag", "Vul het bedrag in."),
@@ -64,31 +54,31 @@ def test_show_if_can_use_the_context() -> None:
 
 
 def test_step_validates_only_its_fields() -> None:
-    definition = create_definition(steps=STEPS)
+    definition = create_definition(steps=TWO_STEPS)
     assert validate(definition, {"wijk": "oost"}, step="wat") == []
     assert validate(definition, {"wijk": "noord", "bedrag": -1}, step="wat") == [
         FieldError("wijk", "Kies een wijk uit de lijst."),
         FieldError("bedrag", "Het bedrag moet 0 of meer zijn."),
     ]
-    assert _messages(validate(definition, {}, step="wie")) == ["Vul uw naam in."]
+    assert messages_of(validate(definition, {}, step="wie")) == ["Vul uw naam in."]
 
 
 def test_step_ignores_answers_of_other_steps_but_rejects_unknown_keys() -> None:
-    definition = create_definition(steps=STEPS)
+    definition = create_definition(steps=TWO_STEPS)
     assert validate(definition, {"naam": "x" * 500}, step="wat") == []
     assert [error.field for error in validate(definition, {"onbekend": 1}, step="wat")] == ["onbekend"]
 
 
 def test_unknown_step() -> None:
     with pytest.raises(UnknownStep):
-        validate(create_definition(steps=STEPS), {}, step="nergens")
+        validate(create_definition(steps=TWO_STEPS), {}, step="nergens")
 
 
 def test_step_with_show_if_on_a_field_of_an_earlier_step() -> None:
     raw = _show_if_definition_dict_with_steps()
     definition = create_definition(**raw)
     assert validate(definition, {}, step="geld", context={"subsidie": False}) == []
-    assert _messages(validate(definition, {}, step="geld", context={"subsidie": True})) == ["Vul het bedrag in."]
+    assert messages_of(validate(definition, {}, step="geld", context={"subsidie": True})) == ["Vul het bedrag in."]
 
 
 def _show_if_definition_dict_with_steps() -> dict[str, Any]:
