@@ -21,12 +21,23 @@ _HEAD = ("SELECT id, case_ref, model_version_id, process_id, state, has_incident
          "status_text_en, row_version FROM process_instance WHERE id = ?")
 _LOCKED = _HEAD + " FOR UPDATE"
 _STATE = "SELECT workflow_state FROM process_instance WHERE id = ?"
-# The new instance takes the process's latest model version, looked up in the same statement.
-_INSERT = (
-    "INSERT INTO process_instance (case_ref, model_version_id, process_id, state, has_incident, title, initiator, "
-    "status_text, status_text_en, case_data, workflow_state, row_version, created_at, updated_at, started_by) "
-    "SELECT ?, id, process_id, 'running', ?, ?, ?, NULL, NULL, ?, ?, 1, ?, ?, ? FROM model_version "
+_COLUMNS = ("case_ref, model_version_id, process_id, state, has_incident, title, initiator, status_text, "
+            "status_text_en, case_data, workflow_state, row_version, created_at, updated_at, started_by")
+# A new instance takes the process's latest model version. SQLite hands out the row id by
+# inserting a placeholder row (in the step's transaction, written over by the step's save);
+# PostgreSQL takes it from the sequence, so the row is written once, with the step.
+_PLACEHOLDER = (
+    f"INSERT INTO process_instance ({_COLUMNS}) "  # noqa: S608 - fixed column list
+    "SELECT ?, id, process_id, 'running', ?, ?, ?, NULL, NULL, ?, ?, 0, ?, ?, ? FROM model_version "
     "WHERE process_id = ? ORDER BY version_no DESC LIMIT 1 RETURNING id, model_version_id"
+)
+_RESERVE = (
+    "SELECT nextval(pg_get_serial_sequence('process_instance', 'id')), latest.id FROM "
+    "(SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1) AS latest"
+)
+_INSERT = (
+    f"INSERT INTO process_instance (id, {_COLUMNS}) "  # noqa: S608 - fixed column list
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SAVE = (
     "UPDATE process_instance SET case_ref = ?, state = ?, has_incident = ?, title = ?, status_text = ?, "
@@ -37,6 +48,15 @@ _SAVE = (
 # count in between: when no row matched (another step saved first) the division by zero
 # aborts the transaction by itself, and the rest of the step is never stored.
 _SAVE_GUARDED = f"WITH saved AS ({_SAVE} RETURNING 1) SELECT 1 / count(*) FROM saved"  # noqa: S608
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """What only the first write of a new instance sets."""
+
+    initiator: str | None
+    started_by: str
+    created_at: datetime
 
 
 @dataclass
@@ -54,6 +74,8 @@ class InstanceRow:
     status_text_en: str | None
     row_version: int
     case_data: dict[str, Any] = field(default_factory=dict)
+    # Set until the row is first written (PostgreSQL: the start's save inserts it).
+    new: NewRow | None = None
 
 
 def load_row(raw: RawSql, instance_id: int, *, lock: bool = False) -> InstanceRow:
@@ -74,20 +96,26 @@ def load_state(raw: RawSql, instance_id: int) -> bytes:
     return bytes(found[0])
 
 
-def insert_row(
+def create_row(
     raw: RawSql, *, process_id: str, title: str | None, data: dict[str, Any],
     actor: str, now: datetime, case_ref: str, initiator: str | None = None,
 ) -> InstanceRow:
-    """A new running instance on the latest version of ``process_id`` (its workflow state is
-    written by the step that follows); NotFound if that process was never deployed."""
-    found = raw.one(_INSERT, (
-        case_ref, raw.flag(False), title, initiator, raw.json(data), b"", raw.time(now), raw.time(now), actor,
-        process_id,
-    ))
+    """A new running instance on the latest version of ``process_id``, with its id; the step
+    that follows writes it (:func:`saving`). NotFound if that process was never deployed."""
+    if raw.sqlite:
+        found = raw.one(_PLACEHOLDER, (
+            case_ref, raw.flag(False), title, initiator, raw.json(data), b"", raw.time(now), raw.time(now), actor,
+            process_id,
+        ))
+        new = None
+    else:
+        found = raw.one(_RESERVE, (process_id,))
+        new = NewRow(initiator, actor, now)
     if found is None:
         raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
     instance_id, version_id = int(found[0]), int(found[1])
-    return InstanceRow(instance_id, case_ref, version_id, process_id, "running", False, title, None, None, 1, data)
+    return InstanceRow(instance_id, case_ref, version_id, process_id, "running", False, title, None, None, 0, data,
+                       new=new)
 
 
 @contextmanager
@@ -96,17 +124,33 @@ def saving(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime, 
     as one batch (see :meth:`RawSql.batch`); raise :class:`ConcurrentUpdate` if another step
     saved first. The row write goes first: it takes the instance's row lock before any other
     write, so two racing steps queue on one lock instead of deadlocking."""
-    params = (
-        row.case_ref, row.state, raw.flag(row.has_incident), row.title, row.status_text, row.status_text_en,
-        raw.json(row.case_data), workflow_state, raw.time(now), row.row_version + 1, row.id, row.row_version,
-    )
     try:
         with raw.batch(commit=commit):
-            if not raw.sqlite:
-                raw.run(_SAVE_GUARDED, params)
-            elif raw.run(_SAVE, params).rowcount != 1:
-                raise ConcurrentUpdate(CHANGED_MEANWHILE)
+            if row.new is not None:
+                _insert(raw, row, row.new, workflow_state, now)
+            else:
+                _update(raw, row, workflow_state, now)
             yield
     except DivisionByZero as exc:
         raise ConcurrentUpdate(CHANGED_MEANWHILE) from exc
     row.row_version += 1
+    row.new = None
+
+
+def _update(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime) -> None:
+    params = (
+        row.case_ref, row.state, raw.flag(row.has_incident), row.title, row.status_text, row.status_text_en,
+        raw.json(row.case_data), workflow_state, raw.time(now), row.row_version + 1, row.id, row.row_version,
+    )
+    if not raw.sqlite:
+        raw.run(_SAVE_GUARDED, params)
+    elif raw.run(_SAVE, params).rowcount != 1:
+        raise ConcurrentUpdate(CHANGED_MEANWHILE)
+
+
+def _insert(raw: RawSql, row: InstanceRow, new: NewRow, workflow_state: bytes, now: datetime) -> None:
+    raw.run(_INSERT, (
+        row.id, row.case_ref, row.model_version_id, row.process_id, row.state, raw.flag(row.has_incident), row.title,
+        new.initiator, row.status_text, row.status_text_en, raw.json(row.case_data), workflow_state,
+        row.row_version + 1, raw.time(new.created_at), raw.time(now), new.started_by,
+    ))

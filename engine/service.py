@@ -35,7 +35,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
-from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, insert_row, load_row, saving
+from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.mail import Mailer, MailRenderer
 from engine.models import ProcessInstance
 from engine.plaindata import jsonable
@@ -184,7 +184,7 @@ class Engine(WorkflowCache, QueryMixin):
             now = clock.now()
             title = data.get(self.title_field)
             initiator = data.get(self.recipient_field)
-            row = insert_row(
+            row = create_row(
                 raw, process_id=process_id, title=str(title)[:300] if title else None,
                 data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
                 initiator=str(initiator).strip().lower()[:254] if initiator else None,
