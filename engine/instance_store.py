@@ -23,16 +23,16 @@ _LOCKED = _HEAD + " FOR UPDATE"
 _STATE = "SELECT workflow_state FROM process_instance WHERE id = ?"
 _COLUMNS = ("case_ref, model_version_id, process_id, state, has_incident, title, initiator, status_text, "
             "status_text_en, case_data, workflow_state, row_version, created_at, updated_at, started_by")
-# A new instance takes the process's latest model version. SQLite hands out the row id by
-# inserting a placeholder row (in the step's transaction, written over by the step's save);
-# PostgreSQL takes it from the sequence, so the row is written once, with the step.
-_PLACEHOLDER = (
-    f"INSERT INTO process_instance ({_COLUMNS}) "  # noqa: S608 - fixed column list
-    "SELECT ?, id, process_id, 'running', ?, ?, ?, NULL, NULL, ?, ?, 0, ?, ?, ? FROM model_version "
-    "WHERE process_id = ? ORDER BY version_no DESC LIMIT 1 RETURNING id, model_version_id"
-)
-_RESERVE = (
+# A new instance takes the process's latest model version and an id, and its row is written
+# once, by the start's save. PostgreSQL takes the id from the sequence. On SQLite every engine
+# transaction holds the write lock from its BEGIN IMMEDIATE, so the next id is simply the
+# highest plus one, as SQLite itself would choose it.
+_RESERVE_PG = (
     "SELECT nextval(pg_get_serial_sequence('process_instance', 'id')), latest.id FROM "
+    "(SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1) AS latest"
+)
+_RESERVE_SQLITE = (
+    "SELECT (SELECT coalesce(max(id), 0) + 1 FROM process_instance), latest.id FROM "
     "(SELECT id FROM model_version WHERE process_id = ? ORDER BY version_no DESC LIMIT 1) AS latest"
 )
 _INSERT = (
@@ -74,7 +74,7 @@ class InstanceRow:
     status_text_en: str | None
     row_version: int
     case_data: dict[str, Any] = field(default_factory=dict)
-    # Set until the row is first written (PostgreSQL: the start's save inserts it).
+    # Set until the row is first written (by the start's save).
     new: NewRow | None = None
 
 
@@ -98,24 +98,17 @@ def load_state(raw: RawSql, instance_id: int) -> bytes:
 
 def create_row(
     raw: RawSql, *, process_id: str, title: str | None, data: dict[str, Any],
-    actor: str, now: datetime, case_ref: str, initiator: str | None = None,
+    actor: str, now: datetime, initiator: str | None = None,
 ) -> InstanceRow:
-    """A new running instance on the latest version of ``process_id``, with its id; the step
-    that follows writes it (:func:`saving`). NotFound if that process was never deployed."""
-    if raw.sqlite:
-        found = raw.one(_PLACEHOLDER, (
-            case_ref, raw.flag(False), title, initiator, raw.json(data), b"", raw.time(now), raw.time(now), actor,
-            process_id,
-        ))
-        new = None
-    else:
-        found = raw.one(_RESERVE, (process_id,))
-        new = NewRow(initiator, actor, now)
+    """A new running instance on the latest version of ``process_id``, with its id (the caller
+    gives it its case reference); the step that follows writes it (:func:`saving`).
+    NotFound if that process was never deployed."""
+    found = raw.one(_RESERVE_SQLITE if raw.sqlite else _RESERVE_PG, (process_id,))
     if found is None:
         raise NotFound(f"Er is geen proces '{process_id}' in gebruik.")
     instance_id, version_id = int(found[0]), int(found[1])
-    return InstanceRow(instance_id, case_ref, version_id, process_id, "running", False, title, None, None, 0, data,
-                       new=new)
+    return InstanceRow(instance_id, "", version_id, process_id, "running", False, title, None, None, 0, data,
+                       new=NewRow(initiator, actor, now))
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import psycopg
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -185,12 +185,10 @@ class Engine(WorkflowCache, QueryMixin):
             title = data.get(self.title_field)
             initiator = data.get(self.recipient_field)
             row = create_row(
-                raw, process_id=process_id, title=str(title)[:300] if title else None,
-                data=data, actor=actor, now=now, case_ref=case_ref or f"tmp-{uuid4().hex}",
-                initiator=str(initiator).strip().lower()[:254] if initiator else None,
+                raw, process_id=process_id, title=str(title)[:300] if title else None, data=data, actor=actor,
+                now=now, initiator=str(initiator).strip().lower()[:254] if initiator else None,
             )
-            if case_ref is None:
-                row.case_ref = f"{self.case_prefix}-{now.year}-{row.id:06d}"
+            row.case_ref = case_ref or f"{self.case_prefix}-{now.year}-{row.id:06d}"
             spec, subs = self.specs(conn, row.model_version_id)
             workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
             workflow.task_tree.data.update(data)

@@ -4,6 +4,7 @@ the statements). What is sent together must still be stored all or nothing."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,3 +120,24 @@ def test_postgresql_gets_a_cached_step_in_one_round_trip_and_a_start_in_two(
     [step] = _Counting.sent
     assert step.startswith("BEGIN; WITH saved AS (UPDATE process_instance") and step.endswith("; COMMIT")
     assert other == []  # nothing else went to the database
+
+
+def test_instances_started_at_once_by_two_processes_get_their_own_ids(database_url: str) -> None:
+    engines = [create_deployed_engine(database_url, "two_steps.bpmn") for _ in range(2)]
+    started: list[Any] = []
+
+    def start_many(engine: Engine) -> None:
+        for _ in range(15):
+            started.append(engine.start("twee_stappen_test", {}, actor="a"))
+
+    threads = [threading.Thread(target=start_many, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert len({info.id for info in started}) == len({info.case_ref for info in started}) == 30
+        assert all(engines[0].instance(info.id).case_ref == info.case_ref for info in started)
+    finally:
+        for engine in engines:
+            engine.db.dispose()
