@@ -39,15 +39,28 @@ _INSERT = (
     f"INSERT INTO process_instance (id, {_COLUMNS}) "  # noqa: S608 - fixed column list
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# A step writes only what a step can change: case reference and title are set once, the
+# incident flag is changed elsewhere (through the ORM, which bumps the row version too), and
+# the indexed state column only when it changed, so no index is rewritten for nothing.
 _SAVE = (
-    "UPDATE process_instance SET case_ref = ?, state = ?, has_incident = ?, title = ?, status_text = ?, "
-    "status_text_en = ?, case_data = ?, workflow_state = ?, updated_at = ?, row_version = ? "
-    "WHERE id = ? AND row_version = ?"
+    "UPDATE process_instance SET status_text = ?, status_text_en = ?, case_data = ?, workflow_state = ?, "
+    "updated_at = ?, row_version = ? WHERE id = ? AND row_version = ?"
 )
-# PostgreSQL sends a step's writes and its COMMIT in one go, so nobody can look at the row
-# count in between: when no row matched (another step saved first) the division by zero
-# aborts the transaction by itself, and the rest of the step is never stored.
-_SAVE_GUARDED = f"WITH saved AS ({_SAVE} RETURNING 1) SELECT 1 / count(*) FROM saved"  # noqa: S608
+_SAVE_WITH_STATE = (
+    "UPDATE process_instance SET status_text = ?, status_text_en = ?, case_data = ?, workflow_state = ?, "
+    "updated_at = ?, row_version = ?, state = ? WHERE id = ? AND row_version = ?"
+)
+
+
+def _guarded(update: str) -> str:
+    """PostgreSQL sends a step's writes and its COMMIT in one go, so nobody can look at the row
+    count in between: when no row matched (another step saved first) the division by zero
+    aborts the transaction by itself, and the rest of the step is never stored."""
+    return f"WITH saved AS ({update} RETURNING 1) SELECT 1 / count(*) FROM saved"  # noqa: S608 - fixed text
+
+
+_SAVE_GUARDED = _guarded(_SAVE)
+_SAVE_WITH_STATE_GUARDED = _guarded(_SAVE_WITH_STATE)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,11 @@ class InstanceRow:
     case_data: dict[str, Any] = field(default_factory=dict)
     # Set until the row is first written (by the start's save).
     new: NewRow | None = None
+    # The state as stored (a step that changes ``state`` writes it).
+    stored_state: str = ""
+
+    def __post_init__(self) -> None:
+        self.stored_state = self.stored_state or self.state
 
 
 def load_row(raw: RawSql, instance_id: int, *, lock: bool = False) -> InstanceRow:
@@ -128,16 +146,20 @@ def saving(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime, 
         raise ConcurrentUpdate(CHANGED_MEANWHILE) from exc
     row.row_version += 1
     row.new = None
+    row.stored_state = row.state
 
 
 def _update(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime) -> None:
-    params = (
-        row.case_ref, row.state, raw.flag(row.has_incident), row.title, row.status_text, row.status_text_en,
-        raw.json(row.case_data), workflow_state, raw.time(now), row.row_version + 1, row.id, row.row_version,
-    )
+    changes: tuple[Any, ...] = (row.status_text, row.status_text_en, raw.json(row.case_data), workflow_state,
+                                raw.time(now), row.row_version + 1)
+    if row.state != row.stored_state:
+        plain, guarded, changes = _SAVE_WITH_STATE, _SAVE_WITH_STATE_GUARDED, (*changes, row.state)
+    else:
+        plain, guarded = _SAVE, _SAVE_GUARDED
+    params = (*changes, row.id, row.row_version)
     if not raw.sqlite:
-        raw.run(_SAVE_GUARDED, params)
-    elif raw.run(_SAVE, params).rowcount != 1:
+        raw.run(guarded, params)
+    elif raw.run(plain, params).rowcount != 1:
         raise ConcurrentUpdate(CHANGED_MEANWHILE)
 
 
