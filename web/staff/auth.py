@@ -32,6 +32,7 @@ from web.staff.services.access import (
     ALL_ROLES,
     INCIDENT_ROLES,
     KCC_ROLES,
+    MODEL_ROLES,
     REGISTER_ROLES,
     WORKER_ROLES,
     Principal,
@@ -158,6 +159,8 @@ def staff_navigation() -> dict[str, Any]:
             items.append(("staff.register", _("Aanmelden namens")))
         if user.has_any(INCIDENT_ROLES):
             items.append(("staff.incidents", _("Storingen")))
+        if user.has_any(MODEL_ROLES):
+            items.append(("staff.models", _("Processen")))
         if user.has_any(ADMIN_ROLES):
             items += [("staff.admin", _("Beheer")), ("staff.admin_users", _("Gebruikers"))]
     return {"staff_nav": items, "staff_user": user}

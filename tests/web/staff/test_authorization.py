@@ -93,6 +93,8 @@ MATRIX: dict[str, Route] = {
     "staff.incidents": Route("GET", fixed("/medewerker/storingen"), frozenset({"procesbeheerder"})),
     "staff.incident_retry": Route("POST", fixed("/medewerker/storingen/99999/opnieuw"),
                                   frozenset({"procesbeheerder"})),
+    "staff.models": Route("GET", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
+    "staff.models_post": Route("POST", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),
     "staff.admin_guide_create": Route("POST", fixed("/medewerker/beheer/begeleiders/nieuw"), frozenset({"beheerder"})),

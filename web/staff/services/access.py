@@ -37,6 +37,7 @@ REGISTER_ROLES = frozenset({KCC, INTAKE})
 """Roles that register an initiative on behalf of a caller or visitor."""
 KCC_ROLES = frozenset({KCC})
 INCIDENT_ROLES = frozenset({PROCESBEHEERDER})
+MODEL_ROLES = frozenset({PROCESBEHEERDER})
 ADMIN_ROLES = frozenset({BEHEERDER})
 GUIDE_ADMIN_ROLES = frozenset({INTAKE})
 """Roles that may couple another guide to a case (the initiatieventeam)."""

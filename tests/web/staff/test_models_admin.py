@@ -1,0 +1,130 @@
+"""The process owner checks and deploys changed diagrams in the browser, and sees what is in use."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.models import ModelVersion
+from engine.service import Engine
+from engine.xmlsafe import MAX_MODEL_BYTES
+from processes import MODELS_DIR
+from tests.web.staff.support import PROCES, login_as
+from tests.web_support import check_page, csrf_token
+
+URL = "/medewerker/processen"
+WIJKWENS = (MODELS_DIR / "wijkwens.bpmn").read_bytes()
+NEW_STATUS = "De regiegroep van uw wijk kijkt naar uw wijkwens."
+
+
+def changed_wijkwens() -> bytes:
+    return WIJKWENS.replace(b"De regiegroep van uw wijk beoordeelt uw wijkwens.", NEW_STATUS.encode())
+
+
+def versions(engine: Engine) -> dict[str, int]:
+    with engine.db.transaction() as session:
+        rows = session.execute(select(ModelVersion.process_id, func.max(ModelVersion.version_no))
+                               .group_by(ModelVersion.process_id)).all()
+    return dict(rows)
+
+
+def send(client: FlaskClient, files: list[tuple[str, bytes]], action: str = "controleren") -> tuple[int, str]:
+    token = csrf_token(client.get(URL).text)
+    data = {"csrf_token": token, "actie": action,
+            "bestanden": [(io.BytesIO(content), name) for name, content in files]}
+    response = client.post(URL, data=data, content_type="multipart/form-data")
+    if response.status_code == 302:
+        response = client.get(response.headers["Location"])
+    check_page(response.text)
+    return response.status_code, response.text
+
+
+def test_the_process_owner_sees_every_process_and_its_version(app: Flask, client: FlaskClient,
+                                                              engine: Engine) -> None:
+    login_as(client, app, PROCES)
+    response = client.get("/medewerker/")
+    assert 'href="/medewerker/processen"' in response.text  # in the menu
+    text = client.get(URL).text
+    check_page(text)
+    for process_id in versions(engine):
+        assert f"({process_id})" in text
+    assert "Lopende initiatieven per versie" in text
+
+
+def test_checking_a_changed_diagram_deploys_nothing(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    before = versions(engine)
+    login_as(client, app, PROCES)
+    status, text = send(client, [("wijkwens.bpmn", changed_wijkwens())])
+    assert status == 200
+    assert "Geen problemen gevonden" in text and "Vervangt: wijkwens.bpmn." in text
+    assert versions(engine) == before
+
+
+def test_deploying_a_changed_diagram_makes_a_new_version_and_running_cases_keep_theirs(
+    app: Flask, client: FlaskClient, engine: Engine
+) -> None:
+    before = versions(engine)
+    login_as(client, app, PROCES)
+    status, text = send(client, [("wijkwens.bpmn", changed_wijkwens())], action="in_gebruik")
+    assert status == 200 and "In gebruik genomen:" in text
+    after = versions(engine)
+    assert after["wijkwens"] == before["wijkwens"] + 1
+    assert f"wijkwens (versie {after['wijkwens']})" in text
+    assert after["eenvoudig"] == before["eenvoudig"]  # untouched processes keep their version
+
+    status, text = send(client, [("wijkwens.bpmn", changed_wijkwens())], action="in_gebruik")
+    assert "Er is niets veranderd" in text and versions(engine) == after
+
+
+def test_a_broken_diagram_is_refused_with_its_problems_and_nothing_is_deployed(
+    app: Flask, client: FlaskClient, engine: Engine
+) -> None:
+    before = versions(engine)
+    broken = WIJKWENS.replace(b'value="wijkwens_beoordelen"', b'value="bestaat_niet"')
+    login_as(client, app, PROCES)
+    status, text = send(client, [("wijkwens.bpmn", broken)], action="in_gebruik")
+    assert status == 400
+    assert "Er is niets in gebruik genomen" in text
+    assert re.search(r"wijkwens\.bpmn · regiegroep_beoordelen", text)
+    assert "bestaat_niet" in text
+    assert versions(engine) == before
+
+
+def test_hostile_xml_is_refused_with_a_message(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    before = versions(engine)
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+           b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&e;</bpmn:definitions>')
+    login_as(client, app, PROCES)
+    status, text = send(client, [("aanval.bpmn", xxe)], action="in_gebruik")
+    assert status == 400 and "aanval.bpmn" in text and "root:" not in text
+    assert versions(engine) == before
+
+
+def test_unusable_uploads_get_a_clear_error(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    login_as(client, app, PROCES)
+    cases = [
+        ([], "Kies een of meer bestanden"),
+        ([("notities.txt", b"hallo")], "notities.txt is geen procesmodel"),
+        ([("utf16.bpmn", "<a/>".encode("utf-16"))], "utf16.bpmn is niet als UTF-8 opgeslagen"),
+        ([("groot.bpmn", b" " * (MAX_MODEL_BYTES + 1))], "groot.bpmn is groter dan 5 MB"),
+        ([(f"m{n}.bpmn", b"<a/>") for n in range(21)], "Stuur hoogstens 20 bestanden"),
+    ]
+    for files, message in cases:
+        status, text = send(client, files, action="in_gebruik")
+        assert status == 400, message
+        assert message in text and 'aria-invalid="true"' in text
+
+
+def test_in_english_the_page_and_the_problems_are_in_english(app: Flask, client: FlaskClient) -> None:
+    broken = WIJKWENS.replace(b'value="wijkwens_beoordelen"', b'value="bestaat_niet"')
+    login_as(client, app, PROCES)
+    client.get("/taal/en")
+    status, text = send(client, [("wijkwens.bpmn", broken)], action="in_gebruik")
+    assert status == 400
+    assert "1 problem found" in text and "Nothing was put into use" in text
+    assert "Check and put into use" in text and "Controleren" not in text
+    assert "formulier" not in text.lower()  # the problem itself in English too

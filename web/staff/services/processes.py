@@ -1,0 +1,154 @@
+"""The process owner's diagrams: which versions are in use, and checking and deploying new files.
+
+Uploaded files replace the file of the same name in the deployment in use and the other files
+stay, so a process owner sends just the diagram (or decision table) they changed. The whole set
+is validated; checking deploys nothing, and deploying stores a new version only for processes
+whose content changed (running initiatives keep the version they started on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from sqlalchemy import func, select
+
+from engine.deploy import MODEL_SUFFIXES, DeployResult
+from engine.errors import ModelInvalid, Problem
+from engine.models import ModelBundle, ModelVersion, ProcessInstance
+from engine.service import Engine
+from engine.validation import validate_files
+from engine.xmlsafe import MAX_MODEL_BYTES
+from web.staff.services.errors import StaffError
+
+MAX_FILES = 20
+
+
+class UploadInvalid(StaffError):
+    """The upload itself is unusable (``code``: no_files, too_many_files, wrong_type,
+    too_large, not_utf8); ``name`` is the file concerned. Nothing was checked or deployed."""
+
+    def __init__(self, code: str, name: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        super().__init__(f"{code}: {name}" if name else code)
+
+
+class UploadedFile(Protocol):
+    filename: str | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version_no: int
+    deployed_at: datetime
+    deployed_by: str
+    running: int
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    process_id: str
+    name: str
+    versions: list[VersionRow]  # newest first: the first is the one new initiatives get
+
+    @property
+    def current(self) -> VersionRow:
+        return self.versions[0]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The set of files that was (or would be) deployed, and what is wrong with it."""
+
+    replaced: list[str]
+    added: list[str]
+    problems: list[Problem]
+
+
+def overview(engine: Engine) -> list[ProcessRow]:
+    with engine.db.transaction() as session:
+        running = dict(session.execute(
+            select(ProcessInstance.model_version_id, func.count())
+            .where(ProcessInstance.state == "running")
+            .group_by(ProcessInstance.model_version_id)
+        ).all())
+        rows = session.execute(
+            select(ModelVersion.id, ModelVersion.process_id, ModelVersion.name, ModelVersion.version_no,
+                   ModelVersion.deployed_at, ModelBundle.deployed_by)
+            .join(ModelBundle, ModelBundle.id == ModelVersion.bundle_id)
+            .order_by(ModelVersion.process_id, ModelVersion.version_no.desc())
+        ).all()
+    processes: dict[str, ProcessRow] = {}
+    for version_id, process_id, name, version_no, deployed_at, deployed_by in rows:
+        row = processes.setdefault(process_id, ProcessRow(process_id, name or process_id, []))
+        row.versions.append(VersionRow(version_no, deployed_at, deployed_by, running.get(version_id, 0)))
+    return sorted(processes.values(), key=lambda process: process.name.lower())
+
+
+def read_uploads(uploads: Iterable[UploadedFile]) -> dict[str, bytes]:
+    """The uploaded model files by name; UploadInvalid for anything that is not one."""
+    files: dict[str, bytes] = {}
+    for upload in uploads:
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not name:
+            continue  # an empty file field
+        if PurePosixPath(name).suffix.lower() not in MODEL_SUFFIXES:
+            raise UploadInvalid("wrong_type", name)
+        if len(files) >= MAX_FILES:
+            raise UploadInvalid("too_many_files")
+        data = upload.read(MAX_MODEL_BYTES + 1)
+        if len(data) > MAX_MODEL_BYTES:
+            raise UploadInvalid("too_large", name)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UploadInvalid("not_utf8", name) from exc
+        files[name] = data
+    if not files:
+        raise UploadInvalid("no_files")
+    return files
+
+
+def _files_in_use(engine: Engine) -> dict[str, bytes]:
+    """The files of the deployment that made the newest version (after a rollback that is the
+    earlier deployment made current again)."""
+    with engine.db.transaction() as session:
+        latest = session.scalar(select(ModelBundle).join(ModelVersion, ModelVersion.bundle_id == ModelBundle.id)
+                                .order_by(ModelVersion.id.desc()).limit(1))
+        stored = dict(latest.files) if latest is not None else {}
+    return {name: text.encode("utf-8") for name, text in stored.items()}
+
+
+def _merged(engine: Engine, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes], Check]:
+    in_use = _files_in_use(engine)
+    by_basename = {PurePosixPath(name).name: name for name in in_use}
+    files = dict(in_use)
+    replaced: list[str] = []
+    added: list[str] = []
+    for name, data in uploaded.items():
+        target = by_basename.get(name, name)
+        (replaced if target in in_use else added).append(target)
+        files[target] = data
+    problems = validate_files(files, form_exists=engine.forms.exists, handler_exists=engine.handlers.__contains__)
+    return files, Check(sorted(replaced), sorted(added), problems)
+
+
+def check(engine: Engine, uploaded: dict[str, bytes]) -> Check:
+    """What deploying these files would find; deploys nothing."""
+    return _merged(engine, uploaded)[1]
+
+
+def deploy(engine: Engine, uploaded: dict[str, bytes], *, actor: str) -> tuple[Check, DeployResult | None]:
+    """Deploy the files in use with these in place, if the whole set is valid."""
+    files, outcome = _merged(engine, uploaded)
+    if outcome.problems:
+        return outcome, None
+    try:
+        return outcome, engine.deploy_files(files, actor=actor)
+    except ModelInvalid as invalid:  # validated again inside the deploy: the same verdict
+        return Check(outcome.replaced, outcome.added, list(invalid.problems)), None
