@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -27,13 +29,26 @@ def _upload_error(problem: service.UploadInvalid) -> str:
 
 
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
-    return render_template("staff/models.html", processes=service.overview(engine()), **context), status
+    return render_template("staff/models.html", processes=service.overview(engine()),
+                           files=service.files_in_use(engine()), **context), status
 
 
 @bp.get("/processen")
 @requires(MODEL_ROLES)
 def models() -> tuple[str, int]:
     return _page()
+
+
+@bp.get("/processen/bestanden/<path:name>")
+@requires(MODEL_ROLES)
+def model_file(name: str) -> Response:
+    content = service.file_in_use(engine(), name)
+    if content is None:
+        abort(404)
+    response = Response(content, mimetype="application/xml")
+    filename = name.rsplit("/", 1)[-1]
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    return response
 
 
 @bp.post("/processen")

@@ -94,6 +94,8 @@ MATRIX: dict[str, Route] = {
     "staff.incident_retry": Route("POST", fixed("/medewerker/storingen/99999/opnieuw"),
                                   frozenset({"procesbeheerder"})),
     "staff.models": Route("GET", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
+    "staff.model_file": Route("GET", fixed("/medewerker/processen/bestanden/wijkwens.bpmn"),
+                              frozenset({"procesbeheerder"})),
     "staff.models_post": Route("POST", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),

@@ -128,3 +128,17 @@ def test_in_english_the_page_and_the_problems_are_in_english(app: Flask, client:
     assert "1 problem found" in text and "Nothing was put into use" in text
     assert "Check and put into use" in text and "Controleren" not in text
     assert "formulier" not in text.lower()  # the problem itself in English too
+
+
+def test_the_files_in_use_can_be_downloaded_to_change_them(app: Flask, client: FlaskClient) -> None:
+    login_as(client, app, PROCES)
+    text = client.get(URL).text
+    assert 'href="/medewerker/processen/bestanden/wijkwens.bpmn"' in text
+    response = client.get("/medewerker/processen/bestanden/wijkwens.bpmn")
+    assert response.status_code == 200 and response.data == WIJKWENS
+    assert "attachment" in response.headers["Content-Disposition"]
+    for unknown in ("bestaat-niet.bpmn", "../pyproject.toml", "%2e%2e/README.md"):
+        assert client.get(f"/medewerker/processen/bestanden/{unknown}").status_code == 404
+
+    send(client, [("wijkwens.bpmn", changed_wijkwens())], action="in_gebruik")
+    assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == changed_wijkwens()

@@ -114,6 +114,15 @@ def read_uploads(uploads: Iterable[UploadedFile]) -> dict[str, bytes]:
     return files
 
 
+def files_in_use(engine: Engine) -> list[str]:
+    """The names of the files in use, to download, change in a modeller and send back."""
+    return sorted(_files_in_use(engine))
+
+
+def file_in_use(engine: Engine, name: str) -> bytes | None:
+    return _files_in_use(engine).get(name)
+
+
 def _files_in_use(engine: Engine) -> dict[str, bytes]:
     """The files of the deployment that made the newest version (after a rollback that is the
     earlier deployment made current again)."""
