@@ -22,6 +22,9 @@ $(ASSETS): package.json
 	mkdir -p web/static/vendor
 	cp node_modules/@utrecht/component-library-css/dist/index.css web/static/vendor/utrecht.css
 	cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css web/static/vendor/tokens.css
+	mkdir -p web/static/vendor/bpmn
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css \
+		node_modules/bpmn-js/dist/assets/bpmn-js.css web/static/vendor/bpmn/
 	touch $(ASSETS)
 
 translations: $(STAMP)

@@ -50,3 +50,10 @@ def test_a_process_owner_checks_and_deploys_a_changed_diagram(live_server: LiveS
     expect(page.get_by_role("status").first).to_contain_text("In gebruik genomen: ")
     expect(page.get_by_role("status").first).to_contain_text("wijkwens (versie 2)")
     assert axe_violations(page) == []
+
+    page.get_by_role("link", name="bekijken (wijkwens.bpmn)").click()
+    expect(page.locator("h1")).to_have_text("Model wijkwens.bpmn")
+    expect(page.locator("#diagram")).to_have_attribute("data-getoond", "ja")  # bpmn-js drew it
+    expect(page.locator("#diagram .djs-element", has_text="Beoordelen door regiegroep").first).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Beoordelen door regiegroep")).to_be_visible()
+    assert axe_violations(page) == []

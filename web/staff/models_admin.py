@@ -51,6 +51,15 @@ def model_file(name: str) -> Response:
     return response
 
 
+@bp.get("/processen/bekijken/<path:name>")
+@requires(MODEL_ROLES)
+def model_view(name: str) -> str:
+    content = service.file_in_use(engine(), name)
+    if content is None or not name.lower().endswith(".bpmn"):
+        abort(404)
+    return render_template("staff/model_view.html", name=name, processes=service.steps_of(name, content))
+
+
 @bp.post("/processen")
 @requires(MODEL_ROLES)
 def models_post() -> Response | tuple[str, int]:

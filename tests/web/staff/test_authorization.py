@@ -96,6 +96,8 @@ MATRIX: dict[str, Route] = {
     "staff.models": Route("GET", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
     "staff.model_file": Route("GET", fixed("/medewerker/processen/bestanden/wijkwens.bpmn"),
                               frozenset({"procesbeheerder"})),
+    "staff.model_view": Route("GET", fixed("/medewerker/processen/bekijken/wijkwens.bpmn"),
+                              frozenset({"procesbeheerder"})),
     "staff.models_post": Route("POST", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),

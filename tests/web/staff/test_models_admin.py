@@ -142,3 +142,17 @@ def test_the_files_in_use_can_be_downloaded_to_change_them(app: Flask, client: F
 
     send(client, [("wijkwens.bpmn", changed_wijkwens())], action="in_gebruik")
     assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == changed_wijkwens()
+
+
+def test_a_diagram_in_use_is_shown_with_its_steps_as_text(app: Flask, client: FlaskClient) -> None:
+    login_as(client, app, PROCES)
+    assert 'href="/medewerker/processen/bekijken/wijkwens.bpmn"' in client.get(URL).text
+    response = client.get("/medewerker/processen/bekijken/wijkwens.bpmn")
+    assert response.status_code == 200
+    check_page(response.text)
+    assert 'data-src="/medewerker/processen/bestanden/wijkwens.bpmn"' in response.text
+    assert "Stappen in Wijkwens" in response.text
+    assert "Beoordelen door regiegroep <span class=\"staff-muted\">(Taak voor een medewerker)" in response.text
+    assert "Budget van de wijk reserveren <span class=\"staff-muted\">(Automatische stap)" in response.text
+    for unknown in ("bestaat-niet.bpmn", "categorisatie.dmn", "../pyproject.toml"):
+        assert client.get(f"/medewerker/processen/bekijken/{unknown}").status_code == 404
