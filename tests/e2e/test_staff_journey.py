@@ -103,6 +103,11 @@ def test_intake_guide_and_contact_centre(live_server: LiveServer, page: Page) ->
     expect(page.get_by_role("link", name="Toets regels en vergunningen")).to_have_count(0)
     expect(page.get_by_role("link", name="Toets locatie")).to_have_count(1)
     assert axe_violations(page) == []
+    # Where the case is: the three open assessments outlined in the diagram of its process.
+    page.goto(f"{live_server.url}/medewerker/dossier/{case.case_ref}")
+    expect(page.locator(".staff-diagram").first).to_have_attribute("data-getoond", "ja")
+    expect(page.locator(".djs-element.staff-actief")).to_have_count(3)
+    assert axe_violations(page) == []
     log_out(page)
 
     # The contact centre finds the case by the initiator's name and logs the call.

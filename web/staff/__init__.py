@@ -1,7 +1,8 @@
 """The staff workspace: login, task lists, task pages, case file, KCC, register on behalf (issue 5).
 
 Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (change one's own
-password), ``tasks``, ``casefile``, ``kcc``, ``register``, ``admin`` (incidents), ``models_admin``
+password), ``tasks``, ``casefile`` (and ``case_diagram``, its picture), ``kcc``, ``register``,
+``admin`` (incidents), ``models_admin``
 (the process owner's diagrams: versions in use, check and deploy), ``orgadmin``
 (organisation data), ``users`` (staff accounts) (views); ``userforms`` and ``orgforms`` (the
 account and organisation forms); ``wording`` (case data in words); ``services/`` (no Flask);
@@ -18,6 +19,7 @@ bp = Blueprint("staff", __name__, url_prefix="/medewerker", static_folder="stati
 from web.staff import (  # noqa: E402,F401 - registers the routes
     admin,
     auth,
+    case_diagram,
     casefile,
     common,
     kcc,

@@ -29,7 +29,7 @@ CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", 
                    "categorie_gekozen", "afwijking_reden", "categorie_overschreven")
 
 
-def _case(case_ref: str) -> ProcessInstance:
+def viewable_case(case_ref: str) -> ProcessInstance:
     """The case, if this user may see its file (403 otherwise, 404 when it does not exist)."""
     with engine().db.transaction() as session:
         case = service.case_by_ref(session, case_ref)
@@ -57,7 +57,7 @@ def _audit_changes(detail: dict[str, Any] | None) -> list[tuple[str, str]]:
 @requires(WORKER_ROLES)
 def case_file(case_ref: str) -> str:
     user = principal()
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     file = service.load_case_file(engine(), case.case_ref)
     lang = current_lang()
     intake = registry().get(INTAKE_FORM)
@@ -77,7 +77,7 @@ def case_file(case_ref: str) -> str:
 @bp.post("/dossier/<case_ref>/bericht")
 @requires(WORKER_ROLES)
 def case_message(case_ref: str) -> Response:
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     try:
         with engine().db.transaction() as session:
             service.send_message(session, principal(), session.get(ProcessInstance, case.id) or case,
@@ -92,7 +92,7 @@ def case_message(case_ref: str) -> Response:
 @bp.post("/dossier/<case_ref>/aanvulling")
 @requires(WORKER_ROLES)
 def case_ask(case_ref: str) -> Response:
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     task_id = request.form.get("taak", "")
     try:
         taskwork.ask_information(engine(), registry(), principal(), task_id, request.form.get("vraag", ""))
@@ -106,7 +106,7 @@ def case_ask(case_ref: str) -> Response:
 @bp.post("/dossier/<case_ref>/begeleider")
 @requires(GUIDE_ADMIN_ROLES)
 def case_guide(case_ref: str) -> Response:
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     guide_id = form_id(request.form.get("begeleider"))
     if guide_id is None:
         flash(reason_text("unknown_guide"))
@@ -123,7 +123,7 @@ def case_guide(case_ref: str) -> Response:
 @bp.post("/dossier/<case_ref>/contact")
 @requires(WORKER_ROLES)
 def case_contact(case_ref: str) -> Response:
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     try:
         with engine().db.transaction() as session:
             service.log_contact(session, principal(), case.id, request.form.get("kanaal", ""),
@@ -138,7 +138,7 @@ def case_contact(case_ref: str) -> Response:
 @bp.get("/dossier/<case_ref>/documenten/<public_id>")
 @requires(WORKER_ROLES)
 def case_document(case_ref: str, public_id: str) -> Response:
-    case = _case(case_ref)
+    case = viewable_case(case_ref)
     with engine().db.transaction() as session:
         document = session.scalar(select(Document).where(Document.public_id == public_id[:36],
                                                          Document.instance_id == case.id))

@@ -83,6 +83,7 @@ MATRIX: dict[str, Route] = {
     "staff.case_contact": Route("POST", case_url("/contact"), frozenset(WORKERS)),
     "staff.case_guide": Route("POST", case_url("/begeleider"), frozenset({"intake"})),
     "staff.case_document": Route("GET", case_url("/documenten/onbekend"), frozenset(WORKERS)),
+    "staff.case_diagram": Route("GET", case_url("/model/eenvoudig"), frozenset(WORKERS)),
     "staff.kcc_search": Route("GET", fixed("/medewerker/kcc?q=INI"), frozenset({"kcc"})),
     "staff.kcc_case": Route("GET", kcc_url(), frozenset({"kcc"})),
     "staff.kcc_contact": Route("POST", kcc_url("/contact"), frozenset({"kcc"})),
