@@ -156,3 +156,13 @@ def test_a_diagram_in_use_is_shown_with_its_steps_as_text(app: Flask, client: Fl
     assert "Budget van de wijk reserveren <span class=\"staff-muted\">(Automatische stap)" in response.text
     for unknown in ("bestaat-niet.bpmn", "categorisatie.dmn", "../pyproject.toml"):
         assert client.get(f"/medewerker/processen/bekijken/{unknown}").status_code == 404
+
+
+def test_deploying_needs_the_csrf_token(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    before = versions(engine)
+    login_as(client, app, PROCES)
+    response = client.post(URL, data={"actie": "in_gebruik",
+                                      "bestanden": [(io.BytesIO(changed_wijkwens()), "wijkwens.bpmn")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert versions(engine) == before
