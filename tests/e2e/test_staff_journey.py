@@ -119,6 +119,8 @@ def test_intake_guide_and_contact_centre(live_server: LiveServer, page: Page) ->
     page.get_by_role("link", name=case.case_ref).click()
     expect(page.locator("dl")).to_contain_text("Pieter Jansen")
     expect(page.locator("dl")).to_contain_text("Toets locatie")
+    expect(page.locator(".staff-diagram").first).to_have_attribute("data-getoond", "ja")
+    expect(page.locator(".djs-element.staff-actief")).to_have_count(3)
     assert axe_violations(page) == []
     page.get_by_label("Telefoon").check()
     page.get_by_label("Waar ging het over?").fill("Mevrouw Verbeek vroeg wie haar begeleider is.")

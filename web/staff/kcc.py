@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -12,6 +12,7 @@ from web.staff.common import engine, reason_text
 from web.staff.services import casefile as case_service
 from web.staff.services import kcc as service
 from web.staff.services.access import KCC_ROLES
+from web.staff.services.diagrams import case_model
 from web.staff.services.errors import NotAllowedHere
 
 
@@ -37,6 +38,19 @@ def kcc_case(case_ref: str) -> str:
     view = service.view_case(engine(), principal(), case_ref)
     return render_template("staff/kcc_case.html", view=view, case=view.case, data=view.data,
                            channels=case_service.CHANNELS)
+
+
+@bp.get("/kcc/<case_ref>/model/<process_id>")
+@requires(KCC_ROLES)
+def kcc_diagram(case_ref: str, process_id: str) -> Response:
+    """The process model of a case the contact centre looks at (no personal data in it, so the
+    page view's log entry covers it)."""
+    with engine().db.transaction() as session:
+        instance_id = case_service.case_by_ref(session, case_ref).id
+    content = case_model(engine(), instance_id, process_id[:200])
+    if content is None:
+        abort(404)
+    return Response(content, mimetype="application/xml")
 
 
 @bp.post("/kcc/<case_ref>/contact")

@@ -87,6 +87,7 @@ MATRIX: dict[str, Route] = {
     "staff.kcc_search": Route("GET", fixed("/medewerker/kcc?q=INI"), frozenset({"kcc"})),
     "staff.kcc_case": Route("GET", kcc_url(), frozenset({"kcc"})),
     "staff.kcc_contact": Route("POST", kcc_url("/contact"), frozenset({"kcc"})),
+    "staff.kcc_diagram": Route("GET", kcc_url("/model/eenvoudig"), frozenset({"kcc"})),
     "staff.register": Route("GET", fixed("/medewerker/aanmelden"), frozenset({"kcc", "intake"})),
     "staff.register_post": Route("POST", fixed("/medewerker/aanmelden"), frozenset({"kcc", "intake"})),
     "staff.register_done": Route("GET", lambda objects, _r: f"/medewerker/aanmelden/{objects['intake'][1]}/klaar",

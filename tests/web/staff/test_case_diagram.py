@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.service import Engine
-from tests.web.staff.support import GROEN, OOST, green_case, login_as
+from tests.web.staff.support import GROEN, KCC, OOST, green_case, login_as
 from tests.web_support import check_page
 
 
@@ -36,3 +36,17 @@ def test_the_diagram_follows_the_case_file_access_rules(app: Flask, client: Flas
     login_as(client, app, OOST)  # a regiegroep member: this green case is not theirs
     assert client.get(f"/medewerker/dossier/{case.info.case_ref}/model/{task.process_id}").status_code == 403
     assert client.get(f"/medewerker/dossier/INI-1999-000001/model/{task.process_id}").status_code == 404
+
+
+def test_the_contact_centre_sees_where_a_case_is_too(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    case = green_case(engine)
+    [task] = engine.open_tasks(instance_id=case.info.id)
+    login_as(client, app, KCC)
+    text = client.get(f"/medewerker/kcc/{case.info.case_ref}").text
+    check_page(text)
+    url = f"/medewerker/kcc/{case.info.case_ref}/model/{task.process_id}"
+    assert f'data-src="{html.escape(url)}"' in text and f'data-actief="{task.task_name}"' in text
+    response = client.get(url)
+    assert response.status_code == 200 and f'id="{task.task_name}"'.encode() in response.data
+    assert client.get(f"/medewerker/kcc/{case.info.case_ref}/model/bestaat_niet").status_code == 404
+    assert client.get(f"/medewerker/kcc/INI-1999-000001/model/{task.process_id}").status_code == 404

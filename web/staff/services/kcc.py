@@ -145,6 +145,7 @@ class KccCase:
     waiting: list[WaitingMessage]
     next_date: datetime | None
     contacts: list[ContactMoment]
+    open_tasks: list[OpenTask]
 
     @property
     def category(self) -> str | None:
@@ -177,7 +178,7 @@ def view_case(engine: Engine, principal: Principal, case_ref: str) -> KccCase:
         session.add(KccAccess(user_id=principal.id, user_email=principal.email, action="view", instance_id=case.id,
                               at=clock.now()))
     waiting = engine.waiting_messages(case.id) if case.state == "running" else []
-    return KccCase(case, data, handlers, guide, waiting, next_date, contacts)
+    return KccCase(case, data, handlers, guide, waiting, next_date, contacts, tasks)
 
 
 def access_log(session: Session, *, instance_id: int | None = None, limit: int = 200) -> list[KccAccess]:
