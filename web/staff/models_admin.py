@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine
+from web.staff.common import ID, engine
 from web.staff.services import processes as service
 from web.staff.services.access import MODEL_ROLES
 
@@ -45,10 +45,23 @@ def model_file(name: str) -> Response:
     content = service.file_in_use(engine(), name)
     if content is None:
         abort(404)
+    return _download(name, content)
+
+
+def _download(name: str, content: bytes) -> Response:
     response = Response(content, mimetype="application/xml")
     filename = name.rsplit("/", 1)[-1]
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
     return response
+
+
+@bp.get(f"/processen/versies/<{ID}:version_id>")
+@requires(MODEL_ROLES)
+def model_version_file(version_id: int) -> Response:
+    found = service.version_file(engine(), version_id)
+    if found is None:
+        abort(404)
+    return _download(*found)
 
 
 @bp.get("/processen/bekijken/<path:name>")

@@ -100,6 +100,7 @@ MATRIX: dict[str, Route] = {
                               frozenset({"procesbeheerder"})),
     "staff.model_view": Route("GET", fixed("/medewerker/processen/bekijken/wijkwens.bpmn"),
                               frozenset({"procesbeheerder"})),
+    "staff.model_version_file": Route("GET", fixed("/medewerker/processen/versies/1"), frozenset({"procesbeheerder"})),
     "staff.models_post": Route("POST", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),

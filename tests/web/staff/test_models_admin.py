@@ -166,3 +166,25 @@ def test_deploying_needs_the_csrf_token(app: Flask, client: FlaskClient, engine:
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert versions(engine) == before
+
+
+def test_an_earlier_version_is_downloaded_and_sent_again_to_go_back(app: Flask, client: FlaskClient,
+                                                                    engine: Engine) -> None:
+    login_as(client, app, PROCES)
+    send(client, [("wijkwens.bpmn", changed_wijkwens())], action="in_gebruik")
+    with engine.db.transaction() as session:
+        ids = dict(session.execute(select(ModelVersion.version_no, ModelVersion.id)
+                                   .where(ModelVersion.process_id == "wijkwens")).all())
+    text = client.get(URL).text
+    assert f'href="/medewerker/processen/versies/{ids[1]}"' in text
+    first = client.get(f"/medewerker/processen/versies/{ids[1]}")
+    assert first.status_code == 200 and first.data == WIJKWENS
+    assert "wijkwens.bpmn" in first.headers["Content-Disposition"]
+    assert client.get(f"/medewerker/processen/versies/{ids[2]}").data == changed_wijkwens()
+    assert client.get("/medewerker/processen/versies/99999").status_code == 404
+
+    status, text = send(client, [("wijkwens.bpmn", first.data)], action="in_gebruik")
+    assert "wijkwens (versie 3)" in text
+    latest = client.get(URL).text
+    assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == WIJKWENS
+    assert "Een eerdere versie terugzetten?" in latest

@@ -13,8 +13,8 @@ from engine.service import Engine
 from engine.xmlsafe import UnsafeXml, parse_xml
 
 
-def file_defining(files: Mapping[str, str], process_id: str) -> bytes | None:
-    """The content of the .bpmn file among ``files`` that defines ``process_id``."""
+def file_defining(files: Mapping[str, str], process_id: str) -> tuple[str, bytes] | None:
+    """The .bpmn file among ``files`` (name, content) that defines ``process_id``."""
     for name in sorted(files):
         if not name.lower().endswith(".bpmn"):
             continue
@@ -24,7 +24,7 @@ def file_defining(files: Mapping[str, str], process_id: str) -> bytes | None:
         except UnsafeXml:
             continue
         if any(process.get("id") == process_id for process in root.iter(f"{{{BPMN_NS}}}process")):
-            return content
+            return name, content
     return None
 
 
@@ -38,4 +38,5 @@ def case_model(engine: Engine, instance_id: int, process_id: str) -> bytes | Non
             .join(ProcessInstance, ProcessInstance.model_version_id == ModelVersion.id)
             .where(ProcessInstance.id == instance_id)
         )
-    return file_defining(files or {}, process_id)
+    found = file_defining(files or {}, process_id)
+    return found[1] if found is not None else None

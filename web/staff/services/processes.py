@@ -22,6 +22,7 @@ from engine.parsing import BPMN_NS
 from engine.service import Engine
 from engine.validation import validate_files
 from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
+from web.staff.services.diagrams import file_defining
 from web.staff.services.errors import StaffError
 
 MAX_FILES = 20
@@ -45,6 +46,7 @@ class UploadedFile(Protocol):
 
 @dataclass(frozen=True)
 class VersionRow:
+    version_id: int
     version_no: int
     deployed_at: datetime
     deployed_by: str
@@ -87,7 +89,7 @@ def overview(engine: Engine) -> list[ProcessRow]:
     processes: dict[str, ProcessRow] = {}
     for version_id, process_id, name, version_no, deployed_at, deployed_by in rows:
         row = processes.setdefault(process_id, ProcessRow(process_id, name or process_id, []))
-        row.versions.append(VersionRow(version_no, deployed_at, deployed_by, running.get(version_id, 0)))
+        row.versions.append(VersionRow(version_id, version_no, deployed_at, deployed_by, running.get(version_id, 0)))
     return sorted(processes.values(), key=lambda process: process.name.lower())
 
 
@@ -122,6 +124,19 @@ def files_in_use(engine: Engine) -> list[str]:
 
 def file_in_use(engine: Engine, name: str) -> bytes | None:
     return _files_in_use(engine).get(name)
+
+
+def version_file(engine: Engine, version_id: int) -> tuple[str, bytes] | None:
+    """The .bpmn file (name, content) that defined a process in one of its versions, to look
+    back at or to send again (deploying earlier content makes it the newest version)."""
+    with engine.db.transaction() as session:
+        found = session.execute(select(ModelVersion.process_id, ModelBundle.files)
+                                .join(ModelBundle, ModelBundle.id == ModelVersion.bundle_id)
+                                .where(ModelVersion.id == version_id)).first()
+    if found is None:
+        return None
+    process_id, files = found
+    return file_defining(files or {}, process_id)
 
 
 # The kinds of step a diagram shows, for the text next to the picture.
