@@ -15,7 +15,7 @@ from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC, login_as, principal, start
 from tests.web_support import check_page
 from web.staff.models import KccAccess
-from web.staff.services import kcc
+from web.staff.services import kcc, paging
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_every_page_is_logged_with_the_total(engine: Engine, seven: list[str]) -
 ])
 def test_page_numbers_show_the_first_the_last_and_the_neighbours(page: int, pages: int,
                                                                  expected: list[int | None]) -> None:
-    assert kcc.page_numbers(page, pages) == expected
+    assert paging.page_numbers(page, pages) == expected
 
 
 def test_the_search_page_links_to_the_other_pages(app: Flask, client: FlaskClient, seven: list[str],

@@ -4,7 +4,6 @@ so each one is written to ``staff_kcc_access`` in the same transaction that read
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,10 +19,10 @@ from engine.service import Engine
 from web.staff.models import ContactMoment, KccAccess
 from web.staff.services.access import Principal
 from web.staff.services.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names
+from web.staff.services.paging import clamp_page, page_count, page_numbers
 
 PAGE_SIZE = 25
 MIN_QUERY = 2
-WINDOW = 2
 """Page links shown either side of the current page (plus the first and the last)."""
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 NAME = ProcessInstance.case_data["naam"].as_string()
@@ -73,7 +72,7 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+        return page_count(self.total, self.page_size)
 
     @property
     def first(self) -> int:
@@ -90,17 +89,6 @@ class SearchPage:
         return page_numbers(self.page, self.pages)
 
 
-def page_numbers(page: int, pages: int, window: int = WINDOW) -> list[int | None]:
-    """1 … 4 5 [6] 7 8 … 20: the first, the last, and ``window`` pages either side of ``page``."""
-    shown = sorted({1, pages} | set(range(max(1, page - window), min(pages, page + window) + 1)))
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - (numbers[-1] or 0) > 1:
-            numbers.append(None if number - (numbers[-1] or 0) > 2 else number - 1)
-        numbers.append(number)
-    return numbers
-
-
 def search(session: Session, principal: Principal, query: str, *, page: int = 1,
            page_size: int | None = None) -> SearchPage:
     """Initiatives whose reference, title or initiator name contains ``query``, whose
@@ -112,7 +100,7 @@ def search(session: Session, principal: Principal, query: str, *, page: int = 1,
         return SearchPage([], 0, 1, page_size)
     where = (ProcessInstance.process_id == "initiatief", _condition(text))
     total = int(session.scalar(select(func.count()).select_from(ProcessInstance).where(*where)) or 0)
-    page = min(max(1, page), max(1, math.ceil(total / page_size)))
+    page = clamp_page(page, total, page_size)
     rows = session.execute(
         select(ProcessInstance.case_ref, ProcessInstance.title, NAME, ProcessInstance.initiator,
                ProcessInstance.case_data["wijk"].as_string(), ProcessInstance.status_text,

@@ -3,7 +3,6 @@ projection joined with the instance row (never a deserialized workflow)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from engine.models import OpenTask, ProcessInstance
 from processes.organisation import Guide
 from web.staff.models import StaffUser
 from web.staff.services.access import Principal, assigned_condition, group_condition
+from web.staff.services.paging import clamp_page, page_count
 
 PAGE_SIZE = 20
 VIEWS = ("mijn", "team")
@@ -101,7 +101,7 @@ class TaskPage:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+        return page_count(self.total, self.page_size)
 
 
 def _escape(text: str) -> str:
@@ -156,8 +156,7 @@ def _sorted(query: Rows, sort: str) -> Rows:
 def list_tasks(session: Session, principal: Principal, flt: TaskFilter, page_size: int = PAGE_SIZE) -> TaskPage:
     query = _filtered(principal, flt)
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    pages = max(1, math.ceil(total / page_size))
-    page = min(flt.page, pages)
+    page = clamp_page(flt.page, total, page_size)
     rows = session.execute(_sorted(query, flt.sort).limit(page_size).offset((page - 1) * page_size)).all()
     return TaskPage([TaskRow(*row) for row in rows], total, page, page_size)
 
