@@ -102,6 +102,14 @@ def _email(text: str | None, problems: dict[str, str], field: str, *, required: 
     return email
 
 
+def _record_changes(session: Session, actor: Principal, subject: str, event: str,
+                    before: Mapping[str, object], after: Mapping[str, object]) -> None:
+    """Log the fields that changed (``[old, new]`` each) in the staff audit, if any did."""
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changes:
+        staff_audit.record_organisation(session, actor, subject, event, changes)
+
+
 def _raise(problems: dict[str, str]) -> None:
     if problems:
         raise OrganisationInvalid(problems)
@@ -147,10 +155,8 @@ def update_team(session: Session, actor: Principal, code: str, name: str | None,
     _raise(problems)
     before = {"name": team.name, "lead_email": team.lead_email}
     team.name, team.lead_email = new_name, lead or None
-    changes = {key: [before[key], value] for key, value in (("name", team.name), ("lead_email", team.lead_email))
-               if before[key] != value}
-    if changes:
-        staff_audit.record_organisation(session, actor, f"team:{team.code}", "team_updated", changes)
+    _record_changes(session, actor, f"team:{team.code}", "team_updated", before,
+                    {"name": team.name, "lead_email": team.lead_email})
     session.flush()
     return team
 
@@ -230,10 +236,7 @@ def update_guide(session: Session, actor: Principal, guide_id: int, form: GuideF
     guide.expertise = ",".join(code for code in EXPERTISE if code in form.expertise)
     guide.active = form.active
     guide.district_code = form.district or None
-    after = _snapshot(guide)
-    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
-    if changes:
-        staff_audit.record_organisation(session, actor, f"begeleider:{guide.email}", "guide_updated", changes)
+    _record_changes(session, actor, f"begeleider:{guide.email}", "guide_updated", before, _snapshot(guide))
     session.flush()
     return guide
 
