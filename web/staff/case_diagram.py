@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort
 from werkzeug.wrappers import Response
 
 from web.staff import bp
 from web.staff.auth import requires
 from web.staff.casefile import viewable_case
-from web.staff.common import engine
+from web.staff.common import engine, file_response
 from web.staff.services.access import WORKER_ROLES
 from web.staff.services.diagrams import case_model
 
@@ -17,7 +16,4 @@ from web.staff.services.diagrams import case_model
 @requires(WORKER_ROLES)
 def case_diagram(case_ref: str, process_id: str) -> Response:
     case = viewable_case(case_ref)
-    content = case_model(engine(), case.id, process_id[:200])
-    if content is None:
-        abort(404)
-    return Response(content, mimetype="application/xml")
+    return file_response(case_model(engine(), case.id, process_id[:200]), "application/xml")

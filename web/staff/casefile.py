@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from web.formview import answer_text, summary_rows
 from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine, form_id, reason_text, registry
+from web.staff.common import engine, file_response, form_id, reason_text, registry
 from web.staff.services import casefile as service
 from web.staff.services import taskwork
 from web.staff.services.access import GUIDE_ADMIN_ROLES, WORKER_ROLES, may_view_case, may_work_on
@@ -145,6 +144,4 @@ def case_document(case_ref: str, public_id: str) -> Response:
         if document is None:
             abort(404)
         content, content_type, filename = document.content, document.content_type, document.filename
-    response = Response(content, mimetype=content_type)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-    return response
+    return file_response(content, content_type, download_name=filename)

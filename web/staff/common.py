@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response
 
 from engine.errors import TaskAlreadyCompleted
 from engine.service import Engine
@@ -64,6 +66,16 @@ def registry() -> FormRegistry:
     """The app's form registry (the one the engine validates with)."""
     found = getattr(engine().forms, "registry", None)
     return found if isinstance(found, FormRegistry) else _REGISTRY
+
+
+def file_response(content: bytes | None, mimetype: str, *, download_name: str | None = None) -> Response:
+    """``content`` as the response (404 when there is none); with ``download_name`` as an attachment."""
+    if content is None:
+        abort(404)
+    response = Response(content, mimetype=mimetype)
+    if download_name is not None:
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(download_name, safe='')}"
+    return response
 
 
 def error_page(status: int, title: str, text: str) -> tuple[str, int]:

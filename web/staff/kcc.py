@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine, reason_text
+from web.staff.common import engine, file_response, reason_text
 from web.staff.services import casefile as case_service
 from web.staff.services import kcc as service
 from web.staff.services.access import KCC_ROLES
@@ -47,10 +47,7 @@ def kcc_diagram(case_ref: str, process_id: str) -> Response:
     page view's log entry covers it)."""
     with engine().db.transaction() as session:
         instance_id = case_service.case_by_ref(session, case_ref).id
-    content = case_model(engine(), instance_id, process_id[:200])
-    if content is None:
-        abort(404)
-    return Response(content, mimetype="application/xml")
+    return file_response(case_model(engine(), instance_id, process_id[:200]), "application/xml")
 
 
 @bp.post("/kcc/<case_ref>/contact")

@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import ID, engine
+from web.staff.common import ID, engine, file_response
 from web.staff.services import processes as service
 from web.staff.services.access import MODEL_ROLES
+from web.staff.services.diagrams import steps_of
 
 
 def _upload_error(problem: service.UploadInvalid) -> str:
@@ -43,25 +42,14 @@ def models() -> tuple[str, int]:
 @requires(MODEL_ROLES)
 def model_file(name: str) -> Response:
     content = service.file_in_use(engine(), name)
-    if content is None:
-        abort(404)
-    return _download(name, content)
-
-
-def _download(name: str, content: bytes) -> Response:
-    response = Response(content, mimetype="application/xml")
-    filename = name.rsplit("/", 1)[-1]
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-    return response
+    return file_response(content, "application/xml", download_name=name.rsplit("/", 1)[-1])
 
 
 @bp.get(f"/processen/versies/<{ID}:version_id>")
 @requires(MODEL_ROLES)
 def model_version_file(version_id: int) -> Response:
-    found = service.version_file(engine(), version_id)
-    if found is None:
-        abort(404)
-    return _download(*found)
+    name, content = service.version_file(engine(), version_id) or ("", None)
+    return file_response(content, "application/xml", download_name=name)
 
 
 @bp.get("/processen/bekijken/<path:name>")
@@ -70,7 +58,7 @@ def model_view(name: str) -> str:
     content = service.file_in_use(engine(), name)
     if content is None or not name.lower().endswith(".bpmn"):
         abort(404)
-    return render_template("staff/model_view.html", name=name, processes=service.steps_of(name, content))
+    return render_template("staff/model_view.html", name=name, processes=steps_of(name, content))
 
 
 @bp.post("/processen")

@@ -18,10 +18,9 @@ from sqlalchemy import func, select
 from engine.deploy import MODEL_SUFFIXES, DeployResult
 from engine.errors import ModelInvalid, Problem
 from engine.models import ModelBundle, ModelVersion, ProcessInstance
-from engine.parsing import BPMN_NS
 from engine.service import Engine
 from engine.validation import validate_files
-from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
+from engine.xmlsafe import MAX_MODEL_BYTES
 from web.staff.services.diagrams import file_defining
 from web.staff.services.errors import StaffError
 
@@ -137,32 +136,6 @@ def version_file(engine: Engine, version_id: int) -> tuple[str, bytes] | None:
         return None
     process_id, files = found
     return file_defining(files or {}, process_id)
-
-
-# The kinds of step a diagram shows, for the text next to the picture.
-STEP_KINDS = ("userTask", "manualTask", "serviceTask", "scriptTask", "businessRuleTask", "callActivity",
-              "sendTask", "receiveTask", "task", "subProcess")
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str  # one of STEP_KINDS
-    name: str
-
-
-def steps_of(name: str, content: bytes) -> list[tuple[str, list[Step]]]:
-    """Per process in a .bpmn file (its name), the named steps in the order they are written:
-    the text version of the diagram."""
-    try:
-        root = parse_xml(content, name)
-    except UnsafeXml:
-        return []
-    processes = []
-    for process in root.iter(f"{{{BPMN_NS}}}process"):
-        steps = [Step(element.tag.rsplit("}", 1)[-1], " ".join(str(element.get("name") or element.get("id")).split()))
-                 for element in process.iter(*(f"{{{BPMN_NS}}}{kind}" for kind in STEP_KINDS))]
-        processes.append((str(process.get("name") or process.get("id")), steps))
-    return processes
 
 
 def _files_in_use(engine: Engine) -> dict[str, bytes]:
