@@ -148,7 +148,8 @@ def _files_in_use(engine: Engine) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in stored.items()}
 
 
-def _merged(engine: Engine, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes], Check]:
+def _merged(engine: Engine, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The files in use with the uploaded ones in place, and which were replaced and added."""
     in_use = _files_in_use(engine)
     by_basename = {PurePosixPath(name).name: name for name in in_use}
     files = dict(in_use)
@@ -158,21 +159,21 @@ def _merged(engine: Engine, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes
         target = by_basename.get(name, name)
         (replaced if target in in_use else added).append(target)
         files[target] = data
-    problems = validate_files(files, form_exists=engine.forms.exists, handler_exists=engine.handlers.__contains__)
-    return files, Check(sorted(replaced), sorted(added), problems)
+    return files, sorted(replaced), sorted(added)
 
 
 def check(engine: Engine, uploaded: dict[str, bytes]) -> Check:
     """What deploying these files would find; deploys nothing."""
-    return _merged(engine, uploaded)[1]
+    files, replaced, added = _merged(engine, uploaded)
+    problems = validate_files(files, form_exists=engine.forms.exists, handler_exists=engine.handlers.__contains__)
+    return Check(replaced, added, problems)
 
 
 def deploy(engine: Engine, uploaded: dict[str, bytes], *, actor: str) -> tuple[Check, DeployResult | None]:
-    """Deploy the files in use with these in place, if the whole set is valid."""
-    files, outcome = _merged(engine, uploaded)
-    if outcome.problems:
-        return outcome, None
+    """Deploy the files in use with these in place, if the whole set is valid (the engine
+    validates before it stores anything)."""
+    files, replaced, added = _merged(engine, uploaded)
     try:
-        return outcome, engine.deploy_files(files, actor=actor)
-    except ModelInvalid as invalid:  # validated again inside the deploy: the same verdict
-        return Check(outcome.replaced, outcome.added, list(invalid.problems)), None
+        return Check(replaced, added, []), engine.deploy_files(files, actor=actor)
+    except ModelInvalid as invalid:
+        return Check(replaced, added, list(invalid.problems)), None
