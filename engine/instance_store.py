@@ -47,10 +47,7 @@ _SAVE = (
     "UPDATE process_instance SET status_text = ?, status_text_en = ?, case_data = ?, workflow_state = ?, "
     "updated_at = ?, row_version = ? WHERE id = ? AND row_version = ?"
 )
-_SAVE_WITH_STATE = (
-    "UPDATE process_instance SET status_text = ?, status_text_en = ?, case_data = ?, workflow_state = ?, "
-    "updated_at = ?, row_version = ?, state = ? WHERE id = ? AND row_version = ?"
-)
+_SAVE_WITH_STATE = _SAVE.replace(" WHERE ", ", state = ? WHERE ")
 
 
 def _guarded(update: str) -> str:
