@@ -332,7 +332,7 @@ class Engine(WorkflowCache, QueryMixin):
             raise NotFound("Deze taak bestaat niet (meer).")
         done = ctx.conn.execute(
             select(AUDIT.c.actor, AUDIT.c.at)
-            .where(AUDIT.c.task_id == task_id, AUDIT.c.kind == "task_completed")
+            .where(AUDIT.c.instance_id == row.id, AUDIT.c.task_id == task_id, AUDIT.c.kind == "task_completed")
             .order_by(AUDIT.c.id.desc())
             .limit(1)
         ).first()

@@ -11,17 +11,15 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import ConcurrentUpdate, TaskAlreadyCompleted
-from engine.models import AuditEvent, OpenTask
+from engine.models import COMPLETED_EVENT, AuditEvent, OpenTask
 from web.staff.models import StaffUser
 from web.staff.services.access import Principal, may_work_on, task_groups
 from web.staff.services.errors import AccessDenied, NotAllowedHere, TaskGone
 
-COMPLETED = "task_completed"
-
 
 def completion_of(session: Session, task_id: str) -> AuditEvent | None:
     """The audit event of the task's completion, if it was completed."""
-    query = (select(AuditEvent).where(AuditEvent.task_id == task_id, AuditEvent.kind == COMPLETED)
+    query = (select(AuditEvent).where(AuditEvent.task_id == task_id, COMPLETED_EVENT)
              .order_by(AuditEvent.id.desc()).limit(1))
     return session.scalar(query)
 
