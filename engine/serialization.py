@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from types import ModuleType
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -50,6 +52,45 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+_LEAVES = frozenset({str, bool, type(None)})
+_INT_RANGE = range(-(1 << 63), 1 << 64)  # what orjson writes as a number
+
+
+def _values_of(state: dict[str, Any]) -> Iterator[Any]:
+    """What in a state dict did not come from the dump itself: workflow and task data."""
+    yield state["bpmn_events"]
+    for workflow in (state, *state["subprocesses"].values()):
+        yield workflow["data"]
+        yield workflow["correlations"]
+        for task in workflow["tasks"].values():
+            if task.get("typename") == "Task":
+                yield task["data"]
+                yield task["delta"]
+                yield task["internal_data"]
+            else:  # written by SpiffWorkflow's registry: check all of it
+                yield task
+
+
+def _plain(values: Iterable[Any]) -> bool:
+    """True when every value is JSON as json and orjson both write it: str, bool, None,
+    a 64-bit int, a finite float, and lists and str-keyed dicts of those."""
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind in _LEAVES or (kind is int and value in _INT_RANGE) or (kind is float and value - value == 0):
+            continue
+        if kind is dict:
+            if any(type(key) is not str for key in value):
+                return False
+            pending.extend(value.values())
+        elif kind is list:
+            pending.extend(value)
+        else:
+            return False
+    return True
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -93,9 +134,19 @@ class StateSerializer:
         }
         dct["bpmn_events"] = list(workflow.bpmn_events)
         dct["format"] = STATE_FORMAT
-        text = json.dumps(dct, separators=(",", ":"), cls=self._full._encoder_cls)
         # Level 1: a step is on the hot path, and the state is small either way.
-        return zlib.compress(text.encode("utf-8"), 1)
+        return zlib.compress(self._encode(dct), 1)
+
+    def _encode(self, dct: dict[str, Any]) -> bytes:
+        """orjson writes plain JSON values so that they read back equal to what json writes,
+        in a tenth of the time; anything else (dates, UUIDs, NaN, text that is not valid
+        Unicode) keeps SpiffWorkflow's own encoding, which knows how to store and restore it."""
+        if _plain(_values_of(dct)):
+            try:
+                return orjson.dumps(dct)
+            except orjson.JSONEncodeError:
+                pass
+        return json.dumps(dct, separators=(",", ":"), cls=self._full._encoder_cls).encode("utf-8")
 
     def _workflow_dict(self, workflow: BpmnWorkflow | BpmnSubWorkflow, typename: str) -> dict[str, Any]:
         """What SpiffWorkflow's own converters make of a (sub)workflow in encoder mode, written
