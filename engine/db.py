@@ -44,9 +44,24 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+SQLITE_PAGE_SIZE = 1024
+
+
+def sqlite_file_settings(dbapi_connection: Any, _record: Any = None) -> None:
+    """Settings of the database file itself, so also for whatever creates it (the migrations).
+
+    Every page a step changes is written to the log and synced at its commit: small pages
+    write a quarter of the bytes for the same index entries (measured with the bench and the
+    bundled models: both faster). The page size takes effect only when the file is created."""
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    sqlite_file_settings(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 import web.all_models  # noqa: F401 - registers every table
-from engine.db import Base
+from engine.db import Base, sqlite_file_settings
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +21,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connectable = create_engine(str(config.get_main_option("sqlalchemy.url")))
+    if connectable.dialect.name == "sqlite":  # the migrations usually create the file
+        event.listen(connectable, "connect", sqlite_file_settings)
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
