@@ -66,10 +66,6 @@ def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None =
     return log
 
 
-
-
-
-
 def timer_due(task: Task) -> datetime | None:
     """When a WAITING timer event fires (None if not a timer or not evaluated yet)."""
     spec = task.task_spec
