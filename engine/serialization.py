@@ -7,7 +7,6 @@ from a per-version cache, so loading an instance never re-parses or re-restores 
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from types import ModuleType
@@ -22,6 +21,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
+
+from engine import compression
 
 STATE_FORMAT = "loket-1"
 
@@ -83,8 +84,9 @@ def _plain(values: Iterable[Any]) -> bool:
         if kind in _LEAVES or (kind is int and value in _INT_RANGE) or (kind is float and value - value == 0):
             continue
         if kind is dict:
-            if any(type(key) is not str for key in value):
-                return False
+            for key in value:
+                if type(key) is not str:
+                    return False
             pending.extend(value.values())
         elif kind is list:
             pending.extend(value)
@@ -134,8 +136,7 @@ class StateSerializer:
         }
         dct["bpmn_events"] = list(workflow.bpmn_events)
         dct["format"] = STATE_FORMAT
-        # Level 1: a step is on the hot path, and the state is small either way.
-        return zlib.compress(self._encode(dct), 1)
+        return compression.compress(self._encode(dct))
 
     def _encode(self, dct: dict[str, Any]) -> bytes:
         """orjson writes plain JSON values so that they read back equal to what json writes,
@@ -206,7 +207,7 @@ class StateSerializer:
     def loads(
         self, blob: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
     ) -> BpmnWorkflow:
-        dct = json.loads(zlib.decompress(blob).decode("utf-8"))
+        dct = json.loads(compression.decompress(blob))
         dct.pop("format", None)
         token = _specs.set((spec, subprocess_specs))
         try:

@@ -5,13 +5,13 @@ new instances take the latest; the spec is stored once per version, never per in
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from engine.compression import decompress
 from engine.errors import ModelInvalid
 from engine.handlers import HandlerRegistry
 from engine.models import ModelBundle, ModelVersion, ProcessInstance
@@ -134,7 +134,7 @@ def test_spec_is_stored_once_per_version_not_per_instance(engine: Engine) -> Non
 
     for info in infos:
         blob = stored_blob(engine, info.id)
-        state = json.loads(zlib.decompress(blob))
+        state = json.loads(decompress(blob))
         keys = set(json_keys(state))
         assert "task_specs" not in keys
         assert "spec" not in keys and "subprocess_specs" not in keys

@@ -11,16 +11,16 @@ How the fixture was made (once, with SpiffWorkflow 3.2.0 installed)::
 :func:`build_state_v1` parses ``tests/fixtures/engine/simple.bpmn``, starts ``eenvoudig_test``
 with the engine clock frozen at Monday 6 January 2025 09:00 UTC, runs it to its first wait
 state (user task 'Beoordelen' open, its ``werkdagen(2)`` norm timer waiting) and stores the
-spec JSON and the zlib-compressed state (base64), exactly as the engine stores them in
-``model_version.spec`` and ``process_instance.workflow_state``. Do not regenerate it after
-upgrading SpiffWorkflow: the point is that the *old* state keeps loading.
+spec JSON and the compressed state (base64), as the engine stored them in
+``model_version.spec`` and ``process_instance.workflow_state`` (then with zlib; states are
+now written with Zstandard, and zlib ones still read). Do not regenerate it after upgrading
+SpiffWorkflow: the point is that the *old* state keeps loading.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -33,6 +33,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import clock
+from engine.compression import decompress
 from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
@@ -63,7 +64,7 @@ def build_state_v1() -> dict[str, Any]:
         "about": "Workflow state stored by the engine; made by build_state_v1() in "
         "tests/engine/test_serialization.py. Never regenerate after an upgrade.",
         "spiffworkflow": version("SpiffWorkflow"),
-        "format": json.loads(zlib.decompress(blob))["format"],
+        "format": json.loads(decompress(blob))["format"],
         "process_id": "eenvoudig_test",
         "made_at": MADE_AT.isoformat(),
         "spec": serializer.spec_to_json(spec, subprocess_specs),
@@ -116,11 +117,11 @@ def test_state_v1_loads_and_completes(fixture: dict[str, Any]) -> None:
 def test_state_v1_round_trips_unchanged(fixture: dict[str, Any]) -> None:
     workflow = load(fixture)
     again = StateSerializer().dumps(workflow)
-    assert json.loads(zlib.decompress(again)) == json.loads(zlib.decompress(blob_of(fixture)))
+    assert json.loads(decompress(again)) == json.loads(decompress(blob_of(fixture)))
 
 
 def test_stored_state_holds_no_spec(fixture: dict[str, Any]) -> None:
-    state = json.loads(zlib.decompress(blob_of(fixture)))
+    state = json.loads(decompress(blob_of(fixture)))
     keys = set(json_keys(state))
     assert "task_specs" not in keys
     assert "spec" not in keys and "subprocess_specs" not in keys
@@ -162,7 +163,7 @@ def test_state_v1_completes_through_the_engine(engine: Engine, fixture: dict[str
     with engine.db.transaction() as session:
         stored = session.scalar(select(ProcessInstance.workflow_state).where(ProcessInstance.id == instance_id))
     assert stored is not None
-    assert json.loads(zlib.decompress(stored))["format"] == "loket-1"
+    assert json.loads(decompress(stored))["format"] == "loket-1"
 
 
 if __name__ == "__main__":  # pragma: no cover - run once to create the fixture

@@ -6,7 +6,6 @@ the two at each of them."""
 from __future__ import annotations
 
 import json
-import zlib
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -21,6 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import clock, serialization
 from engine.bench import RawSpiff
+from engine.compression import decompress
 from engine.parsing import executable_process_ids, load_parser
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
@@ -55,7 +55,7 @@ def library_dict(serializer: StateSerializer, workflow: BpmnWorkflow) -> Any:
 
 
 def lean_dict(serializer: StateSerializer, workflow: BpmnWorkflow) -> Any:
-    return json.loads(zlib.decompress(serializer.dumps(workflow)))
+    return json.loads(decompress(serializer.dumps(workflow)))
 
 
 def drive(folder: Path, process_id: str, serializer: StateSerializer, seen: list[dict[str, Any]],
