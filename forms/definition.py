@@ -8,7 +8,7 @@ these frozen dataclasses. Texts are ``{"nl": ..., "en": ...}`` mappings; every `
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Text = Mapping[str, str]
@@ -236,6 +236,13 @@ class FormDefinition:
             if step.id == step_id:
                 return step
         raise UnknownStep(step_id)
+
+    def with_option_labels(self, field_name: str, labels: Mapping[Any, Text]) -> FormDefinition:
+        """A copy whose field ``field_name`` shows these labels for these option values (the
+        values, and so what the form accepts, stay as they are)."""
+        old = self.fields[field_name]
+        options = tuple(replace(option, labels=labels.get(option.value, option.labels)) for option in old.options)
+        return replace(self, fields={**self.fields, field_name: replace(old, options=options)})
 
     def step_ids(self) -> list[str]:
         return [step.id for step in self.steps]

@@ -91,6 +91,15 @@ def test_options_with_labels() -> None:
     assert [option.label("en") for option in wijk.options] == ["East", "West", "Centre"]
 
 
+def test_option_labels_can_be_replaced_without_changing_what_the_form_accepts() -> None:
+    definition = create_definition()
+    renamed = definition.with_option_labels("wijk", {"oost": {"nl": "Oosterpark", "en": "Oosterpark"}})
+    assert [option.label("en") for option in renamed.fields["wijk"].options] == ["Oosterpark", "West", "Centre"]
+    assert [option.value for option in renamed.fields["wijk"].options] == ["oost", "west", "centrum"]
+    assert renamed.schema == definition.schema
+    assert definition.fields["wijk"].options[0].label() == "Oost", "the original is left as it was"
+
+
 def test_options_come_from_the_enum_when_not_given() -> None:
     definition = create_field_form(widget="select", schema={"type": "integer", "enum": [1, 2]})
     assert [(option.value, option.label()) for option in definition.fields["veld"].options] == [

@@ -15,7 +15,7 @@ from web.formview import FieldView, field_views, summary_rows
 from web.i18n import current_lang
 from web.public import portal
 from web.public.auth import current_initiator
-from web.public.formdefs import INTAKE_FORM, MESSAGE_FORM, definition
+from web.public.formdefs import MESSAGE_FORM, definition, intake_definition
 from web.public.formhelp import file_fields
 
 Values = tuple[dict[str, Any], list[FieldError]]
@@ -54,13 +54,13 @@ def render_case(
         case = portal.own_case(db, email, case_ref)
         documents = portal.visible_documents(db, case)
         messages = portal.messages_of(db, case)
+        intake = intake_definition(db)
     data = dict(case.case_data or {})
     actions = _action_views(portal.actions_of(engine, case), answer_errors or {}, lang)
     message_values, message_field_errors = message_errors or ({}, [])
     message_fields = field_views(MESSAGE_FORM, step=None, values=message_values, errors=message_field_errors,
                                  lang=lang)
     all_fields = [field for view in actions for field in view.fields] + message_fields
-    intake = definition(INTAKE_FORM)
     status = (case.status_text_en or case.status_text) if lang == "en" else case.status_text
     return render_template(
         "public/case.html",

@@ -19,7 +19,7 @@ from web.i18n import current_lang
 from web.public import bp, drafts
 from web.public.auth import current_initiator
 from web.public.display import local_date
-from web.public.formdefs import INTAKE_FORM, SAVE_FORM, definition
+from web.public.formdefs import INTAKE_FORM, SAVE_FORM, definition, intake_definition
 from web.public.formhelp import file_fields, honeypot_filled, shown_values, uploads_for
 from web.public.links import public_link
 from web.public.mailing import MailNotSent, send_now
@@ -63,7 +63,7 @@ def _upload_hint() -> str:
 
 def _render_step(step_id: str, values: dict[str, Any], errors: list[FieldError], draft: FormDraft | None,
                  db: Session) -> str:
-    form = _intake()
+    form = intake_definition(db)
     ids = form.step_ids()
     fields = field_views(form, step=step_id, values=values, errors=errors, lang=current_lang(),
                          context=draft.data if draft else {})
@@ -130,7 +130,7 @@ def _store_uploads(db: Session, draft: FormDraft, step_id: str, lang: str) -> li
 
 
 def _summary_page(draft: FormDraft, db: Session, errors: list[FieldError], status: int = 200) -> tuple[str, int]:
-    form, lang = _intake(), current_lang()
+    form, lang = intake_definition(db), current_lang()
     steps = {item.id: item.title(lang) for item in form.steps}
     files = {form.fields[name].label(lang): step for step in form.step_ids() for name in file_fields(form, step)}
     rows = [row for row in summary_rows(form, draft.data, lang) if row[1] not in files]

@@ -137,7 +137,8 @@ class Builder:
 def district_form(b: Builder, district: District) -> OrgForm:
     b.start(f"wijk-{district.code}")
     return OrgForm(b.key, url_for("staff.admin_district", code=district.code), district.name,
-                   [b.text("naam", _("Naam van de wijk"), district.name, max_length=MAX_NAME)],
+                   [b.text("naam", _("Naam van de wijk"), district.name, max_length=MAX_NAME,
+                           help_text=_("Inwoners zien deze naam op het aanmeldformulier en bij hun initiatief."))],
                    _("Opslaan"), context=district.name)
 
 
