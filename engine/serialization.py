@@ -1,6 +1,6 @@
 """Workflow state without its spec: specs are stored once per model version.
 
-The instance blob holds only tasks and data (zlib-compressed JSON); the spec objects come
+The instance blob holds only tasks and data (compressed JSON, :mod:`engine.compression`); the spec objects come
 from a per-version cache, so loading an instance never re-parses or re-restores a spec.
 """
 
