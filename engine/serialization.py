@@ -1,7 +1,8 @@
 """Workflow state without its spec: specs are stored once per model version.
 
-The instance blob holds only tasks and data (compressed JSON, :mod:`engine.compression`); the spec objects come
-from a per-version cache, so loading an instance never re-parses or re-restores a spec.
+The instance blob holds only tasks and data (compressed JSON, see :mod:`engine.compression`);
+the spec objects come from a per-version cache, so loading an instance never re-parses or
+re-restores a spec.
 """
 
 from __future__ import annotations

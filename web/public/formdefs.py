@@ -31,6 +31,8 @@ def intake_definition(db: Session) -> FormDefinition:
     beheerder can rename a district, and the form's own labels are the names it was made with.
     A renamed district is a name, not a word: it reads the same in every language."""
     form = definition(INTAKE_FORM)
+    if DISTRICT_FIELD not in form.fields:  # a form without the question: nothing to name
+        return form
     known = {option.value: option.label("nl") for option in form.fields[DISTRICT_FIELD].options}
     renamed = {code: {"nl": name, "en": name}
                for code, name in db.execute(select(District.code, District.name))

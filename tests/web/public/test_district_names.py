@@ -3,12 +3,15 @@ district (its code stays), and the form, its summary and the case page follow.""
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from engine.service import Engine
 from processes.organisation import District
+from tests.forms.factories import create_field_form
 from tests.web.public.support import ALICE, fill_intake, log_in, start_case
 from tests.web_support import check_page
+from web.public import formdefs
 
 
 def _rename(engine: Engine, code: str, name: str) -> None:
@@ -44,3 +47,13 @@ def test_the_summary_and_the_case_page_use_the_new_name(client: FlaskClient, eng
     log_in(client, engine, ALICE)
     page = check_page(client.get(f"/mijn-initiatieven/{info.case_ref}").text).get_text()
     assert "Oosterpark" in page
+
+
+def test_a_start_form_without_the_district_question_is_left_as_it_is(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = create_field_form()
+    monkeypatch.setattr(formdefs, "definition", lambda form_id: form)
+    _rename(engine, "oost", "Oosterpark")
+    with engine.db.transaction() as session:
+        assert formdefs.intake_definition(session) is form
