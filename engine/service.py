@@ -37,7 +37,7 @@ from engine.errors import (
 from engine.handlers import HandlerRegistry
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.mail import Mailer, MailRenderer
-from engine.models import ProcessInstance
+from engine.models import COMPLETED_EVENT, ProcessInstance
 from engine.plaindata import jsonable
 from engine.queries import QueryMixin
 from engine.rawsql import RawSql
@@ -332,7 +332,7 @@ class Engine(WorkflowCache, QueryMixin):
             raise NotFound("Deze taak bestaat niet (meer).")
         done = ctx.conn.execute(
             select(AUDIT.c.actor, AUDIT.c.at)
-            .where(AUDIT.c.instance_id == row.id, AUDIT.c.task_id == task_id, AUDIT.c.kind == "task_completed")
+            .where(AUDIT.c.instance_id == row.id, AUDIT.c.task_id == task_id, COMPLETED_EVENT)
             .order_by(AUDIT.c.id.desc())
             .limit(1)
         ).first()

@@ -73,13 +73,13 @@ def test_a_new_sqlite_database_has_small_pages(sqlite_engine: tuple[Engine, Path
 def _completion_plan(engine: Engine) -> str:
     query = select(AuditEvent.id).where(AuditEvent.task_id == "t", COMPLETED_EVENT)
     with engine.db.transaction() as session:
+        conn = session.connection()
+        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
         if engine.db.is_sqlite:
-            compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-            rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
         else:
-            session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
-            compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-            rows = session.connection().exec_driver_sql(f"EXPLAIN {compiled}").all()
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # small tables: ask whether it can
+            rows = conn.exec_driver_sql(f"EXPLAIN {compiled}").all()
     return " ".join(str(value) for row in rows for value in row)
 
 
