@@ -1,5 +1,96 @@
-"""SpiffWorkflow behind a small API: models, instances, persistence, jobs, sandbox.
+"""SpiffWorkflow behind one public API: deploy, start, complete, query, jobs, sandbox, persistence.
 
-Never imports Flask. The web layer and `processes/` talk to the engine through
-:class:`engine.service.Engine` and the query helpers in :mod:`engine.queries`.
+Everything outside the engine imports from here, never from a module inside it (an
+import-linter contract holds this). Only the engine imports SpiffWorkflow. The engine's tables
+may be read with a unit of work's session; they are written only by the engine itself: by a step
+of an instance (:class:`Engine`) or by the few writes in :mod:`engine.records` that a use case
+makes inside its own transaction (an audit event, an outbox mail, who has an open task).
 """
+
+from engine import clock
+from engine.amend import Reassignment
+from engine.bench import format_report as format_bench_report
+from engine.bench import run_engine_bench
+from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
+from engine.deploy import MODEL_SUFFIXES, DeployResult
+from engine.errors import (
+    ConcurrentUpdate,
+    DiagramError,
+    EngineError,
+    InvalidTaskData,
+    MailNotSent,
+    MessageNotExpected,
+    ModelInvalid,
+    ModelProblem,
+    NotFound,
+    TaskAlreadyCompleted,
+)
+from engine.handlers import HandlerContext, HandlerFailed, HandlerRegistry
+from engine.jobs import work_forever
+from engine.mail import FolderMailer, Mail, Mailer, SmtpMailer
+from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, OutlineElement, ProcessOutline
+from engine.parsing import BPMN_NS
+from engine.queries import WaitingMessage
+from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
+from engine.service import Engine, InstanceInfo
+from engine.tables import AuditEvent, Job, ModelBundle, ModelVersion, OpenTask, ProcessInstance
+from engine.validation import validate_files, validate_paths
+from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
+
+__all__ = [
+    "BPMN_NS",
+    "MAX_MODEL_BYTES",
+    "MESSAGE_WAIT",
+    "MODEL_SUFFIXES",
+    "START",
+    "USER_TASK",
+    "AttachedTimer",
+    "AuditEvent",
+    "Base",
+    "ConcurrentUpdate",
+    "Database",
+    "DeployResult",
+    "DiagramError",
+    "Engine",
+    "EngineError",
+    "FolderMailer",
+    "HandlerContext",
+    "HandlerFailed",
+    "HandlerRegistry",
+    "InstanceInfo",
+    "InvalidTaskData",
+    "Job",
+    "Mail",
+    "MailNotSent",
+    "Mailer",
+    "MessageNotExpected",
+    "ModelBundle",
+    "ModelInvalid",
+    "ModelProblem",
+    "ModelVersion",
+    "NotFound",
+    "OpenTask",
+    "OutlineElement",
+    "ProcessInstance",
+    "ProcessOutline",
+    "Reassignment",
+    "SmtpMailer",
+    "TaskAlreadyCompleted",
+    "UnsafeXml",
+    "UtcDateTime",
+    "WaitingMessage",
+    "clock",
+    "default_database_url",
+    "format_bench_report",
+    "normalise_url",
+    "parse_xml",
+    "queue_mail",
+    "record_audit",
+    "run_engine_bench",
+    "set_task_assignee",
+    "sqlite_file_settings",
+    "task_completion",
+    "validate_files",
+    "validate_paths",
+    "work_forever",
+]

@@ -20,11 +20,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.db import Base, Database
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
 from engine.parsing import load_parser
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.service import Engine
+from engine.tables import AuditEvent, Job, OpenTask, ProcessInstance
 
 MODEL = Path(__file__).with_name("bench_model.bpmn")
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -178,7 +178,7 @@ def _with_ratios(figures: dict[str, float]) -> dict[str, float]:
 
 
 def run_engine_bench(rounds: int = 300, postgres_url: str | None = None) -> dict[str, Any]:
-    import engine.models  # noqa: F401 - tables for create_schema
+    import engine.tables  # noqa: F401 - tables for create_schema
 
     _ = Base
     gc.collect()

@@ -68,11 +68,27 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "loket_read_only"
+"""Execution option of the connections :meth:`Database.reading` hands out."""
+
+
 def _sqlite_begin(conn: Any) -> None:
-    # pysqlite's own transaction handling defers BEGIN; take the write lock at the start so
-    # concurrent steps serialise instead of failing halfway with "database is locked".
+    # A unit of work that writes takes the write lock at its start, so concurrent steps
+    # serialise instead of failing halfway with "database is locked". One that only reads
+    # starts a deferred transaction: in WAL mode a reader never waits for a writer.
     # Straight to the driver: this runs for every transaction.
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    read_only = conn.get_execution_options().get(READ_ONLY)
+    conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class ReadOnlySession(Session):
+    """A session of a unit of work that only reads: writing through it is a programming error
+    (on SQLite its deferred transaction would have to take the write lock halfway)."""
+
+    def flush(self, objects: Any = None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise RuntimeError("this unit of work only reads; use Database.transaction() to write")
+        super().flush(objects)
 
 
 class Database:
@@ -91,6 +107,8 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                           class_=ReadOnlySession, expire_on_commit=False)
         self._hot_path = self.engine if self.is_sqlite else self.engine.execution_options(
             isolation_level="AUTOCOMMIT"
         )
@@ -108,6 +126,17 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: never takes the write lock (on SQLite a deferred
+        transaction, so readers answer while a long write holds the lock). Closing it ends the
+        transaction without a commit; what it read stays usable."""
+        session = self._read_sessions()
+        try:
+            yield session
         finally:
             session.close()
 

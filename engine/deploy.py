@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import ModelInvalid
-from engine.models import ModelBundle, ModelVersion
 from engine.parsing import executable_process_ids, load_parser
 from engine.serialization import StateSerializer
+from engine.tables import ModelBundle, ModelVersion
 from engine.validation import validate_files
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")

@@ -59,8 +59,12 @@ class MessageNotExpected(EngineError):
     """The instance is not waiting for this message."""
 
 
+class MailNotSent(EngineError):
+    """The mail server did not take a mail that is sent at once; nothing was stored."""
+
+
 @dataclass(frozen=True)
-class Problem:
+class ModelProblem:
     """One thing wrong with a model file, phrased for a process owner."""
 
     file: str

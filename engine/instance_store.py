@@ -1,6 +1,6 @@
 """The instance row on the hot path, written through :class:`engine.rawsql.RawSql`: a new
 instance gets its id first and its row written once, with the start; a step saves with one
-UPDATE guarded by the row version. The ORM model :class:`engine.models.ProcessInstance`
+UPDATE guarded by the row version. The ORM model :class:`engine.tables.ProcessInstance`
 describes the same table for everything else."""
 
 from __future__ import annotations

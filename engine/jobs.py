@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -21,17 +21,26 @@ from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.handlers import HandlerContext
+from engine.db import Database
+from engine.handlers import HandlerContext, HandlerRegistry
 from engine.instance_store import InstanceRow
-from engine.mail import Mail
-from engine.models import Job, ProcessInstance
+from engine.mail import Mail, Mailer, MailRenderer
 from engine.scripting import end_service_call, service_call
-from engine.steps import StepContext, StepRecord, mail_job
-
-if TYPE_CHECKING:
-    from engine.service import Engine
+from engine.step_writer import Act, StepContext, StepRecord, mail_job
+from engine.tables import Job, ProcessInstance
 
 log = logging.getLogger(__name__)
+
+
+class EngineForJobs(Protocol):
+    """What running jobs needs of the engine (:class:`engine.service.Engine` is one)."""
+
+    db: Database
+    handlers: HandlerRegistry
+    mailer: Mailer | None
+    mail_renderer: MailRenderer | None
+
+    def step(self, instance_id: int, actor: str, act: Act) -> object: ...
 
 
 class LeaseLost(Exception):
@@ -39,7 +48,7 @@ class LeaseLost(Exception):
 
 
 class JobRunner:
-    def __init__(self, engine: Engine, *, lease: timedelta = timedelta(seconds=60)) -> None:
+    def __init__(self, engine: EngineForJobs, *, lease: timedelta = timedelta(seconds=60)) -> None:
         self.engine = engine
         self.lease = lease
 
@@ -189,7 +198,7 @@ class JobRunner:
         record.flush(session.connection())
 
 
-def work_forever(engine: Engine, worker_id: str, *, poll_seconds: float = 1.0,
+def work_forever(engine: EngineForJobs, worker_id: str, *, poll_seconds: float = 1.0,
                  stop: Any = None, housekeeping: Callable[[], object] | None = None,
                  housekeeping_seconds: float = 600.0) -> None:
     """The ``loket worker`` loop: run due jobs, sleep briefly when there are none, and every

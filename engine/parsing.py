@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.errors import ModelInvalid, Problem
+from engine.errors import ModelInvalid, ModelProblem
 from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -69,22 +69,22 @@ class ModelDocument:
 class ModelParseError(ModelInvalid):
     """The files could not be loaded into the parser; ``problems`` says why, file by file."""
 
-    problems: list[Problem]
+    problems: list[ModelProblem]
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[ModelProblem]) -> None:
         super().__init__(list(problems))
 
 
-def make_problem(file: str, code: str, message_nl: str, message_en: str, element: Any = None) -> Problem:
-    """A :class:`Problem` about ``element`` (an lxml element, or ``None`` for the whole file)."""
+def make_problem(file: str, code: str, message_nl: str, message_en: str, element: Any = None) -> ModelProblem:
+    """A :class:`ModelProblem` about ``element`` (an lxml element, or ``None`` for the whole file)."""
     element_id = element_name = None
     if element is not None:
         element_id = element.get("id") or None
         element_name = element.get("name") or None
-    return Problem(file, element_id, element_name, code, message_nl, message_en)
+    return ModelProblem(file, element_id, element_name, code, message_nl, message_en)
 
 
-def unexpected_problem(file: str, error: BaseException, element: Any = None) -> Problem:
+def unexpected_problem(file: str, error: BaseException, element: Any = None) -> ModelProblem:
     detail = f"{error.__class__.__name__}: {error}"[:300]
     return make_problem(
         file,
@@ -97,15 +97,15 @@ def unexpected_problem(file: str, error: BaseException, element: Any = None) -> 
     )
 
 
-def spiff_problem(error: ValidationException, fallback_file: str, code: str = "spiff.validation") -> Problem:
-    """Turn SpiffWorkflow's (English) ValidationException into a :class:`Problem`."""
+def spiff_problem(error: ValidationException, fallback_file: str, code: str = "spiff.validation") -> ModelProblem:
+    """Turn SpiffWorkflow's (English) ValidationException into a :class:`ModelProblem`."""
     raw = str(error.args[0]) if error.args else str(error)
     dutch = next((nl for prefix, nl in _SPIFF_MESSAGES_NL if raw.startswith(prefix)), None)
     message_nl = f"{dutch} (Technische melding: {raw})" if dutch else f"De engine kan dit niet verwerken: {raw}"
     element_id = str(getattr(error, "id", "") or "") or None
     element_name = str(getattr(error, "name", "") or "") or None
     file = str(getattr(error, "file_name", "") or "") or fallback_file
-    return Problem(file, element_id, element_name, code, message_nl, raw)
+    return ModelProblem(file, element_id, element_name, code, message_nl, raw)
 
 
 def _localname(tag: Any) -> str:
@@ -129,7 +129,7 @@ def _content_kind(root: Any) -> Kind | None:
     return "dmn" if _is_dmn_namespace(namespace) else None
 
 
-def _kind_problem(filename: str, expected: Kind | None) -> Problem:
+def _kind_problem(filename: str, expected: Kind | None) -> ModelProblem:
     if expected is None:
         return make_problem(
             filename,
@@ -148,11 +148,11 @@ def _kind_problem(filename: str, expected: Kind | None) -> Problem:
     )
 
 
-def _document(filename: str, data: bytes) -> tuple[ModelDocument | None, list[Problem]]:
+def _document(filename: str, data: bytes) -> tuple[ModelDocument | None, list[ModelProblem]]:
     try:
         root = parse_xml(data, filename)
     except UnsafeXml as error:
-        return None, [Problem(filename, None, None, error.code, error.message_nl, error.message_en)]
+        return None, [ModelProblem(filename, None, None, error.code, error.message_nl, error.message_en)]
     found = _content_kind(root)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     expected: Kind | None = "bpmn" if extension == "bpmn" else "dmn" if extension == "dmn" else None
@@ -162,10 +162,10 @@ def _document(filename: str, data: bytes) -> tuple[ModelDocument | None, list[Pr
     return document, schema_problems(document)
 
 
-def read_documents(files: Mapping[str, bytes]) -> tuple[list[ModelDocument], list[Problem]]:
+def read_documents(files: Mapping[str, bytes]) -> tuple[list[ModelDocument], list[ModelProblem]]:
     """Parse every file safely and check it against the XSD; never raises."""
     documents: list[ModelDocument] = []
-    problems: list[Problem] = []
+    problems: list[ModelProblem] = []
     for filename, data in files.items():
         try:
             document, found = _document(str(filename), data)
@@ -208,7 +208,7 @@ def _short_names(message: str) -> str:
     return message[:400]
 
 
-def schema_problems(document: ModelDocument) -> list[Problem]:
+def schema_problems(document: ModelDocument) -> list[ModelProblem]:
     """Every XSD error of the document (at most :data:`MAX_SCHEMA_ERRORS_PER_FILE` are listed)."""
     schema = _schema_for(document)
     if schema is None:
@@ -242,7 +242,7 @@ def schema_problems(document: ModelDocument) -> list[Problem]:
     return problems
 
 
-def _add_bpmn(parser: SpiffBpmnParser, document: ModelDocument) -> list[Problem]:
+def _add_bpmn(parser: SpiffBpmnParser, document: ModelDocument) -> list[ModelProblem]:
     try:
         parser.add_bpmn_xml(document.root, document.filename)
     except ValidationException as error:
@@ -254,7 +254,7 @@ def _decision_elements(root: Any) -> list[Any]:
     return [child for child in root if _localname(child.tag) == "decision"]
 
 
-def _add_dmn(parser: SpiffBpmnParser, document: ModelDocument) -> list[Problem]:
+def _add_dmn(parser: SpiffBpmnParser, document: ModelDocument) -> list[ModelProblem]:
     decisions = _decision_elements(document.root)
     if not decisions:
         return [
@@ -286,10 +286,10 @@ def _add_dmn(parser: SpiffBpmnParser, document: ModelDocument) -> list[Problem]:
     return []
 
 
-def build_parser(documents: Iterable[ModelDocument]) -> tuple[SpiffBpmnParser, list[Problem]]:
+def build_parser(documents: Iterable[ModelDocument]) -> tuple[SpiffBpmnParser, list[ModelProblem]]:
     """Feed parsed documents to a new SpiffBpmnParser (DMN first); never raises."""
     parser = SpiffBpmnParser()
-    problems: list[Problem] = []
+    problems: list[ModelProblem] = []
     ordered = sorted(documents, key=lambda document: document.kind != "dmn")
     for document in ordered:
         add = _add_dmn if document.kind == "dmn" else _add_bpmn
@@ -323,12 +323,12 @@ def executable_process_ids(parser: SpiffBpmnParser) -> list[str]:
     ]
 
 
-def build_specs(parser: SpiffBpmnParser) -> list[Problem]:
+def build_specs(parser: SpiffBpmnParser) -> list[ModelProblem]:
     """Build the spec of every executable process (and what it calls); never raises.
 
     Missing call-activity targets are not reported here (validation reports them per element).
     """
-    problems: list[Problem] = []
+    problems: list[ModelProblem] = []
     for process_id in executable_process_ids(parser):
         process_parser = parser.process_parsers[process_id]
         file = str(process_parser.filename or "")
@@ -357,10 +357,10 @@ def _read(path: Path) -> bytes:
         return handle.read(MAX_MODEL_BYTES + 1)  # parse_xml reports the size; no need to read more
 
 
-def read_paths(paths: Iterable[Path | str]) -> tuple[dict[str, bytes], list[Problem]]:
+def read_paths(paths: Iterable[Path | str]) -> tuple[dict[str, bytes], list[ModelProblem]]:
     """The bytes of the given files, and of every ``*.bpmn``/``*.dmn`` under given folders."""
     files: dict[str, bytes] = {}
-    problems: list[Problem] = []
+    problems: list[ModelProblem] = []
     for path in map(Path, paths):
         if not path.exists():
             problems.append(make_problem(str(path), "file.missing", f"{path} bestaat niet.", f"{path} does not exist."))

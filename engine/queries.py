@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.db import Database
 from engine.errors import NotFound
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
-from engine.stepper import properties
-from engine.steps import StepRecord
+from engine.outline import ProcessOutline, outline_of
+from engine.step_writer import StepRecord
+from engine.tables import AuditEvent, Job, ModelVersion, OpenTask, ProcessInstance
+from engine.task_tree import boundary_timers, properties, timer_due
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,56 @@ class WaitingMessage:
 
 class QueryMixin:
     db: Database
+    _outlines: dict[int, ProcessOutline]
 
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
         raise NotImplementedError
+
+    def specs(self, conn: Connection | Session, version_id: int) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+        raise NotImplementedError
+
+    def outlines(self, process_ids: Iterable[str]) -> dict[str, ProcessOutline]:
+        """The outline of the version new instances of each process get (processes that were
+        never deployed are left out). Versions never change, so their outlines are kept."""
+        wanted = sorted(set(process_ids))
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(ModelVersion.process_id, ModelVersion.id, ModelVersion.version_no)
+                .where(ModelVersion.process_id.in_(wanted))
+                .order_by(ModelVersion.process_id, ModelVersion.version_no.desc())
+            ).all()
+            latest: dict[str, tuple[int, int]] = {}
+            for process_id, version_id, version_no in rows:
+                latest.setdefault(process_id, (version_id, version_no))
+            found = {}
+            for process_id, (version_id, version_no) in latest.items():
+                outline = self._outlines.get(version_id)
+                if outline is None:
+                    outline = outline_of(self.specs(session, version_id)[0], version_no)
+                    self._outlines[version_id] = outline
+                found[process_id] = outline
+        return found
+
+    def start_form(self, process_id: str) -> str | None:
+        """The form the start event of the process new instances get names (``formId``)."""
+        outline = self.outlines([process_id]).get(process_id)
+        return outline.start_form if outline is not None else None
+
+    def task_deadlines(self, instance_id: int, task_ids: Iterable[str]) -> dict[str, datetime]:
+        """Per open or waiting task, when its latest interrupting timer ends it (the deadline
+        of an answer the initiator is asked for); tasks without one are left out."""
+        workflow = self.load_workflow(instance_id)
+        deadlines = {}
+        for task_id in task_ids:
+            try:
+                task = workflow.get_task_from_id(UUID(task_id))
+            except (TaskNotFoundException, ValueError):
+                continue
+            dues = [due for timer in boundary_timers(task)
+                    if getattr(timer.task_spec, "cancel_activity", False) and (due := timer_due(timer)) is not None]
+            if dues:
+                deadlines[task_id] = max(dues)
+        return deadlines
 
     def waiting_messages(self, instance_id: int) -> list[WaitingMessage]:
         """Messages the instance waits for now (e.g. the initiator's answer), with the form
@@ -69,23 +123,23 @@ class QueryMixin:
             query = query.where(OpenTask.candidate_group.in_(candidate_groups))
         if assignee is not None:
             query = query.where(OpenTask.assignee == assignee)
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return list(session.scalars(query).all())
 
     def audit_trail(self, instance_id: int) -> list[AuditEvent]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
             return list(session.scalars(query).all())
 
     def outbox(self, instance_id: int | None = None) -> list[Job]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             query = select(Job).where(Job.kind == "mail").order_by(Job.id)
             if instance_id is not None:
                 query = query.where(Job.instance_id == instance_id)
             return list(session.scalars(query).all())
 
     def incidents(self) -> list[Job]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id)).all())
 
     def retry_job(self, job_id: int, *, actor: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.amend import AmendMixin
 from engine.db import Database
 from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
@@ -36,15 +38,18 @@ from engine.errors import (
 )
 from engine.handlers import HandlerRegistry
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
+from engine.jobs import JobRunner
 from engine.mail import Mailer, MailRenderer
-from engine.models import COMPLETED_EVENT, ProcessInstance
+from engine.outbox import MailMixin
+from engine.outline import ProcessOutline
 from engine.plaindata import jsonable
 from engine.queries import QueryMixin
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
-from engine.stepper import properties, run_to_wait_state
-from engine.steps import AUDIT, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
+from engine.step_writer import AUDIT, Act, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
+from engine.tables import COMPLETED_EVENT, ProcessInstance
+from engine.task_tree import properties, run_to_wait_state
 from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
 clock.install_into_spiff()
@@ -103,7 +108,7 @@ class _NoForms:
         return True
 
 
-class Engine(WorkflowCache, QueryMixin):
+class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(
@@ -132,10 +137,20 @@ class Engine(WorkflowCache, QueryMixin):
         self.serializer = StateSerializer()
         self.script_engine = make_engine_script_engine()
         self._specs: OrderedDict[int, Specs] = OrderedDict()
+        self._outlines: dict[int, ProcessOutline] = {}
         self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
         self._cache_size = cache_size
         self.mailer = mailer
         self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None
+
+    # units of work ---------------------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A unit of work that writes: commits when the block succeeds, rolls back on any error."""
+        return self.db.transaction()
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A unit of work that only reads (never waits for a writer on SQLite)."""
+        return self.db.reading()
 
     # schema and models -------------------------------------------------------------------
     def create_schema(self) -> None:
@@ -243,7 +258,7 @@ class Engine(WorkflowCache, QueryMixin):
         self,
         instance_id: int,
         actor: str,
-        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
+        act: Act,
     ) -> InstanceInfo:
         """Load, ``act`` on the workflow, run to the next wait state and commit — or, on any
         error, store nothing and drop the in-memory workflow.
@@ -264,7 +279,7 @@ class Engine(WorkflowCache, QueryMixin):
         self,
         instance_id: int,
         actor: str,
-        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
+        act: Act,
         cached: CachedInstance | None,
     ) -> InstanceInfo:
         try:
@@ -290,7 +305,7 @@ class Engine(WorkflowCache, QueryMixin):
         workflow: BpmnWorkflow,
         before: Snapshot,
         actor: str,
-        act: Callable[[StepContext, InstanceRow, BpmnWorkflow, StepRecord], set[Any] | None],
+        act: Act,
     ) -> tuple[InstanceInfo, Snapshot]:
         record = StepRecord(actor)
         context = StepContext(conn)
@@ -373,15 +388,13 @@ class Engine(WorkflowCache, QueryMixin):
         return self.step(instance_id, actor, act)
 
     def instance(self, instance_id: int) -> InstanceInfo:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = session.get(ProcessInstance, instance_id)
             if row is None:
                 raise NotFound(f"Initiatief {instance_id} bestaat niet.")
             return _info(row)
 
-    def jobs(self) -> Any:
-        from engine.jobs import JobRunner
-
+    def jobs(self) -> JobRunner:
         return JobRunner(self)
 
     def run_due_jobs(self, worker_id: str = "inline", limit: int = 100) -> int:

@@ -1,7 +1,7 @@
 """Check uploaded BPMN/DMN models against the loket's conventions; report every problem.
 
 :func:`validate_files` never raises: whatever bytes it gets, it returns a list of
-:class:`~engine.errors.Problem` (empty when the models can be deployed). Each problem names
+:class:`~engine.errors.ModelProblem` (empty when the models can be deployed). Each problem names
 the file and element, has a stable ``code`` and says in Dutch (and English) what to fix.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import Problem
+from engine.errors import ModelProblem
 from engine.parsing import (
     NSMAP,
     ModelDocument,
@@ -110,7 +110,7 @@ class _Context:
     handler_exists: Exists
 
 
-def _problem(file: str, code: str, element: Any = None, message: str | None = None, **values: Any) -> Problem:
+def _problem(file: str, code: str, element: Any = None, message: str | None = None, **values: Any) -> ModelProblem:
     nl, en = MESSAGES[message or code]
     return make_problem(file, code, nl.format(**values), en.format(**values), element)
 
@@ -135,7 +135,9 @@ def _ask(exists: Exists, name: str) -> bool:
         return False
 
 
-def _expression(file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]) -> list[Problem]:
+def _expression(
+    file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]
+) -> list[ModelProblem]:
     """One problem listing every sandbox objection to ``source`` (none if it is fine)."""
     messages = check_source_messages(source, mode)
     if not messages:
@@ -150,19 +152,19 @@ def _expression(file: str, element: Any, source: str, mode: Mode, code: str, wha
 # --- element checks (each gets one process element) ------------------------------------------
 
 
-def _check_reserved_ids(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_reserved_ids(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for element in _xpath(process, ".//bpmn:*[@id]"):
         element_id = element.get("id")
         if element_id in _RESERVED_IDS or element_id.endswith(_RESERVED_SUFFIXES):
             yield _problem(file, "element.reserved_id", element, id=element_id)
 
 
-def _check_properties(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_properties(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for prop in _xpath(process, ".//spiffworkflow:property[not(@name) or not(@value)]"):
         yield _problem(file, "property.incomplete", (_xpath(prop, "ancestor::bpmn:*[@id][1]") or [None])[0])
 
 
-def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for task in _xpath(process, ".//bpmn:userTask"):
         props = _properties(task)
         form = props.get("formId", "").strip()
@@ -179,7 +181,7 @@ def _check_user_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Proble
                 yield from _expression(file, task, props[name], "eval", code, what)
 
 
-def _check_service_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_service_tasks(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for task in _xpath(process, ".//bpmn:serviceTask"):
         operators = [op for op in _extension(task, "serviceTaskOperator") if op.get("id")]
         if not operators:
@@ -196,7 +198,7 @@ def _check_service_tasks(ctx: _Context, file: str, process: Any) -> Iterator[Pro
             yield from _expression(file, task, value, "eval", "expression.parameter", what)
 
 
-def _check_scripts(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_scripts(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for task in _xpath(process, ".//bpmn:scriptTask"):
         scripts = _xpath(task, "./bpmn:script")
         source = scripts[0].text if scripts else None
@@ -223,7 +225,7 @@ _EXPRESSIONS: tuple[tuple[str, str, Mode, tuple[str, str]], ...] = (
 # fmt: on
 
 
-def _check_expressions(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_expressions(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for path, code, mode, what in _EXPRESSIONS:
         for node in _xpath(process, f".//{path}"):
             if node.text is None and code == "condition":
@@ -232,7 +234,7 @@ def _check_expressions(ctx: _Context, file: str, process: Any) -> Iterator[Probl
             yield from _expression(file, owner, node.text or "", mode, f"expression.{code}", what)
 
 
-def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for call in _xpath(process, ".//bpmn:callActivity"):
         called = (call.get("calledElement") or "").strip()
         if not called:
@@ -241,7 +243,7 @@ def _check_call_activities(ctx: _Context, file: str, process: Any) -> Iterator[P
             yield _problem(file, "callactivity.unknown_process", call, called=called)
 
 
-def _check_business_rules(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_business_rules(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for task in _xpath(process, ".//bpmn:businessRuleTask"):
         refs = _extension(task, "calledDecisionId")
         decision = (refs[0].text or "").strip() if refs else ""
@@ -254,7 +256,7 @@ def _check_business_rules(ctx: _Context, file: str, process: Any) -> Iterator[Pr
 # --- timers ------------------------------------------------------------------------------------
 
 
-def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
+def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
     for definition in _xpath(process, ".//bpmn:timerEventDefinition"):
         event = definition.getparent()
         found = [(kind, node) for kind in _TIMER_KINDS for node in _xpath(definition, f"./bpmn:{kind}")]
@@ -271,7 +273,7 @@ def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[Problem]:
             yield _problem(file, "timer.invalid", event, kind_nl=kind_nl, kind_en=kind_en, **details)
 
 
-_ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[Problem]], ...] = (
+_ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[ModelProblem]], ...] = (
     _check_reserved_ids, _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts,
     _check_expressions, _check_timers, _check_call_activities, _check_business_rules,
 )  # fmt: skip
@@ -296,7 +298,7 @@ def _dmn_cell(input_expr: str, entry: str) -> str:
     return f"({input_expr}) == ({entry})" if not check_source_messages(entry, "eval") else f"{input_expr} {entry}"
 
 
-def _dmn_problems(doc: ModelDocument) -> Iterator[Problem]:
+def _dmn_problems(doc: ModelDocument) -> Iterator[ModelProblem]:
     file, code = doc.filename, "dmn.expression"
     for table in doc.root.xpath("//*[local-name()='decisionTable']"):
         inputs = [" ".join(_text(e) for e in _kids(i, "inputExpression")) or "None" for i in _kids(table, "input")]
@@ -324,7 +326,7 @@ def _processes(documents: Sequence[ModelDocument]) -> list[tuple[str, Any]]:
     ]
 
 
-def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]], complete: bool) -> list[Problem]:
+def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]], complete: bool) -> list[ModelProblem]:
     if not files:
         return [_problem("", "model.no_files")]
     if not processes:  # when a file could not be read, its processes are unknown: say nothing more
@@ -339,14 +341,14 @@ def _process_problems(files: Sequence[str], processes: list[tuple[str, Any]], co
     return problems
 
 
-def _safely(file: str, check: Callable[..., Iterator[Problem]], *args: Any) -> list[Problem]:
+def _safely(file: str, check: Callable[..., Iterator[ModelProblem]], *args: Any) -> list[ModelProblem]:
     try:
         return list(check(*args))
     except Exception as error:  # one broken check must not hide the others' findings
         return [unexpected_problem(file, error)]
 
 
-def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists) -> list[Problem]:
+def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
     documents, problems = read_documents(files)
     parser, parse_problems = build_parser(documents)
     processes, complete = _processes(documents), len(documents) == len(files)
@@ -369,14 +371,14 @@ def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: E
     return problems + _new_findings(problems, build_specs(parser))
 
 
-def _new_findings(known: list[Problem], found: list[Problem]) -> list[Problem]:
+def _new_findings(known: list[ModelProblem], found: list[ModelProblem]) -> list[ModelProblem]:
     """SpiffWorkflow's findings, minus those about an element we already reported (ours say more)."""
     elements = {(p.file, p.element_id) for p in known if p.element_id}
     messages = {p.message_en for p in known}
     return [p for p in found if (p.file, p.element_id) not in elements and p.message_en not in messages]
 
 
-def validate_files(files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists) -> list[Problem]:
+def validate_files(files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
     """Every problem in the given model files (name → bytes); empty if they can be deployed."""
     try:
         return _validate(files, form_exists, handler_exists)
@@ -384,7 +386,7 @@ def validate_files(files: Mapping[str, bytes], *, form_exists: Exists, handler_e
         return [unexpected_problem(", ".join(map(str, files)), error)]
 
 
-def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists) -> list[Problem]:
+def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
     """Validate files and folders (folders: every ``*.bpmn``/``*.dmn`` in them, recursively)."""
     files, problems = read_paths(paths)
     if files or not problems:

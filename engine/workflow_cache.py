@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from engine.db import Database
 from engine.errors import NotFound
 from engine.instance_store import InstanceRow, load_row, load_state
-from engine.models import ModelVersion
 from engine.rawsql import RawSql
 from engine.scripting import EngineScriptEngine
 from engine.serialization import StateSerializer
-from engine.steps import Snapshot
+from engine.step_writer import Snapshot
+from engine.tables import ModelVersion
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 # The row as saved, the workflow it holds, and the wait state it was saved at.

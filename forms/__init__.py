@@ -25,7 +25,8 @@ from forms.definition import (
 )
 from forms.errors import FieldError
 from forms.messages import KINDS, format_number
-from forms.problems import FormDefinitionError, Problem
+from forms.parse import parse_definition
+from forms.problems import DefinitionProblem, FormDefinitionError
 from forms.registry import FormNotFound, FormRegistry
 from forms.validate import validate
 
@@ -39,7 +40,7 @@ __all__ = [
     "FormNotFound",
     "FormRegistry",
     "Option",
-    "Problem",
+    "DefinitionProblem",
     "RawForm",
     "ShowIf",
     "Step",
@@ -51,5 +52,6 @@ __all__ = [
     "find_problems",
     "format_number",
     "localize",
+    "parse_definition",
     "validate",
 ]

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from forms.definition import CHOICE_WIDGETS, DEFAULT_LANG, WIDGETS, Field, FormDefinition, Text
 from forms.messages import KINDS
 from forms.parse import enum_values, parse_definition
-from forms.problems import FormDefinitionError, Problem, problem
+from forms.problems import DefinitionProblem, FormDefinitionError, problem
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -46,26 +46,26 @@ def _quote(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else repr(value)
 
 
-def _text_problem(text: Text, where: str, needed: bool = True) -> Iterator[Problem]:
+def _text_problem(text: Text, where: str, needed: bool = True) -> Iterator[DefinitionProblem]:
     if (needed or text) and not text.get(DEFAULT_LANG, "").strip():
         yield problem("missing_nl", where=where)
 
 
-def _check_id(definition: FormDefinition, expected_id: str | None) -> Iterator[Problem]:
+def _check_id(definition: FormDefinition, expected_id: str | None) -> Iterator[DefinitionProblem]:
     if not ID_PATTERN.fullmatch(definition.id):
         yield problem("bad_id", id=definition.id)
     if expected_id is not None and definition.id != expected_id:
         yield problem("id_mismatch", id=definition.id, file=expected_id)
 
 
-def _check_form_texts(definition: FormDefinition, explicit_steps: bool) -> Iterator[Problem]:
+def _check_form_texts(definition: FormDefinition, explicit_steps: bool) -> Iterator[DefinitionProblem]:
     yield from _text_problem(definition.titles, "title")
     yield from _text_problem(definition.descriptions, "description", needed=False)
     for step in definition.steps if explicit_steps else ():
         yield from _text_problem(step.titles, f"steps.{step.id}.title")
 
 
-def _check_schema(schema: Mapping[str, Any]) -> Iterator[Problem]:
+def _check_schema(schema: Mapping[str, Any]) -> Iterator[DefinitionProblem]:
     errors = sorted(_META.iter_errors(schema), key=lambda error: error.json_path)
     for error in errors:
         yield problem("schema_invalid", path=error.json_path, detail=error.message)
@@ -80,7 +80,7 @@ def _check_schema(schema: Mapping[str, Any]) -> Iterator[Problem]:
             yield problem("required_unknown", field=name)
 
 
-def _check_steps(definition: FormDefinition, explicit_steps: bool) -> Iterator[Problem]:
+def _check_steps(definition: FormDefinition, explicit_steps: bool) -> Iterator[DefinitionProblem]:
     seen_steps: set[str] = set()
     placed: dict[str, int] = {}
     for step in definition.steps:
@@ -98,7 +98,7 @@ def _check_steps(definition: FormDefinition, explicit_steps: bool) -> Iterator[P
             yield problem("field_in_two_steps", field=name)
 
 
-def _check_properties(definition: FormDefinition) -> Iterator[Problem]:
+def _check_properties(definition: FormDefinition) -> Iterator[DefinitionProblem]:
     properties = definition.schema.get("properties")
     if not isinstance(properties, Mapping):
         return
@@ -110,7 +110,7 @@ def _check_properties(definition: FormDefinition) -> Iterator[Problem]:
             yield problem("field_not_in_schema", field=name)
 
 
-def _check_field_texts(field: Field, raw: Mapping[str, Any]) -> Iterator[Problem]:
+def _check_field_texts(field: Field, raw: Mapping[str, Any]) -> Iterator[DefinitionProblem]:
     where = f"fields.{field.name}"
     yield from _text_problem(field.labels, f"{where}.label", needed=field.widget != "hidden")
     yield from _text_problem(field.helps, f"{where}.help", needed=False)
@@ -123,7 +123,7 @@ def _check_field_texts(field: Field, raw: Mapping[str, Any]) -> Iterator[Problem
         yield from _text_problem(text, f"{where}.messages.{kind}")
 
 
-def _check_widget(field: Field) -> Iterator[Problem]:
+def _check_widget(field: Field) -> Iterator[DefinitionProblem]:
     if field.widget not in WIDGETS:
         yield problem("unknown_widget", field=field.name, widget=field.widget, choices=", ".join(WIDGETS))
         return
@@ -136,7 +136,7 @@ def _check_widget(field: Field) -> Iterator[Problem]:
         yield problem("widget_type", field=field.name, widget=field.widget, type=field.type, expected=expected)
 
 
-def _check_options(field: Field, raw: Mapping[str, Any]) -> Iterator[Problem]:
+def _check_options(field: Field, raw: Mapping[str, Any]) -> Iterator[DefinitionProblem]:
     if field.widget not in CHOICE_WIDGETS:
         if "options" in raw:
             yield problem("options_not_allowed", field=field.name)
@@ -161,7 +161,7 @@ def _value_schema(target: Field, equals: Any) -> Mapping[str, Any]:
     return target.schema
 
 
-def _check_show_if(definition: FormDefinition, field: Field) -> Iterator[Problem]:
+def _check_show_if(definition: FormDefinition, field: Field) -> Iterator[DefinitionProblem]:
     condition = field.show_if
     if condition is None:
         return
@@ -194,7 +194,7 @@ def _raw_fields(raw: Any) -> Mapping[str, Any]:
     return fields if isinstance(fields, Mapping) else {}
 
 
-def find_problems(raw: Any, expected_id: str | None = None) -> list[Problem]:
+def find_problems(raw: Any, expected_id: str | None = None) -> list[DefinitionProblem]:
     """Every mistake in the JSON of one form definition (empty list: the form is fine)."""
     try:
         definition = parse_definition(raw)

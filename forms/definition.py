@@ -209,7 +209,7 @@ class UnknownStep(KeyError):
 
 @dataclass(frozen=True)
 class FormDefinition:
-    """A parsed form definition. Build one with :meth:`from_dict` or ``FormRegistry.get``."""
+    """A parsed form definition. Build one with ``forms.parse_definition`` or ``FormRegistry.get``."""
 
     id: str
     titles: Text
@@ -217,13 +217,6 @@ class FormDefinition:
     fields: Mapping[str, Field]
     steps: tuple[Step, ...]
     descriptions: Text = field(default_factory=dict)
-
-    @staticmethod
-    def from_dict(raw: Any) -> FormDefinition:
-        """Parse a definition; raises ``FormDefinitionError`` when its structure is broken."""
-        from forms.parse import parse_definition
-
-        return parse_definition(raw)
 
     def title(self, lang: str = DEFAULT_LANG) -> str:
         return localize(self.titles, lang) or self.id

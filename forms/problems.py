@@ -1,6 +1,6 @@
 """Mistakes in form definitions, described for the process owner (Dutch first, English second).
 
-A :class:`Problem` is a code plus parameters, so the same mistake can be told in either
+A :class:`DefinitionProblem` is a code plus parameters, so the same mistake can be told in either
 language. :class:`FormDefinitionError` carries one or more of them.
 """
 
@@ -135,7 +135,7 @@ def fill(template: str, params: Mapping[str, object]) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
+class DefinitionProblem:
     """One mistake in a form definition."""
 
     code: str
@@ -149,7 +149,7 @@ class Problem:
 class FormDefinitionError(ValueError):
     """A form definition cannot be used; ``problems`` says why."""
 
-    def __init__(self, problems: Sequence[Problem], source: str = "") -> None:
+    def __init__(self, problems: Sequence[DefinitionProblem], source: str = "") -> None:
         self.problems = tuple(problems)
         self.source = source
         super().__init__(self.describe())
@@ -159,6 +159,6 @@ class FormDefinitionError(ValueError):
         return f"{self.source}: {text}" if self.source else text
 
 
-def problem(code: str, **params: object) -> Problem:
+def problem(code: str, **params: object) -> DefinitionProblem:
     """Shorthand: ``problem("bad_id", id="x")``."""
-    return Problem(code, {name: str(value) for name, value in params.items()})
+    return DefinitionProblem(code, {name: str(value) for name, value in params.items()})

@@ -127,7 +127,7 @@ def models_list() -> None:
     """Toon de processen die in gebruik zijn."""
     from sqlalchemy import select
 
-    from engine.models import ModelVersion
+    from engine.tables import ModelVersion
 
     engine = engine_of(current_app)
     with engine.db.transaction() as session:

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.errors import EngineError
-from engine.models import ProcessInstance
 from engine.service import Engine
+from engine.tables import ProcessInstance
 from processes.demo import load_organisation
 from web.staff.demo import load_staff
 

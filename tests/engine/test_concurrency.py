@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-import engine.models  # noqa: F401 - registers the tables on Base.metadata
+import engine.tables  # noqa: F401 - registers the tables on Base.metadata
 from engine.db import Base, Database
 from engine.errors import ConcurrentUpdate, EngineError, TaskAlreadyCompleted
-from engine.models import AuditEvent
 from engine.service import Engine
+from engine.tables import AuditEvent
 from tests.factories import FIXTURES
 
 ROUNDS = 200

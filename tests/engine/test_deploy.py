@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from engine.compression import decompress
 from engine.errors import ModelInvalid
 from engine.handlers import HandlerRegistry
-from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.service import Engine
+from engine.tables import ModelBundle, ModelVersion, ProcessInstance
 from tests.factories import create_engine, create_instance, json_keys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"

@@ -20,8 +20,8 @@ from engine.errors import NotFound
 from engine.handlers import HandlerContext, HandlerFailed, HandlerRegistry
 from engine.jobs import JobRunner
 from engine.mail import Mail
-from engine.models import Job
 from engine.service import Engine
+from engine.tables import Job
 from tests.factories import create_deployed_engine, create_engine
 
 MONDAY = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

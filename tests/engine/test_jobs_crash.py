@@ -23,13 +23,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-import engine.models  # noqa: F401 - registers the tables on Base.metadata
+import engine.tables  # noqa: F401 - registers the tables on Base.metadata
 from engine import clock
 from engine.db import Base, Database
 from engine.handlers import HandlerContext, HandlerRegistry
 from engine.jobs import JobRunner
-from engine.models import Job
 from engine.service import Engine
+from engine.tables import Job
 from tests.factories import FIXTURES
 
 REPO = Path(__file__).resolve().parents[2]

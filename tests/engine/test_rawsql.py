@@ -16,9 +16,9 @@ import engine.rawsql as rawsql_module
 from engine import clock
 from engine.errors import ConcurrentUpdate
 from engine.instance_store import InstanceRow, load_row, saving
-from engine.models import AuditEvent, OpenTask
 from engine.rawsql import RawSql
 from engine.service import Engine
+from engine.tables import AuditEvent, OpenTask
 from tests.factories import create_deployed_engine
 
 

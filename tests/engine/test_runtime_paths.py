@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from engine import clock
 from engine.errors import EngineError, MessageNotExpected, NotFound
 from engine.handlers import HandlerRegistry
-from engine.models import AuditEvent, Job, OpenTask
 from engine.service import Engine
+from engine.tables import AuditEvent, Job, OpenTask
 from tests.factories import create_deployed_engine, create_engine, create_instance
 
 MakeEngine = Callable[..., Engine]

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import InvalidTaskData, TaskAlreadyCompleted
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
 from engine.service import Engine
+from engine.tables import AuditEvent, Job, OpenTask, ProcessInstance
 from tests.factories import create_deployed_engine, create_engine, create_instance
 
 MakeEngine = Callable[..., Engine]

@@ -34,10 +34,10 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.compression import decompress
-from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.service import Engine
+from engine.tables import ModelBundle, ModelVersion, ProcessInstance
 from tests.factories import create_engine, json_keys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
@@ -49,7 +49,7 @@ DATA = {"team": "groen", "titel": "Geveltuin Lange Geldersekade", "email": "a@ex
 def build_state_v1() -> dict[str, Any]:
     """Produce the fixture's content with the installed SpiffWorkflow (see module docstring)."""
     from engine.parsing import load_parser
-    from engine.stepper import run_to_wait_state
+    from engine.task_tree import run_to_wait_state
 
     parser = load_parser({"simple.bpmn": (FIXTURES / "simple.bpmn").read_bytes()})
     spec = parser.get_spec("eenvoudig_test")

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
 from engine.service import InstanceInfo
+from engine.tables import AuditEvent, Job, OpenTask, ProcessInstance
 from tests.factories import create_deployed_engine
 
 DATA = {"team": "groen", "titel": "Geveltuin", "email": "a@example.nl"}

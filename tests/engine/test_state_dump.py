@@ -24,7 +24,7 @@ from engine.compression import decompress
 from engine.parsing import executable_process_ids, load_parser
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
-from engine.stepper import run_to_wait_state
+from engine.task_tree import run_to_wait_state
 from tests.processes.factories import complex_data
 
 ROOT = Path(__file__).resolve().parents[2]

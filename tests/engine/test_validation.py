@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.errors import Problem
+from engine.errors import ModelProblem
 from engine.parsing import executable_process_ids, load_parser
 from engine.validation import validate_paths
 from engine.xmlsafe import MAX_MODEL_BYTES
@@ -141,10 +141,10 @@ def test_all_exports_together() -> None:
 # --- robustness -------------------------------------------------------------------------------
 
 
-def _assert_sane(files: dict[str, bytes]) -> list[Problem]:
+def _assert_sane(files: dict[str, bytes]) -> list[ModelProblem]:
     problems = validate(files)
     assert isinstance(problems, list)
-    assert all(isinstance(problem, Problem) for problem in problems)
+    assert all(isinstance(problem, ModelProblem) for problem in problems)
     if not problems:  # nothing reported means the engine can really load it
         parser = load_parser(files)
         for process_id in executable_process_ids(parser):

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.db import SQLITE_PAGE_SIZE
-from engine.models import COMPLETED_EVENT, AuditEvent
 from engine.service import Engine
+from engine.tables import COMPLETED_EVENT, AuditEvent
 from tests.factories import create_deployed_engine
 from web.migrate import upgrade_database
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.errors import Problem
+from engine.errors import ModelProblem
 from engine.validation import validate_files
 
 MODELS = Path(__file__).resolve().parents[1] / "fixtures" / "models"
@@ -22,17 +22,17 @@ def known_handler(name: str) -> bool:
     return name in HANDLERS
 
 
-def validate(files: dict[str, bytes], **kwargs: Callable[[str], bool]) -> list[Problem]:
+def validate(files: dict[str, bytes], **kwargs: Callable[[str], bool]) -> list[ModelProblem]:
     kwargs.setdefault("form_exists", known_form)
     kwargs.setdefault("handler_exists", known_handler)
     return validate_files(files, **kwargs)
 
 
-def codes(problems: list[Problem]) -> list[str]:
+def codes(problems: list[ModelProblem]) -> list[str]:
     return [problem.code for problem in problems]
 
 
-def by_element(problems: list[Problem]) -> dict[str | None, list[str]]:
+def by_element(problems: list[ModelProblem]) -> dict[str | None, list[str]]:
     found: dict[str | None, list[str]] = {}
     for problem in problems:
         found.setdefault(problem.element_id, []).append(problem.code)

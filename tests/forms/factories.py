@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from forms import FormDefinition
+from forms import FormDefinition, parse_definition
 
 BASE_DEFINITION: dict[str, Any] = {
     "id": "test",
@@ -58,7 +58,7 @@ def create_definition_dict(**overrides: Any) -> dict[str, Any]:
 
 def create_definition(**overrides: Any) -> FormDefinition:
     """A parsed small valid form (naam required, bedrag money, wijk select)."""
-    return FormDefinition.from_dict(create_definition_dict(**overrides))
+    return parse_definition(create_definition_dict(**overrides))
 
 
 def create_field_dict(
@@ -88,7 +88,7 @@ def create_field_form(
     **presentation: Any,
 ) -> FormDefinition:
     """A parsed form with one field."""
-    return FormDefinition.from_dict(create_field_dict(name, widget, schema, required, **presentation))
+    return parse_definition(create_field_dict(name, widget, schema, required, **presentation))
 
 
 def write_definition(directory: Path, raw: Any, name: str | None = None) -> Path:

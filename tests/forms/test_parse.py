@@ -6,19 +6,19 @@ from typing import Any
 
 import pytest
 
-from forms import FormDefinition, FormDefinitionError
+from forms import FormDefinitionError, parse_definition
 from tests.forms.factories import create_definition_dict
 
 
 def _error(raw: Any) -> FormDefinitionError:
     with pytest.raises(FormDefinitionError) as caught:
-        FormDefinition.from_dict(raw)
+        parse_definition(raw)
     return caught.value
 
 
 def test_a_bare_string_counts_as_dutch() -> None:
     raw = create_definition_dict(title="Formulier")
-    assert FormDefinition.from_dict(raw).titles == {"nl": "Formulier"}
+    assert parse_definition(raw).titles == {"nl": "Formulier"}
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ import processes
 from engine import calendar, clock
 from engine.handlers import HandlerContext
 from engine.mail import Mail
-from engine.models import OpenTask
 from engine.service import Engine, InstanceInfo
+from engine.tables import OpenTask
 from forms import FormRegistry, validate
 from processes.demo import load_organisation
 from processes.organisation import DistrictBudget, Fund

@@ -7,7 +7,7 @@ from collections import Counter
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine.models import OpenTask, ProcessInstance
+from engine.tables import OpenTask, ProcessInstance
 from web import engine_of
 from web.demo import load_demo
 

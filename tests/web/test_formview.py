@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from forms import FormDefinition
+from forms import parse_definition
 from web.formview import field_views
 
-DEFINITION = FormDefinition.from_dict({
+DEFINITION = parse_definition({
     "id": "t",
     "title": {"nl": "Test"},
     "schema": {"type": "object", "properties": {

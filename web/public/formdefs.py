@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forms import FormDefinition, FormRegistry
+from forms import FormDefinition, FormRegistry, parse_definition
 from processes import FORMS_DIR
 from processes.organisation import District
 
@@ -41,7 +41,7 @@ def intake_definition(db: Session) -> FormDefinition:
 
 
 def _email_form(form_id: str, help_nl: str, help_en: str) -> FormDefinition:
-    return FormDefinition.from_dict({
+    return parse_definition({
         "id": form_id,
         "title": {"nl": form_id, "en": form_id},
         "schema": {"type": "object", "properties": {"email": {"type": "string", "maxLength": 254}},
@@ -65,7 +65,7 @@ SAVE_FORM = _email_form(
     "We sturen u een link waarmee u later verder kunt gaan. De link werkt 30 dagen.",
     "We send you a link to continue later. The link works for 30 days.",
 )
-MESSAGE_FORM = FormDefinition.from_dict({
+MESSAGE_FORM = parse_definition({
     "id": "bericht",
     "title": {"nl": "Bericht", "en": "Message"},
     "schema": {"type": "object", "properties": {"bericht": {"type": "string", "maxLength": 5000}},

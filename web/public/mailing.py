@@ -18,9 +18,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.mail import Mail
-from engine.models import Job
 from engine.service import Engine
-from engine.steps import mail_job
+from engine.step_writer import mail_job
+from engine.tables import Job
 
 
 class MailNotSent(Exception):

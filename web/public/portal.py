@@ -18,9 +18,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import EngineError, NotFound
-from engine.models import ProcessInstance
 from engine.service import Engine, InstanceInfo
-from engine.stepper import boundary_timers, timer_due
+from engine.tables import ProcessInstance
+from engine.task_tree import boundary_timers, timer_due
 from web.casefile.documents import Upload, store_document
 from web.casefile.messages import post_message
 from web.casefile.models import CaseMessage, Document

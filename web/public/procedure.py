@@ -21,8 +21,8 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import ModelVersion
 from engine.service import Engine
+from engine.tables import ModelVersion
 
 CATEGORY_PROCESSES = ("eenvoudig", "wijkwens", "complex")
 INTAKE_PROCESS = "initiatief"

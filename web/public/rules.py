@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import ModelBundle, ModelVersion
+from engine.tables import ModelBundle, ModelVersion
 from engine.xmlsafe import UnsafeXml, parse_xml
 from forms import Field, FormDefinition, format_number
 from web.public.formdefs import INTAKE_FORM, definition

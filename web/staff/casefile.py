@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine.models import ProcessInstance
+from engine.tables import ProcessInstance
 from web.casefile.messages import MessageRejected
 from web.casefile.models import Document
 from web.formview import answer_text, summary_rows

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.models import ProcessInstance
 from engine.service import Engine
+from engine.tables import ProcessInstance
 from tests.web.public.support import (
     ALICE,
     INTAKE_STEPS,

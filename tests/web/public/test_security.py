@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.models import ProcessInstance
 from engine.service import Engine
+from engine.tables import ProcessInstance
 from tests.web.public.support import ALICE, BOB, ask_for_more, log_in, post_form, start_case, to_survey
 from tests.web_support import check_page, csrf_token
 from web.casefile.documents import Upload, store_document

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import DiagramError
-from engine.models import AuditEvent, Job, ProcessInstance
 from engine.service import Engine
+from engine.tables import AuditEvent, Job, ProcessInstance
 from tests.processes.factories import wijkwens_data
 from tests.web.public.support import ALICE, start_case
 from web.casefile.documents import Upload, store_document

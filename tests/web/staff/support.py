@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine import clock
-from engine.models import OpenTask
 from engine.service import Engine
+from engine.tables import OpenTask
 from tests.processes.factories import Case, complex_data, intake_data, wijkwens_data
 from web import engine_of
 from web.staff.auth import LOGIN_AT, SEEN

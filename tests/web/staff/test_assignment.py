@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import ConcurrentUpdate, TaskAlreadyCompleted
-from engine.models import AuditEvent, OpenTask
 from engine.service import Engine
+from engine.tables import AuditEvent, OpenTask
 from tests.web.staff.support import (
     ACCEPT,
     GROEN,

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.errors import NotFound
-from engine.models import AuditEvent, Job
 from engine.service import Engine
+from engine.tables import AuditEvent, Job
 from processes.organisation import Guide, GuideAssignment
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (

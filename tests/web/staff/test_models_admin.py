@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.models import ModelVersion
 from engine.service import Engine
+from engine.tables import ModelVersion
 from engine.xmlsafe import MAX_MODEL_BYTES
 from processes import MODELS_DIR
 from tests.web.staff.support import PROCES, login_as

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.db import Database
-from engine.models import AuditEvent, Job
 from engine.service import Engine
+from engine.tables import AuditEvent, Job
 from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC
 from web.staff.demo import ACCOUNTS, DEMO_PASSWORD, demo_password, load_staff

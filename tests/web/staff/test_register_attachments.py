@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.models import ProcessInstance
 from engine.service import Engine
+from engine.tables import ProcessInstance
 from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC, login_as, register_form
 from tests.web_support import check_page, csrf_token

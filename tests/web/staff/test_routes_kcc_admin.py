@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
-from engine.models import AuditEvent, Job
 from engine.service import Engine
-from engine.steps import new_job
+from engine.step_writer import new_job
+from engine.tables import AuditEvent, Job
 from processes.organisation import DistrictBudget, Guide
 from tests.processes.factories import intake_data
 from tests.web.staff.support import BEHEER, INTAKE, KCC, PROCES, green_case, login_as, register_form, start

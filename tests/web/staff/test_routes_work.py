@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.models import OpenTask
 from engine.service import Engine
+from engine.tables import OpenTask
 from processes.organisation import Guide
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from engine import clock
-from engine.models import OpenTask
 from engine.service import Engine
+from engine.tables import OpenTask
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (
     GROEN,

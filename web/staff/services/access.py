@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, OpenTask, ProcessInstance
+from engine.tables import AuditEvent, OpenTask, ProcessInstance
 from processes.organisation import Guide, GuideAssignment
 
 INTAKE = "intake"

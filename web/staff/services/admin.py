@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.models import ProcessInstance
 from engine.service import Engine
+from engine.tables import ProcessInstance
 
 
 @dataclass(frozen=True)

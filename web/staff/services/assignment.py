@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import ConcurrentUpdate, TaskAlreadyCompleted
-from engine.models import COMPLETED_EVENT, AuditEvent, OpenTask
+from engine.tables import COMPLETED_EVENT, AuditEvent, OpenTask
 from web.staff.models import StaffUser
 from web.staff.services.access import Principal, may_work_on, task_groups
 from web.staff.services.errors import AccessDenied, NotAllowedHere, TaskGone

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.errors import NotFound
 from engine.instance_store import InstanceRow
-from engine.models import AuditEvent, Job, OpenTask, ProcessInstance
 from engine.queries import WaitingMessage
 from engine.service import Engine, InstanceInfo
-from engine.steps import StepContext, StepRecord, mail_job
+from engine.step_writer import StepContext, StepRecord, mail_job
+from engine.tables import AuditEvent, Job, OpenTask, ProcessInstance
 from processes.guides import open_assignments
 from processes.organisation import Guide, GuideAssignment, Team
 from web.casefile.documents import documents_of

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.models import ModelBundle, ModelVersion, ProcessInstance
 from engine.parsing import BPMN_NS
 from engine.service import Engine
+from engine.tables import ModelBundle, ModelVersion, ProcessInstance
 from engine.xmlsafe import UnsafeXml, parse_xml
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.models import Job, OpenTask, ProcessInstance
 from engine.queries import WaitingMessage
 from engine.service import Engine
+from engine.tables import Job, OpenTask, ProcessInstance
 from web.staff.models import ContactMoment, KccAccess
 from web.staff.services.access import Principal
 from web.staff.services.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names

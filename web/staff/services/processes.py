@@ -16,9 +16,9 @@ from typing import Protocol
 from sqlalchemy import func, select
 
 from engine.deploy import MODEL_SUFFIXES, DeployResult
-from engine.errors import ModelInvalid, Problem
-from engine.models import ModelBundle, ModelVersion, ProcessInstance
+from engine.errors import ModelInvalid, ModelProblem
 from engine.service import Engine
+from engine.tables import ModelBundle, ModelVersion, ProcessInstance
 from engine.validation import validate_files
 from engine.xmlsafe import MAX_MODEL_BYTES
 from web.staff.services.diagrams import file_defining
@@ -69,7 +69,7 @@ class Check:
 
     replaced: list[str]
     added: list[str]
-    problems: list[Problem]
+    problems: list[ModelProblem]
 
 
 def overview(engine: Engine) -> list[ProcessRow]:

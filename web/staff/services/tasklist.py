@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.models import OpenTask, ProcessInstance
+from engine.tables import OpenTask, ProcessInstance
 from processes.organisation import Guide
 from web.staff.models import StaffUser
 from web.staff.services.access import Principal, assigned_condition, group_condition

@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.models import OpenTask
 from engine.service import Engine, InstanceInfo
+from engine.tables import OpenTask
 from forms import FormDefinition, FormRegistry
 from processes.organisation import Guide
 from web.staff.models import StaffUser, TaskDraft

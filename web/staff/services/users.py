@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import OpenTask
+from engine.tables import OpenTask
 from processes.organisation import District, Team
 from web.staff.models import StaffRole, StaffUser, TeamMembership
 from web.staff.services import staff_audit

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.instance_store import InstanceRow
-from engine.models import AuditEvent
 from engine.rawsql import RawSql
-from engine.stepper import (
+from engine.tables import AuditEvent
+from engine.task_tree import (
     StatusChange,
     TaskView,
     is_service,
@@ -157,6 +157,11 @@ class StepRecord:
             for j in self.jobs
         ])
         self.events, self.jobs = [], []
+
+
+Act = Callable[["StepContext", InstanceRow, BpmnWorkflow, "StepRecord"], "set[Any] | None"]
+"""What a step does to a loaded workflow (inside its transaction); it returns the ids of service
+tasks it allows to run inline, or None."""
 
 
 def _task_label(task: Task) -> str:
