@@ -112,6 +112,7 @@ class Database:
         self._hot_path = self.engine if self.is_sqlite else self.engine.execution_options(
             isolation_level="AUTOCOMMIT"
         )
+        self._read_path = self.engine.execution_options(**{READ_ONLY: True}) if self.is_sqlite else self._hot_path
 
     def session(self) -> Session:
         return self._sessions()
@@ -149,6 +150,13 @@ class Database:
         statements instead of costing round trips of their own. Leaving the block still
         commits, or rolls back on an error, whatever is open."""
         with self._hot_path.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A bare connection that only reads (on SQLite a deferred transaction: it never waits
+        for a writer)."""
+        with self._read_path.begin() as conn:
             yield conn
 
     def create_all(self) -> None:

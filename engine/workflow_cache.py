@@ -72,7 +72,7 @@ class WorkflowCache:
 
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
         """A private copy of an instance's workflow for reading (never written back)."""
-        with self.db.connection() as conn:
+        with self.db.read_connection() as conn:
             raw = RawSql(conn)
             row = load_row(raw, instance_id)
             spec, subs = self.specs(conn, row.model_version_id)

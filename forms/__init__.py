@@ -11,7 +11,7 @@ Typical use in a view::
 
 from forms.checks import check_definition, find_problems
 from forms.clean import clean
-from forms.coerce import RawForm, coerce
+from forms.coerce import ConversionError, RawForm, coerce, parse_amount
 from forms.definition import (
     WIDGETS,
     Field,
@@ -32,6 +32,7 @@ from forms.validate import validate
 
 __all__ = [
     "KINDS",
+    "ConversionError",
     "WIDGETS",
     "Field",
     "FieldError",
@@ -52,6 +53,7 @@ __all__ = [
     "find_problems",
     "format_number",
     "localize",
+    "parse_amount",
     "parse_definition",
     "validate",
 ]

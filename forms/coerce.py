@@ -119,14 +119,22 @@ def parse_number(text: str, integer: bool = False) -> int | float:
     return _plain(number)
 
 
-def parse_money(text: str, integer: bool = False) -> int | float:
-    """An amount in euros with at most two decimals (whole euros when ``integer``)."""
+def parse_amount(text: str) -> Decimal:
+    """An amount in euros with at most two decimals, written the Dutch (or English) way:
+    ``1.250,50``, ``1250.50``, ``1,250.50`` and ``€ 1.250,50`` are the same amount, and
+    ``1.250`` is one thousand two hundred and fifty. The one reading of every amount field."""
     try:
         number = parse_decimal(text)
     except ConversionError as exc:
         raise ConversionError("money") from exc
     if number != number.quantize(_CENTS):
         raise ConversionError("money_decimals")
+    return number.quantize(_CENTS)
+
+
+def parse_money(text: str, integer: bool = False) -> int | float:
+    """An amount in euros with at most two decimals (whole euros when ``integer``)."""
+    number = parse_amount(text)
     if integer and number != number.to_integral_value():
         raise ConversionError("integer")
     return _plain(number)

@@ -261,6 +261,10 @@ class FormDefinition:
     def fields_for(self, step: str | None = None) -> list[Field]:
         return [self.fields[name] for name in self.field_names(step)]
 
+    def file_fields(self, step: str | None = None) -> list[str]:
+        """The names of the fields (of ``step``, or of the whole form) that take files."""
+        return [field.name for field in self.fields_for(step) if field.widget == "file"]
+
     def is_visible(self, name: str, data: Mapping[str, Any]) -> bool:
         """False when a ``show_if`` (of this field, or of a field it depends on) does not match."""
         seen: set[str] = set()

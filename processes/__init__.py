@@ -1,21 +1,24 @@
-"""The few Python handlers the loket's diagrams call by name, and the organisation data.
+"""The application layer: one module per use case family, each owning its unit of work.
 
-Importing this package registers every handler on :data:`handlers`::
+- ``intake`` (sending an initiative, online and on behalf of a caller), ``drafts`` (the start
+  form while it is filled in), ``portal`` and ``portal_login`` (what an initiator sees and does);
+- ``casefile``, ``taskwork``, ``assignment``, ``tasklist``, ``kcc`` (what staff see and do);
+- ``organisation``, ``accounts``, ``users``, ``passwords`` (the beheerder's data and accounts);
+- ``studio`` and ``diagrams`` (the process owner's models), ``incidents``;
+- ``procedure`` and ``rules`` (the procedure, norms and categorisation rules in plain language);
+- ``handlers/`` (what diagrams call by name), ``tables/`` (the application's own tables),
+  ``migrations/`` and ``schema`` (the database), ``demo/`` (the demo organisation and cases).
 
-    import processes
-    engine = Engine(url, handlers=processes.handlers, mail_templates=processes.MAIL_TEMPLATES_DIR)
+Use cases import no Flask and reach the engine only through its public API (``engine``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from processes import budget, guides, notify, organisation  # noqa: F401 - register handlers and tables
-from processes.registry import handlers
-
 ROOT_DIR = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT_DIR / "bpmn_models"
 FORMS_DIR = ROOT_DIR / "forms" / "definitions"
 MAIL_TEMPLATES_DIR = Path(__file__).resolve().parent / "mail_templates"
 
-__all__ = ["FORMS_DIR", "MAIL_TEMPLATES_DIR", "MODELS_DIR", "ROOT_DIR", "handlers"]
+__all__ = ["FORMS_DIR", "MAIL_TEMPLATES_DIR", "MODELS_DIR", "ROOT_DIR"]

@@ -1,120 +1,364 @@
-"""Organisation data a beheerder edits: districts, teams, guides, yearly budgets and the fund.
+"""Organisation data a beheerder edits (issue 3): district names, teams and their team lead (who
+gets the escalations), guides and their expertise, the yearly district budgets and the fund.
 
-Budget reservations and guide assignments are written by the handlers in this package.
+Every change checks all its fields first and raises :class:`OrganisationInvalid` (form field →
+reason code) without changing anything; an unknown district, team, guide, budget or fund is
+``engine.NotFound`` (a 404). Every change writes an organisation row to ``staff_audit``
+in the same transaction. Amounts are never set below what is already reserved or granted.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from engine.db import Base, UtcDateTime
+from engine import NotFound, clock
+from forms import ConversionError
+from forms import parse_amount as read_amount
+from processes import staff_audit
+from processes.access import Principal
+from processes.errors import InvalidInput, OrganisationInvalid
+from processes.handlers.guides import guide_loads
+from processes.loket import reads, writes
+from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes.tables.staff import KccAccess, StaffAudit, StaffUser
+from processes.vocabulary import EXPERTISE
 
-Money = Numeric(12, 2)
-
-
-class District(Base):
-    """A wijk: ``oost``, ``west`` or ``centrum``."""
-
-    __tablename__ = "org_district"
-
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-
-
-class Team(Base):
-    """A group that picks up tasks (``candidateGroups`` in the diagrams use its code)."""
-
-    __tablename__ = "org_team"
-
-    code: Mapped[str] = mapped_column(String(80), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    lead_email: Mapped[str | None] = mapped_column(String(254))
-    district_code: Mapped[str | None] = mapped_column(ForeignKey("org_district.code"))
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_CODE = 80
+MAX_AMOUNT = Decimal("100000000")
+"""The largest amount a budget or the fund can hold here (the column holds 12 digits)."""
+YEARS_AHEAD = 5
+"""Budgets and funds can be set up for this year and the next five."""
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FUND_NAME = "Initiatievenfonds"
 
 
-class Guide(Base):
-    """A begeleider (casist): the single contact person of a complex initiative."""
-
-    __tablename__ = "org_guide"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    district_code: Mapped[str | None] = mapped_column(ForeignKey("org_district.code"))
-    expertise: Mapped[str] = mapped_column(String(400), default="")  # comma-separated codes
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    @property
-    def expertise_list(self) -> list[str]:
-        return [item.strip() for item in self.expertise.split(",") if item.strip()]
-
-    def has_expertise(self, code: str) -> bool:
-        return code in self.expertise_list
+# reading and checking input ------------------------------------------------------------------
+def parse_amount(text: str) -> Decimal:
+    """An amount in euro, read the way every amount field reads it (:func:`forms.parse_amount`:
+    ``25.000,50``; ``25.000`` is twenty-five thousand), within what a budget can hold.
+    InvalidInput (``bad_amount``) for anything else."""
+    try:
+        amount = read_amount(text)
+    except ConversionError as exc:
+        raise InvalidInput({"bedrag": "bad_amount"}) from exc
+    if amount < 0 or amount > MAX_AMOUNT:
+        raise InvalidInput({"bedrag": "bad_amount"})
+    return amount
 
 
-class GuideAssignment(Base):
-    """A guide coupled to a case; open while ``closed_at`` is empty (the guide's load)."""
-
-    __tablename__ = "org_guide_assignment"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(40), index=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("org_guide.id"), index=True)
-    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-    guide: Mapped[Guide] = relationship()
+def _amount(text: str | None, field: str, problems: dict[str, str]) -> Decimal | None:
+    if not (text or "").strip():
+        problems[field] = "amount_missing"
+        return None
+    try:
+        return parse_amount(text or "")
+    except InvalidInput:
+        problems[field] = "bad_amount"
+        return None
 
 
-class DistrictBudget(Base):
-    """The yearly budget for wijkwensen of one district; ``reserved`` is what is promised."""
-
-    __tablename__ = "org_district_budget"
-    __table_args__ = (UniqueConstraint("district_code", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    district_code: Mapped[str] = mapped_column(ForeignKey("org_district.code"))
-    year: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    reserved: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.amount - self.reserved
+def _year(text: str | None, problems: dict[str, str]) -> int | None:
+    value = (text or "").strip()
+    this_year = clock.now().year
+    if not re.fullmatch(r"[0-9]{4}", value):
+        problems["jaar"] = "year_invalid"
+        return None
+    year = int(value)
+    if not this_year <= year <= this_year + YEARS_AHEAD:
+        problems["jaar"] = "year_out_of_range"
+        return None
+    return year
 
 
-class Fund(Base):
-    """The Initiatievenfonds of one year; ``granted`` is what is promised."""
-
-    __tablename__ = "org_fund"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="Initiatievenfonds")
-    total: Mapped[Decimal] = mapped_column(Money)
-    granted: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.total - self.granted
+def _name(text: str | None, problems: dict[str, str], field: str = "naam") -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        problems[field] = "name_missing"
+    elif len(name) > MAX_NAME:
+        problems[field] = "name_too_long"
+    return name
 
 
-class BudgetReservation(Base):
-    """Money held for one case, from a district budget (``pot='district'``) or the fund.
+def _email(text: str | None, problems: dict[str, str], field: str, *, required: bool) -> str:
+    email = (text or "").strip().lower()
+    if not email:
+        if required:
+            problems[field] = "email_missing"
+    elif len(email) > MAX_EMAIL or not EMAIL.match(email):
+        problems[field] = "email_invalid"
+    return email
 
-    At most one reservation per case and pot is active (``released_at`` empty)."""
 
-    __tablename__ = "org_budget_reservation"
+def _record_changes(session: Session, actor: Principal, subject: str, event: str,
+                    before: Mapping[str, object], after: Mapping[str, object]) -> None:
+    """Log the fields that changed (``[old, new]`` each) in the staff audit, if any did."""
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changes:
+        staff_audit.record_organisation(session, actor, subject, event, changes)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(40), index=True)
-    pot: Mapped[str] = mapped_column(String(20))  # district | fund
-    district_code: Mapped[str | None] = mapped_column(ForeignKey("org_district.code"))
-    year: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+def _raise(problems: dict[str, str]) -> None:
+    if problems:
+        raise OrganisationInvalid(problems)
+
+
+# districts and teams -------------------------------------------------------------------------
+def districts(session: Session) -> list[District]:
+    return list(session.scalars(select(District).order_by(District.name)).all())
+
+
+def teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)).all())
+
+
+@writes
+def update_district(session: Session, actor: Principal, code: str, name: str | None) -> District:
+    """A new name for a district (its code stays: case data and the diagrams use it)."""
+    district = session.get(District, code) if len(code) <= MAX_CODE else None
+    if district is None:
+        raise NotFound(code)
+    problems: dict[str, str] = {}
+    new_name = _name(name, problems)
+    if not problems and session.scalar(select(District.code).where(
+            func.lower(District.name) == new_name.lower(), District.code != district.code)) is not None:
+        problems["naam"] = "district_name_taken"
+    _raise(problems)
+    if new_name != district.name:
+        staff_audit.record_organisation(session, actor, f"wijk:{district.code}", "district_updated",
+                                        {"name": [district.name, new_name]})
+        district.name = new_name
+        session.flush()
+    return district
+
+
+@writes
+def update_team(session: Session, actor: Principal, code: str, name: str | None, lead_email: str | None) -> Team:
+    """A team's name and the e-mail address of its team lead, who gets the escalations when a
+    service norm of the team's tasks expires (empty: nobody is warned)."""
+    team = session.get(Team, code) if len(code) <= MAX_CODE else None
+    if team is None:
+        raise NotFound(code)
+    problems: dict[str, str] = {}
+    new_name = _name(name, problems)
+    lead = _email(lead_email, problems, "teamleider", required=False)
+    _raise(problems)
+    before = {"name": team.name, "lead_email": team.lead_email}
+    team.name, team.lead_email = new_name, lead or None
+    _record_changes(session, actor, f"team:{team.code}", "team_updated", before,
+                    {"name": team.name, "lead_email": team.lead_email})
+    session.flush()
+    return team
+
+
+# guides --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GuideRow:
+    guide: Guide
+    load: int
+
+
+@dataclass(frozen=True)
+class GuideForm:
+    """What a beheerder fills in for a guide. ``name`` None: keep the name (older forms)."""
+
+    name: str | None = None
+    email: str = ""
+    district: str = ""
+    expertise: tuple[str, ...] = ()
+    active: bool = True
+
+    @classmethod
+    def of(cls, form: Mapping[str, str], expertise: Iterable[str]) -> GuideForm:
+        name = form.get("naam")
+        return cls(name[:1000] if name is not None else None, (form.get("email") or "")[:1000],
+                   (form.get("wijk") or "").strip()[:40], tuple(dict.fromkeys(expertise)), form.get("actief") == "on")
+
+
+def guides(session: Session) -> list[GuideRow]:
+    loads = guide_loads(session)
+    rows = session.scalars(select(Guide).order_by(Guide.name)).all()
+    return [GuideRow(guide, loads.get(guide.id, 0)) for guide in rows]
+
+
+def _guide_problems(session: Session, form: GuideForm, problems: dict[str, str]) -> None:
+    if set(form.expertise) - set(EXPERTISE):
+        problems["kennis"] = "expertise_unknown"
+    if form.district and session.get(District, form.district) is None:
+        problems["wijk"] = "district_unknown"
+
+
+def _snapshot(guide: Guide) -> dict[str, object]:
+    return {"name": guide.name, "district": guide.district_code, "expertise": guide.expertise_list,
+            "active": guide.active}
+
+
+@writes
+def create_guide(session: Session, actor: Principal, form: GuideForm) -> Guide:
+    """A new guide; the e-mail address is the guide's identity (tasks are assigned to it)."""
+    problems: dict[str, str] = {}
+    name = _name(form.name, problems)
+    email = _email(form.email, problems, "email", required=True)
+    if "email" not in problems and session.scalar(
+            select(Guide.id).where(func.lower(Guide.email) == email)) is not None:
+        problems["email"] = "guide_email_taken"
+    _guide_problems(session, form, problems)
+    _raise(problems)
+    guide = Guide(name=name, email=email, district_code=form.district or None,
+                  expertise=",".join(code for code in EXPERTISE if code in form.expertise), active=form.active)
+    session.add(guide)
+    session.flush()
+    staff_audit.record_organisation(session, actor, f"begeleider:{email}", "guide_created",
+                                    {key: [None, value] for key, value in _snapshot(guide).items()})
+    return guide
+
+
+@writes
+def update_guide(session: Session, actor: Principal, guide_id: int, form: GuideForm) -> Guide:
+    """Name, district, expertise and whether the guide gets new initiatives."""
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise NotFound(str(guide_id))
+    problems: dict[str, str] = {}
+    name = _name(form.name, problems) if form.name is not None else guide.name
+    _guide_problems(session, form, problems)
+    _raise(problems)
+    before = _snapshot(guide)
+    guide.name = name
+    guide.expertise = ",".join(code for code in EXPERTISE if code in form.expertise)
+    guide.active = form.active
+    guide.district_code = form.district or None
+    _record_changes(session, actor, f"begeleider:{guide.email}", "guide_updated", before, _snapshot(guide))
+    session.flush()
+    return guide
+
+
+# budgets and the fund ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetYear:
+    year: int
+    budgets: list[DistrictBudget]
+    fund: Fund | None
+
+
+def budget_years(session: Session, from_year: int | None = None) -> list[BudgetYear]:
+    """The district budgets and the fund of this year and every later year that has them."""
+    first = from_year or clock.now().year
+    budgets = session.scalars(select(DistrictBudget).where(DistrictBudget.year >= first)
+                              .order_by(DistrictBudget.year, DistrictBudget.district_code)).all()
+    funds = {fund.year: fund for fund in session.scalars(select(Fund).where(Fund.year >= first)).all()}
+    years = sorted({budget.year for budget in budgets} | set(funds) | {first})
+    return [BudgetYear(year, [b for b in budgets if b.year == year], funds.get(year)) for year in years]
+
+
+def _amount_at_least(text: str | None, field: str, minimum: Decimal, problem: str) -> Decimal:
+    """A valid amount for ``field`` that is not below ``minimum`` (what is already spent)."""
+    problems: dict[str, str] = {}
+    amount = _amount(text, field, problems)
+    if amount is not None and amount < minimum:
+        problems[field] = problem
+    _raise(problems)
+    assert amount is not None
+    return amount
+
+
+@writes
+def update_budget(session: Session, actor: Principal, budget_id: int, amount_text: str | None) -> DistrictBudget:
+    """A new yearly amount; never below what is already reserved."""
+    budget = session.get(DistrictBudget, budget_id)
+    if budget is None:
+        raise NotFound(str(budget_id))
+    amount = _amount_at_least(amount_text, "bedrag", budget.reserved, "below_reserved")
+    if amount != budget.amount:
+        staff_audit.record_organisation(session, actor, f"budget:{budget.district_code}:{budget.year}",
+                                        "budget_updated", {"amount": [str(budget.amount), str(amount)]})
+        budget.amount = amount
+        session.flush()
+    return budget
+
+
+@writes
+def create_budgets(session: Session, actor: Principal, year_text: str | None,
+                   amounts: Mapping[str, str | None]) -> list[DistrictBudget]:
+    """The budgets of every district for a new year (fields ``jaar`` and ``bedrag-<district>``)."""
+    problems: dict[str, str] = {}
+    year = _year(year_text, problems)
+    all_districts = districts(session)
+    values = {d.code: _amount(amounts.get(d.code), f"bedrag-{d.code}", problems) for d in all_districts}
+    if year is not None and session.scalar(select(DistrictBudget.id).where(DistrictBudget.year == year)) is not None:
+        problems["jaar"] = "budget_year_exists"
+    _raise(problems)
+    assert year is not None
+    created = []
+    for district in all_districts:
+        amount = values[district.code]
+        assert amount is not None
+        budget = DistrictBudget(district_code=district.code, year=year, amount=amount, reserved=Decimal("0"))
+        session.add(budget)
+        staff_audit.record_organisation(session, actor, f"budget:{district.code}:{year}", "budget_created",
+                                        {"amount": [None, str(amount)]})
+        created.append(budget)
+    session.flush()
+    return created
+
+
+@writes
+def update_fund(session: Session, actor: Principal, fund_id: int, total_text: str | None) -> Fund:
+    """A new total for the fund of a year; never below what is already granted."""
+    fund = session.get(Fund, fund_id)
+    if fund is None:
+        raise NotFound(str(fund_id))
+    total = _amount_at_least(total_text, "totaal", fund.granted, "below_granted")
+    if total != fund.total:
+        staff_audit.record_organisation(session, actor, f"fonds:{fund.year}", "fund_updated",
+                                        {"total": [str(fund.total), str(total)]})
+        fund.total = total
+        session.flush()
+    return fund
+
+
+@writes
+def create_fund(session: Session, actor: Principal, year_text: str | None, total_text: str | None) -> Fund:
+    """The Initiatievenfonds of a new year (fields ``jaar`` and ``totaal``)."""
+    problems: dict[str, str] = {}
+    year = _year(year_text, problems)
+    total = _amount(total_text, "totaal", problems)
+    if year is not None and session.scalar(select(Fund.id).where(Fund.year == year)) is not None:
+        problems["jaar"] = "fund_year_exists"
+    _raise(problems)
+    assert year is not None and total is not None
+    fund = Fund(year=year, name=FUND_NAME, total=total, granted=Decimal("0"))
+    session.add(fund)
+    session.flush()
+    staff_audit.record_organisation(session, actor, f"fonds:{year}", "fund_created", {"total": [None, str(total)]})
+    return fund
+
+
+# the beheer page ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrganisationData:
+    """Everything the beheer page shows."""
+
+    districts: list[District]
+    teams: list[Team]
+    guides: list[GuideRow]
+    years: list[BudgetYear]
+    users: list[StaffUser]
+    kcc_log: list[KccAccess]
+    history: list[StaffAudit]
+
+
+@reads
+def organisation_data(session: Session) -> OrganisationData:
+    return OrganisationData(districts(session), teams(session), guides(session), budget_years(session),
+                            list(session.scalars(select(StaffUser).order_by(StaffUser.active.desc(),
+                                                                            StaffUser.name)).all()),
+                            list(session.scalars(select(KccAccess).order_by(KccAccess.id.desc()).limit(50)).all()),
+                            staff_audit.organisation_history(session, limit=30))

@@ -42,7 +42,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def _import_all_models() -> None:
-    import web.all_models  # noqa: F401
+    import processes.tables  # noqa: F401
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,6 +8,9 @@ from typing import Any
 
 from engine.handlers import HandlerRegistry
 from engine.service import Engine
+from forms import FormRegistry
+from processes import FORMS_DIR
+from processes.loket import Loket
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,3 +42,8 @@ def json_keys(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from json_keys(item)
+
+
+def loket_for(engine: Engine) -> Loket:
+    """The application around an engine of the tests (with the bundled form definitions)."""
+    return Loket(engine, FormRegistry(FORMS_DIR))

@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.db import Base, Database
-from web import create_app, engine_of
+from processes.loket import Loket
+from web import create_app, engine_of, loket_of
 
 ROOT = Path(__file__).parents[1]
 
@@ -23,8 +24,8 @@ ROOT = Path(__file__).parents[1]
 @pytest.fixture(scope="session")
 def prepared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file with every table, the bundled models deployed and the demo organisation."""
-    import web.all_models  # noqa: F401
-    from processes.demo import load_organisation
+    import processes.tables  # noqa: F401
+    from processes.demo.organisation import load_organisation
 
     path = tmp_path_factory.mktemp("prepared") / "loket.sqlite3"
     database = Database(f"sqlite:///{path}")
@@ -56,6 +57,12 @@ def app_on_copy(source: Path, folder: Path, **config: object) -> Iterator[Flask]
 def app(prepared_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
     with app_on_copy(prepared_sqlite, tmp_path) as app:
         yield app
+
+
+@pytest.fixture
+def loket(app: Flask) -> Loket:
+    """The application of ``app``: what the use cases take."""
+    return loket_of(app)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Flask app factory: blueprints per area, the engine in ``app.extensions``."""
+"""Flask app factory: blueprints per area, the application (:class:`processes.loket.Loket`) in
+``app.extensions``. The factory and the CLI wire the engine; views reach it only through a use case."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
-from engine.db import Database, default_database_url
-from engine.mail import FolderMailer, Mailer, SmtpMailer
-from engine.service import Engine
-from processes import FORMS_DIR, MAIL_TEMPLATES_DIR, handlers
-from web.forms_adapter import FormsAdapter
+from engine import Engine, FolderMailer, Mailer, SmtpMailer, default_database_url
+from processes.loket import Loket, build_loket
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -49,7 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
-    app.extensions["loket_engine"] = build_engine(app.config, Path(app.instance_path))
+    app.extensions["loket"] = build_loket(app.config["DATABASE_URL"],
+                                          mailer=build_mailer(app.config, Path(app.instance_path)))
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -104,18 +103,16 @@ def build_mailer(config: Any, instance: Path) -> Mailer:
     return FolderMailer(folder, sender=config["MAIL_FROM"])
 
 
-def build_engine(config: Any, instance: Path) -> Engine:
-    forms = FormsAdapter(FORMS_DIR)
-    return Engine(
-        Database(config["DATABASE_URL"]),
-        handlers=handlers,
-        forms=forms,
-        check_task_data=forms.errors,
-        mailer=build_mailer(config, instance),
-        mail_templates=MAIL_TEMPLATES_DIR,
-    )
+def loket_of(app: Flask) -> Loket:
+    loket: Loket = app.extensions["loket"]
+    return loket
+
+
+def current_loket() -> Loket:
+    """The application of the app handling this request: what every view hands its use case."""
+    return loket_of(current_app)
 
 
 def engine_of(app: Flask) -> Engine:
-    engine: Engine = app.extensions["loket_engine"]
-    return engine
+    """The engine (for the CLI and the tests; views go through a use case)."""
+    return loket_of(app).engine

@@ -13,14 +13,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from engine.errors import ModelInvalid
-from engine.jobs import work_forever
-from engine.validation import validate_paths
-from processes import MODELS_DIR, handlers
-from web import create_app, engine_of
-from web.forms_adapter import FormsAdapter
-from web.migrate import upgrade_database
-from web.public.housekeeping import purge_portal_data
+from engine import ModelInvalid, format_bench_report, run_engine_bench, validate_paths, work_forever
+from processes import MODELS_DIR
+from processes.handlers import handlers
+from processes.housekeeping import purge_portal_data
+from processes.loket import form_check
+from processes.schema import upgrade_database
+from web import create_app, engine_of, loket_of
 
 
 def _create_app() -> Flask:
@@ -41,10 +40,10 @@ def run_command(host: str, port: int, worker: bool) -> None:
     """Start de website (en een worker)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if worker:
-        engine = engine_of(app)
+        loket = loket_of(app)
         thread = threading.Thread(
-            target=work_forever, args=(engine, f"web-{os.getpid()}"),
-            kwargs={"housekeeping": lambda: purge_portal_data(engine)}, daemon=True,
+            target=work_forever, args=(loket.engine, f"web-{os.getpid()}"),
+            kwargs={"housekeeping": lambda: purge_portal_data(loket)}, daemon=True,
         )
         thread.start()
     click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
@@ -70,14 +69,15 @@ def db_upgrade() -> None:
 @with_appcontext
 def worker_command(once: bool, worker_id: str | None) -> None:
     """Voer timers, servicetaken en uitgaande mail uit."""
-    engine = engine_of(current_app)
+    loket = loket_of(current_app)
+    engine = loket.engine
     name = worker_id or f"worker-{os.getpid()}"
     if once:
         ran = engine.run_due_jobs(worker_id=name, limit=10_000)
         click.echo(f"{ran} job(s) uitgevoerd.")
         return
     click.echo(f"Worker {name} gestart.")
-    work_forever(engine, name, housekeeping=lambda: purge_portal_data(engine))
+    work_forever(engine, name, housekeeping=lambda: purge_portal_data(loket))
 
 
 @cli.group("models")
@@ -91,7 +91,7 @@ def models_group() -> None:
 def models_validate(paths: tuple[Path, ...], lang: str) -> None:
     """Controleer modellen; exit 1 als er problemen zijn."""
     targets = list(paths) or [MODELS_DIR]
-    forms = FormsAdapter.default()
+    forms = form_check()
     problems = validate_paths(targets, form_exists=forms.exists, handler_exists=handlers.__contains__)
     for problem in problems:
         click.echo(problem.format(lang))
@@ -127,10 +127,10 @@ def models_list() -> None:
     """Toon de processen die in gebruik zijn."""
     from sqlalchemy import select
 
-    from engine.tables import ModelVersion
+    from engine import ModelVersion
 
     engine = engine_of(current_app)
-    with engine.db.transaction() as session:
+    with engine.reading() as session:
         rows = session.execute(
             select(ModelVersion.process_id, ModelVersion.version_no, ModelVersion.deployed_at)
             .order_by(ModelVersion.process_id, ModelVersion.version_no)
@@ -143,9 +143,9 @@ def models_list() -> None:
 @with_appcontext
 def demo_command() -> None:
     """Laad demogegevens (één keer)."""
-    from web.demo import load_demo
+    from processes.demo.cases import load_demo
 
-    created = load_demo(engine_of(current_app), report=click.echo)
+    created = load_demo(loket_of(current_app), report=click.echo)
     click.echo("Demogegevens geladen." if created else "Demogegevens waren al geladen.")
 
 
@@ -161,10 +161,8 @@ def bench_group() -> None:
 @click.option("--no-postgres", is_flag=True, help="Sla PostgreSQL over.")
 def bench_engine(as_json: bool, rounds: int, postgres_url: str | None, no_postgres: bool) -> None:
     """Ruwe SpiffWorkflow tegen de opgeslagen engine, op SQLite en PostgreSQL."""
-    from engine.bench import format_report, run_engine_bench
-
     report = run_engine_bench(rounds=rounds, postgres_url="none" if no_postgres else postgres_url)
-    click.echo(json.dumps(report) if as_json else format_report(report))
+    click.echo(json.dumps(report) if as_json else format_bench_report(report))
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from engine.errors import ConcurrentUpdate, NotFound, TaskAlreadyCompleted
+from processes.errors import ConcurrentUpdate, NotFound, StartUnavailable, TaskAlreadyCompleted
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,12 @@ def register(app: Flask) -> None:
         return _page(409, _("Iemand anders was u voor"),
                      _("Het initiatief is intussen gewijzigd. "
                        "Laad de pagina opnieuw en kijk of uw actie nog nodig is."))
+
+    @app.errorhandler(StartUnavailable)
+    def start_unavailable(_error: StartUnavailable) -> tuple[str, int]:
+        log.error("no initiative can be started: the initiative process is not deployed or names no start form")
+        return _page(503, _("Aanmelden kan nu niet"),
+                     _("Er kan op dit moment geen initiatief worden aangemeld. Probeer het later opnieuw."))
 
     @app.errorhandler(NotFound)
     def not_found_domain(_error: NotFound) -> tuple[str, int]:

@@ -4,18 +4,16 @@ categorisation rules in plain language."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import select
+from flask import Blueprint, render_template
 
-from web import engine_of
+from processes import procedure
+from processes import rules as categorisation
+from processes.rules import Decision
+from processes.vocabulary import CATEGORIES, CATEGORY_OUTPUT
+from web import current_loket
 from web.i18n import current_lang
-from web.public.procedure import CATEGORY_PROCESSES, overview
-from web.public.rules import Decision, deployed_decisions
 
 bp = Blueprint("site", __name__)
-
-# The decision output that holds the proposed category (see bpmn_models/categorisatie.dmn).
-CATEGORY_OUTPUT = "categorie_voorstel"
 
 
 def _category_decision(decisions: list[Decision]) -> Decision | None:
@@ -24,26 +22,22 @@ def _category_decision(decisions: list[Decision]) -> Decision | None:
 
 @bp.get("/")
 def home() -> str:
-    engine = engine_of(current_app)
-    with engine.db.transaction() as session:
-        procedures = overview(engine, session)
-        decision = _category_decision(deployed_decisions(session, current_lang()))
+    procedures = procedure.overview(current_loket())
+    decision = _category_decision(categorisation.deployed_decisions(current_loket(), current_lang()))
     conditions = {category: decision.rules_for(CATEGORY_OUTPUT, category) if decision else []
-                  for category in CATEGORY_PROCESSES}
+                  for category in CATEGORIES}
     return render_template("site/home.html", overview=procedures, conditions=conditions,
-                           categories=[c for c in CATEGORY_PROCESSES if c in procedures.categories])
+                           categories=[c for c in CATEGORIES if c in procedures.categories])
 
 
 @bp.get("/indeling")
 def rules() -> str:
-    with engine_of(current_app).db.transaction() as session:
-        decisions = deployed_decisions(session, current_lang())
+    decisions = categorisation.deployed_decisions(current_loket(), current_lang())
     return render_template("site/rules.html", decisions=decisions, category_output=CATEGORY_OUTPUT)
 
 
 @bp.get("/gezond")
 def health() -> tuple[dict[str, str], int]:
-    engine = engine_of(current_app)
-    with engine.db.transaction() as session:
-        session.execute(select(1))
+    if not current_loket().database_answers():
+        return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from processes import kcc
+from processes.demo.staff import DEMO_PASSWORD, load_staff
+from processes.tables.case import Document
 from tests.e2e.conftest import LiveServer, axe_violations
 from tests.processes.factories import intake_data
 from web import engine_of
-from web.casefile.models import Document
-from web.staff.demo import DEMO_PASSWORD, load_staff
-from web.staff.services import kcc
 
 BEHEER = "ria.vanleeuwen@gemeente.example"
 KCC = "kim.jansen@gemeente.example"

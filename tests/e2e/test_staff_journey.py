@@ -9,10 +9,10 @@ import time
 from playwright.sync_api import Page, expect
 
 from engine.service import InstanceInfo
+from processes.demo.staff import DEMO_PASSWORD, load_staff
 from tests.e2e.conftest import LiveServer, axe_violations
 from tests.processes.factories import complex_data
 from web import engine_of
-from web.staff.demo import DEMO_PASSWORD, load_staff
 
 INTAKE = "ilse.dewit@gemeente.example"
 GUIDE = "pieter.jansen@gemeente.example"

@@ -9,9 +9,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from processes import MODELS_DIR
+from processes.demo.staff import DEMO_PASSWORD
 from tests.e2e.conftest import LiveServer, axe_violations
 from tests.e2e.test_staff_accounts import prepare, submit_login
-from web.staff.demo import DEMO_PASSWORD
 
 PROCES = "paul.hendriks@gemeente.example"
 WIJKWENS = (MODELS_DIR / "wijkwens.bpmn").read_bytes()

@@ -10,12 +10,12 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from engine import clock
-from processes.organisation import DistrictBudget, Guide
+from processes.demo.staff import DEMO_PASSWORD
+from processes.tables.organisation import DistrictBudget, Guide
 from tests.e2e.conftest import LiveServer, axe_violations
 from tests.e2e.test_staff_accounts import log_out, prepare, submit_login
 from tests.processes.factories import Case, wijkwens_data
 from web import engine_of
-from web.staff.demo import DEMO_PASSWORD
 
 BEHEER = "ria.vanleeuwen@gemeente.example"
 INTAKE = "ilse.dewit@gemeente.example"

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from engine.db import SQLITE_PAGE_SIZE
 from engine.service import Engine
 from engine.tables import COMPLETED_EVENT, AuditEvent
+from processes.schema import upgrade_database
 from tests.factories import create_deployed_engine
-from web.migrate import upgrade_database
 
 WAL_HEADER, FRAME_HEADER = 32, 24
 

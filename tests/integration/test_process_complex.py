@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine import calendar
 from engine.service import Engine
-from processes.organisation import Fund, GuideAssignment
+from processes.tables.organisation import Fund, GuideAssignment
 from tests.processes.factories import (
     START,
     Case,

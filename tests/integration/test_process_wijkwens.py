@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
 from engine.service import Engine
-from processes.organisation import BudgetReservation, DistrictBudget
+from processes.tables.organisation import BudgetReservation, DistrictBudget
 from tests.processes.factories import (
     START,
     Case,

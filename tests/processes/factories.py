@@ -11,15 +11,15 @@ from typing import Any
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-import processes
+import processes.handlers
 from engine import calendar, clock
 from engine.handlers import HandlerContext
 from engine.mail import Mail
 from engine.service import Engine, InstanceInfo
 from engine.tables import OpenTask
 from forms import FormRegistry, validate
-from processes.demo import load_organisation
-from processes.organisation import DistrictBudget, Fund
+from processes.demo.organisation import load_organisation
+from processes.tables.organisation import DistrictBudget, Fund
 
 # A Monday without public holidays nearby, 09:00 UTC.
 START = datetime(2025, 3, 3, 9, 0)
@@ -86,7 +86,7 @@ def create_loket_engine(database_url: str, *, year: int | None = None) -> tuple[
     mailer = CollectingMailer()
     engine = Engine(
         database_url,
-        handlers=processes.handlers,
+        handlers=processes.handlers.handlers,
         forms=registry,
         check_task_data=lambda form_id, data: validate(registry.get(form_id), data),
         mail_templates=processes.MAIL_TEMPLATES_DIR,

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import processes
+import processes.handlers
 from engine import clock
 from engine.db import Database
 from engine.handlers import HandlerFailed
-from processes.budget import release_reservation, reserve_district_budget, reserve_fund
-from processes.demo import load_organisation
-from processes.guides import assign_guide, close_guide_assignment, suggest_guide
-from processes.notify import notify_team_lead, send_initiator_mail
-from processes.organisation import BudgetReservation, DistrictBudget, Fund, Guide
+from processes.demo.organisation import load_organisation
+from processes.handlers.budget import release_reservation, reserve_district_budget, reserve_fund
+from processes.handlers.guides import assign_guide, close_guide_assignment, suggest_guide
+from processes.handlers.notify import notify_team_lead, send_initiator_mail
+from processes.tables.organisation import BudgetReservation, DistrictBudget, Fund, Guide
 from tests.processes.factories import START, handler_context
 
 
@@ -40,7 +40,7 @@ def district_budget(session: Session, district: str = "oost") -> DistrictBudget:
 
 
 def test_every_handler_is_registered() -> None:
-    assert processes.handlers.names() == [
+    assert processes.handlers.handlers.names() == [
         "assign_guide", "close_guide_assignment", "notify_team_lead", "release_reservation",
         "reserve_district_budget", "reserve_fund", "send_initiator_mail", "suggest_guide",
     ]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-import processes
+import processes.handlers
 from engine.deploy import read_model_files
 from engine.mail import MailRenderer
 from engine.parsing import load_parser
@@ -43,7 +43,7 @@ def elements(kind: str) -> list[tuple[str, Any]]:
 def test_models_validate_without_problems() -> None:
     forms = FormRegistry(processes.FORMS_DIR)
     problems = validate_paths([processes.MODELS_DIR], form_exists=forms.exists,
-                              handler_exists=processes.handlers.__contains__)
+                              handler_exists=processes.handlers.handlers.__contains__)
     assert [p.format() for p in problems] == []
 
 

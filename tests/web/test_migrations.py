@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-import web.all_models  # noqa: F401
+import processes.tables  # noqa: F401
 from engine.db import Base, normalise_url
-from web.migrate import upgrade_database
+from processes.schema import upgrade_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,7 +2,7 @@
 
 Routes live in :mod:`web.public.views_form` (the start form) and
 :mod:`web.public.views_portal` (login and "Mijn initiatieven"); the services they call
-(:mod:`web.public.services`, :mod:`web.public.portal`, ...) are plain functions over the engine
+(:mod:`processes.intake`, :mod:`processes.portal`, ...) are plain functions over the engine
 and a session, tested without HTTP."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ bp = Blueprint("public", __name__)
 def _setup(state: BlueprintSetupState) -> None:
     from flask import Flask
 
-    from web import engine_of
-    from web.public.mailing import install_mail_globals
+    from web import loket_of
+    from web.public.links import install_mail_globals
 
     app = state.app
     assert isinstance(app, Flask)
-    install_mail_globals(app, engine_of(app))
+    install_mail_globals(app, loket_of(app))
 
 
 def _register_views() -> None:

@@ -9,8 +9,9 @@ from flask import Blueprint
 from flask_babel import format_date, lazy_gettext, ngettext
 from flask_babel import gettext as _
 
+from processes.procedure import Norm
+from processes.rules import Condition, Value
 from web.public.auth import current_initiator
-from web.public.procedure import Norm
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -69,10 +70,40 @@ def within(norm: Norm | None) -> str:
     return _("binnen %(norm)s", norm=norm_text(norm)) if norm is not None else ""
 
 
+def _value_words(value: Value) -> str:
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    return value
+
+
+def condition_label(condition: Condition) -> str:
+    """The question a rule's condition is about (``Aantal keuzes bij …`` for a count of answers)."""
+    if condition.counts:
+        return _("Aantal keuzes bij “%(label)s”", label=condition.label)
+    return condition.label
+
+
+def condition_value(condition: Condition) -> str:
+    """What the condition asks of the answer, in words; the cell as written when it has none."""
+    meaning = condition.meaning
+    if meaning is None:
+        return condition.text
+    words = [_value_words(value) for value in meaning.values]
+    if meaning.kind == "any_of":
+        return _(" of ").join(words)
+    one = words[0]
+    phrases = {"ge": _("%(value)s of meer", value=one), "le": _("%(value)s of minder", value=one),
+               "gt": _("meer dan %(value)s", value=one), "lt": _("minder dan %(value)s", value=one),
+               "ne": _("niet %(value)s", value=one)}
+    return phrases.get(meaning.kind, one)
+
+
 def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(local_date, "local_date")
     bp.add_app_template_filter(norm_text, "norm_text")
     bp.add_app_template_filter(within, "within")
     bp.add_app_template_filter(category_label, "category_label")
     bp.add_app_template_filter(outcome_label, "outcome_label")
+    bp.add_app_template_filter(condition_label, "condition_label")
+    bp.add_app_template_filter(condition_value, "condition_value")
     bp.add_app_template_global(current_initiator, "portal_user")

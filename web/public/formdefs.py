@@ -1,43 +1,10 @@
-"""The form definitions the portal uses: the diagrams' forms from ``forms/definitions`` and
-three small portal forms (login, save for later, message) defined here in the same format,
-so every form is rendered and checked the same way."""
+"""Three small portal forms (log in, save for later, a message) in the project's form format,
+so every form is rendered and checked the same way. The start form and the forms of the tasks
+come from the models (:class:`processes.loket.Loket`)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from forms import FormDefinition, FormRegistry, parse_definition
-from processes import FORMS_DIR
-from processes.organisation import District
-
-INTAKE_FORM = "intake"
-DISTRICT_FIELD = "wijk"
-
-
-@lru_cache(maxsize=1)
-def registry() -> FormRegistry:
-    return FormRegistry(FORMS_DIR)
-
-
-def definition(form_id: str) -> FormDefinition:
-    return registry().get(form_id)
-
-
-def intake_definition(db: Session) -> FormDefinition:
-    """The start form with each district under the name the organisation gives it now: a
-    beheerder can rename a district, and the form's own labels are the names it was made with.
-    A renamed district is a name, not a word: it reads the same in every language."""
-    form = definition(INTAKE_FORM)
-    if DISTRICT_FIELD not in form.fields:  # a form without the question: nothing to name
-        return form
-    known = {option.value: option.label("nl") for option in form.fields[DISTRICT_FIELD].options}
-    renamed = {code: {"nl": name, "en": name}
-               for code, name in db.execute(select(District.code, District.name))
-               if code in known and name != known[code]}
-    return form.with_option_labels(DISTRICT_FIELD, renamed) if renamed else form
+from forms import FormDefinition, parse_definition
 
 
 def _email_form(form_id: str, help_nl: str, help_en: str) -> FormDefinition:

@@ -11,17 +11,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from forms import FieldError, FormDefinition
-from web.casefile.documents import MAX_FILE_BYTES, Upload, UploadRejected, check_upload
+from processes.documents import MAX_FILE_BYTES, Upload, UploadRejected, check_upload
 
 HONEYPOT = "website"
 
 
 def honeypot_filled() -> bool:
     return bool(request.form.get(HONEYPOT, "").strip())
-
-
-def file_fields(definition: FormDefinition, step: str | None = None) -> list[str]:
-    return [field.name for field in definition.fields_for(step) if field.widget == "file"]
 
 
 def _read(storage: FileStorage) -> Upload:

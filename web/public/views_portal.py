@@ -6,28 +6,33 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.errors import EngineError, InvalidTaskData, MessageNotExpected, NotFound, TaskAlreadyCompleted
 from forms import FieldError, clean
-from web import engine_of
-from web.casefile.documents import MAX_FILES
-from web.casefile.messages import MessageRejected
+from processes import portal, portal_login
+from processes.documents import MAX_FILES
+from processes.errors import (
+    EngineError,
+    InvalidTaskData,
+    MailNotSent,
+    MessageNotExpected,
+    NotFound,
+    TaskAlreadyCompleted,
+)
+from processes.messages import MessageRejected
+from web import current_loket
 from web.extensions import limiter
 from web.formview import field_views
 from web.i18n import current_lang, safe_next
-from web.public import bp, portal
+from web.public import bp
 from web.public.auth import current_initiator, initiator_required, log_in, log_out
 from web.public.casepage import render_case
-from web.public.formdefs import LOGIN_FORM, MESSAGE_FORM, definition
-from web.public.formhelp import check_uploads, file_fields, honeypot_filled, shown_values, uploads_for
+from web.public.formdefs import LOGIN_FORM, MESSAGE_FORM
+from web.public.formhelp import check_uploads, honeypot_filled, shown_values, uploads_for
 from web.public.links import public_link
-from web.public.mailing import MailNotSent, send_now
-from web.public.tokens import LOGIN_LINK_LIFETIME, consume_login_token, issue_login_link, valid_login_token
 
-LOGIN_TEMPLATE = "inloglink"
 HOME = "public.my_initiatives"
 
 
@@ -53,15 +58,10 @@ def request_login_link() -> Response | str | tuple[str, int]:
     values, errors = clean(LOGIN_FORM, request.form, lang=lang)
     if errors:
         return _login_page(values, errors, 400)
-    engine = engine_of(current_app)
     next_path = safe_next(request.form.get("next"), "") or None
     try:
-        with engine.db.transaction() as db:
-            link = issue_login_link(db, values["email"], next_path=next_path)
-            if link is not None:
-                context = {"link": public_link("public.confirm_login", token=link.token),
-                           "minuten": int(LOGIN_LINK_LIFETIME.total_seconds() // 60)}
-                send_now(engine, LOGIN_TEMPLATE, link.email, context, lang)
+        portal_login.request_login_link(current_loket(), values["email"], next_path=next_path, lang=lang,
+                                        link=lambda token: public_link("public.confirm_login", token=token))
     except MailNotSent:
         return render_template("public/mail_failed.html"), 503
     # The same answer whether or not the address is known: nobody learns who uses the loket.
@@ -70,9 +70,7 @@ def request_login_link() -> Response | str | tuple[str, int]:
 
 @bp.get("/inloggen/<token>")
 def confirm_login(token: str) -> str | tuple[str, int]:
-    with engine_of(current_app).db.transaction() as db:
-        valid = valid_login_token(db, token) is not None
-    if not valid:
+    if not portal_login.login_link_valid(current_loket(), token):
         return render_template("public/link_invalid.html", kind="login"), 410
     return render_template("public/login_confirm.html", token=token)
 
@@ -80,8 +78,7 @@ def confirm_login(token: str) -> str | tuple[str, int]:
 @bp.post("/inloggen/<token>")
 @limiter.limit("20/minute")
 def use_login_link(token: str) -> Response | tuple[str, int]:
-    with engine_of(current_app).db.transaction() as db:
-        login_as = consume_login_token(db, token)
+    login_as = portal_login.use_login_link(current_loket(), token)
     if login_as is None:
         return render_template("public/link_invalid.html", kind="login"), 410
     log_in(login_as.email)
@@ -98,12 +95,9 @@ def logout() -> Response:
 @bp.get("/mijn-initiatieven")
 @initiator_required
 def my_initiatives() -> str:
-    email = str(current_initiator())
-    engine = engine_of(current_app)
-    with engine.db.transaction() as db:
-        cases = portal.my_cases(db, email)
-    action_counts = {case.id: len(portal.actions_of(engine, case)) for case in cases}
-    return render_template("public/my_list.html", cases=cases, action_counts=action_counts)
+    rows = portal.my_cases(current_loket(), str(current_initiator()))
+    return render_template("public/my_list.html", cases=[row.case for row in rows],
+                           action_counts={row.case.id: row.actions for row in rows})
 
 
 @bp.get("/mijn-initiatieven/<case_ref>")
@@ -116,25 +110,20 @@ def case_page(case_ref: str) -> str:
 @limiter.limit("20/minute")
 @initiator_required
 def answer(case_ref: str, kind: str, key: str) -> Response | str | tuple[str, int]:
-    email, lang = str(current_initiator()), current_lang()
-    engine = engine_of(current_app)
-    with engine.db.transaction() as db:
-        case = portal.own_case(db, email, case_ref)
+    email, lang, loket = str(current_initiator()), current_lang(), current_loket()
     try:
-        action = portal.find_action(engine, case, kind, key)
-    except NotFound:
-        if not portal.answered_before(engine, case, kind, key):
-            raise  # never asked of this initiator: 404
+        action = portal.action_to_answer(loket, email, case_ref, kind, key)
+    except portal.AlreadyAnswered:
         flash(_("Dit was al beantwoord of is niet meer nodig. Hieronder ziet u hoe het nu staat."))
         return redirect(url_for("public.case_page", case_ref=case_ref))
-    form = definition(action.form_id)
+    form = loket.form(action.form_id)
     values, errors = clean(form, request.form, lang=lang)
-    uploads = uploads_for(file_fields(form))
+    uploads = uploads_for(form.file_fields())
     errors += check_uploads(uploads, lang, MAX_FILES)
     if errors:
         return render_case(case_ref, answer_errors={action.key: (shown_values(values, errors, form), errors)}), 400
     try:
-        portal.answer(engine, case, email, action, values, uploads)
+        portal.answer(loket, email, case_ref, action, values, uploads)
     except InvalidTaskData as invalid:
         return render_case(case_ref, answer_errors={action.key: (values, list(invalid.errors))}), 400
     except (MessageNotExpected, TaskAlreadyCompleted, NotFound):
@@ -151,13 +140,10 @@ def answer(case_ref: str, kind: str, key: str) -> Response | str | tuple[str, in
 @initiator_required
 def send_message(case_ref: str) -> Response | str | tuple[str, int]:
     email, lang = str(current_initiator()), current_lang()
-    engine = engine_of(current_app)
-    with engine.db.transaction() as db:
-        case = portal.own_case(db, email, case_ref)
     values, errors = clean(MESSAGE_FORM, request.form, lang=lang)
     if not errors:
         try:
-            portal.send_message(engine, case, email, str(values["bericht"]))
+            portal.send_message(current_loket(), email, case_ref, str(values["bericht"]))
         except MessageRejected as rejected:
             errors = [FieldError("bericht", str(rejected))]
     if errors:
@@ -169,11 +155,8 @@ def send_message(case_ref: str) -> Response | str | tuple[str, int]:
 @bp.get("/mijn-initiatieven/<case_ref>/document/<public_id>")
 @initiator_required
 def download(case_ref: str, public_id: str) -> Response:
-    email = str(current_initiator())
-    with engine_of(current_app).db.transaction() as db:
-        case = portal.own_case(db, email, case_ref)
-        document = portal.own_document(db, case, public_id)
-        content, name, content_type = document.content, document.filename, document.content_type
-    response = send_file(BytesIO(content), mimetype=content_type, as_attachment=True, download_name=name)
+    found = portal.document(current_loket(), str(current_initiator()), case_ref, public_id)
+    response = send_file(BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
+                         download_name=found.filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response

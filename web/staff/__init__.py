@@ -1,12 +1,11 @@
 """The staff workspace: login, task lists, task pages, case file, KCC, register on behalf (issue 5).
 
 Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (change one's own
-password), ``tasks``, ``casefile`` (and ``case_diagram``, its picture), ``kcc``, ``register``,
-``admin`` (incidents), ``models_admin``
+password), ``tasks``, ``dossier`` (the case file), ``kcc``, ``register``,
+``incidents``, ``studio``
 (the process owner's diagrams: versions in use, check and deploy), ``orgadmin``
 (organisation data), ``users`` (staff accounts) (views); ``userforms`` and ``orgforms`` (the
-account and organisation forms); ``wording`` (case data in words); ``services/`` (no Flask);
-``models`` (tables); ``demo`` (demo accounts).
+account and organisation forms); ``wording`` (case data in words). Every view calls a use case of ``processes``.
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ bp = Blueprint("staff", __name__, url_prefix="/medewerker", static_folder="stati
                static_url_path="/static")
 
 from web.staff import (  # noqa: E402,F401 - registers the routes
-    admin,
     auth,
-    case_diagram,
-    casefile,
     common,
+    dossier,
+    incidents,
     kcc,
-    models_admin,
     orgadmin,
     password,
     register,
+    studio,
     tasks,
     users,
     wording,

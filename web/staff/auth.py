@@ -1,7 +1,7 @@
 """Login and sessions of the staff workspace, and the ``requires`` decorator every route uses.
 
-- Accounts: :mod:`web.staff.services.accounts`; slowing down password guessing (no account lock):
-  :mod:`web.staff.services.throttle`.
+- Accounts: :mod:`processes.accounts`; slowing down password guessing (no account lock):
+  :mod:`processes.throttle`.
 - A session ends after ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and
   after ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
 - The login POST is also rate limited per client address (Flask-Limiter); every form has a CSRF
@@ -22,12 +22,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engine import clock
-from web import engine_of
-from web.extensions import limiter, login_manager
-from web.i18n import safe_next
-from web.staff import bp
-from web.staff.services.access import (
+from processes import clock
+from processes.access import (
     ADMIN_ROLES,
     ALL_ROLES,
     INCIDENT_ROLES,
@@ -37,8 +33,12 @@ from web.staff.services.access import (
     WORKER_ROLES,
     Principal,
 )
-from web.staff.services.accounts import authenticate, load_principal
-from web.staff.services.throttle import THROTTLED
+from processes.accounts import authenticate, load_principal
+from processes.throttle import THROTTLED
+from web import current_loket
+from web.extensions import limiter, login_manager
+from web.i18n import safe_next
+from web.staff import bp
 
 LOGIN_AT = "staff_login_at"
 SEEN = "staff_seen"
@@ -54,8 +54,7 @@ def load_user(session_id: str) -> Principal | None:
     """Flask-Login's loader: only ids of staff sessions (``staff:<id>:<token>``)."""
     if not session_id.startswith("staff:"):
         return None
-    with engine_of(current_app).db.transaction() as db:
-        return load_principal(db, session_id)
+    return load_principal(current_loket(), session_id)
 
 
 def current_principal() -> Principal | None:
@@ -186,8 +185,7 @@ def login_post() -> tuple[str, int] | Response:
     email = request.form.get("email", "")[:254]
     password = request.form.get("wachtwoord", "")[:1000]
     target = request.form.get("next", "")
-    with engine_of(current_app).db.transaction() as db:
-        result = authenticate(db, email, password, ip=request.remote_addr)
+    result = authenticate(current_loket(), email, password, ip=request.remote_addr)
     if result.principal is None:
         status = 429 if result.outcome == THROTTLED else 200
         return render_template("staff/login.html", email=email, error=_error_text(result.outcome),

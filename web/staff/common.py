@@ -1,4 +1,4 @@
-"""What the staff views share: the engine and form registry, error pages, labels and date filters."""
+"""What the staff views share: the application, error pages, labels and date filters."""
 
 from __future__ import annotations
 
@@ -7,22 +7,19 @@ from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, render_template
+from flask import abort, render_template
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
-from engine.errors import TaskAlreadyCompleted
-from engine.service import Engine
-from forms import FormRegistry
-from processes import FORMS_DIR
-from web import engine_of
+from processes.errors import AccessDenied, Refused, TaskAlreadyCompleted, TaskGone
+from processes.loket import Loket
+from processes.vocabulary import CATEGORIES
+from web import current_loket
 from web.staff import bp
-from web.staff.services.errors import AccessDenied, NotAllowedHere, TaskGone
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
-_REGISTRY = FormRegistry(FORMS_DIR)
 
 MAX_ID = 2_147_483_647
 """The largest id the database holds (a 32-bit ``integer`` column on PostgreSQL)."""
@@ -58,14 +55,9 @@ def form_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def engine() -> Engine:
-    return engine_of(current_app)
-
-
-def registry() -> FormRegistry:
-    """The app's form registry (the one the engine validates with)."""
-    found = getattr(engine().forms, "registry", None)
-    return found if isinstance(found, FormRegistry) else _REGISTRY
+def loket() -> Loket:
+    """The application every staff view hands its use case."""
+    return current_loket()
 
 
 def file_response(content: bytes | None, mimetype: str, *, download_name: str | None = None) -> Response:
@@ -105,8 +97,8 @@ def task_already_completed(error: TaskAlreadyCompleted) -> tuple[str, int]:
     return render_template("staff/conflict.html", error=error), 409
 
 
-@bp.errorhandler(NotAllowedHere)
-def not_allowed_here(error: NotAllowedHere) -> tuple[str, int]:
+@bp.errorhandler(Refused)
+def refused(error: Refused) -> tuple[str, int]:
     return error_page(400, _("Dat kan zo niet"), reason_text(error.code))
 
 
@@ -120,6 +112,7 @@ def reason_text(code: str) -> str:
         "empty_summary": _("Schrijf kort op waar het contact over ging."),
         "summary_too_long": _("De samenvatting is te lang. Gebruik hoogstens 4000 tekens."),
         "unknown_guide": _("Kies een actieve begeleider."),
+        "too_many_files": _("U kunt hoogstens 5 bestanden toevoegen."),
         "no_guide_yet": _("Dit initiatief heeft nog geen begeleider. Die kiest het initiatieventeam in de taak "
                           "Begeleider kiezen."),
         "same_guide": _("Deze begeleider is al gekoppeld."),
@@ -131,7 +124,8 @@ def reason_text(code: str) -> str:
 
 def category_names() -> dict[str, str]:
     """The three categories of the Dordrecht letter."""
-    return {"eenvoudig": _("Eenvoudig (groen)"), "wijkwens": _("Wijkwens"), "complex": _("Complex initiatief")}
+    names = {"eenvoudig": _("Eenvoudig (groen)"), "wijkwens": _("Wijkwens"), "complex": _("Complex initiatief")}
+    return {code: names.get(code, code) for code in CATEGORIES}
 
 
 def category_labels() -> dict[str, str]:

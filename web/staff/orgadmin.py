@@ -14,16 +14,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from processes import organisation as service
+from processes.access import ADMIN_ROLES
+from processes.errors import OrganisationInvalid
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import ID, engine
+from web.staff.common import ID, loket
 from web.staff.orgforms import NEW_BUDGETS, NEW_FUND, NEW_GUIDE, Builder, Failed, admin_forms, audit_lines
-from web.staff.services import organisation as service
-from web.staff.services import staff_audit
-from web.staff.services.access import ADMIN_ROLES
-from web.staff.services.errors import OrganisationInvalid
-from web.staff.services.kcc import access_log
-from web.staff.services.users import users as all_users
 from web.staff.wording import words
 
 MAX_INPUT = 1000
@@ -36,18 +33,12 @@ def _posted() -> MultiDict[str, str]:
 
 
 def _page(failed: Failed | None = None) -> tuple[str, int]:
-    lookup = words()  # before the transaction: it reads the database itself
-    with engine().db.transaction() as session:
-        districts = service.districts(session)
-        teams = service.teams(session)
-        guides = service.guides(session)
-        years = service.budget_years(session)
-        users = all_users(session)
-        log = access_log(session, limit=50)
-        history = staff_audit.organisation_history(session, limit=30)
-    forms = admin_forms(Builder(lookup, failed), districts=districts, teams=teams, guides=guides, years=years)
-    return render_template("staff/admin.html", forms=forms, problems=forms.problems, users=users, log=log,
-                           history=audit_lines(lookup, history)), 400 if failed else 200
+    lookup = words()
+    data = service.organisation_data(loket())
+    forms = admin_forms(Builder(lookup, failed), districts=data.districts, teams=data.teams, guides=data.guides,
+                        years=data.years)
+    return render_template("staff/admin.html", forms=forms, problems=forms.problems, users=data.users,
+                           log=data.kcc_log, history=audit_lines(lookup, data.history)), 400 if failed else 200
 
 
 def _saved(message: str, anchor: str) -> Response:
@@ -66,8 +57,7 @@ def admin() -> tuple[str, int]:
 def admin_district(code: str) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            name = service.update_district(session, principal(), code, posted.get("naam")).name
+        name = service.update_district(loket(), principal(), code, posted.get("naam")).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"wijk-{code}", posted, exc.problems))
     return _saved(_("De naam van de wijk is opgeslagen: %(name)s.", name=name), "wijken")
@@ -78,8 +68,7 @@ def admin_district(code: str) -> tuple[str, int] | Response:
 def admin_team(code: str) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            name = service.update_team(session, principal(), code, posted.get("naam"), posted.get("teamleider")).name
+        name = service.update_team(loket(), principal(), code, posted.get("naam"), posted.get("teamleider")).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"team-{code}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "teams")
@@ -90,9 +79,8 @@ def admin_team(code: str) -> tuple[str, int] | Response:
 def admin_guide_create() -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            name = service.create_guide(session, principal(),
-                                        service.GuideForm.of(posted, posted.getlist("kennis"))).name
+        name = service.create_guide(loket(), principal(),
+                                    service.GuideForm.of(posted, posted.getlist("kennis"))).name
     except OrganisationInvalid as exc:
         return _page(Failed(NEW_GUIDE, posted, exc.problems))
     return _saved(_("%(name)s is toegevoegd als begeleider.", name=name), "begeleiders")
@@ -103,9 +91,8 @@ def admin_guide_create() -> tuple[str, int] | Response:
 def admin_guide(guide_id: int) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            name = service.update_guide(session, principal(), guide_id,
-                                        service.GuideForm.of(posted, posted.getlist("kennis"))).name
+        name = service.update_guide(loket(), principal(), guide_id,
+                                    service.GuideForm.of(posted, posted.getlist("kennis"))).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"begeleider-{guide_id}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "begeleiders")
@@ -117,8 +104,7 @@ def admin_budgets_create() -> tuple[str, int] | Response:
     posted = _posted()
     amounts = {key.removeprefix("bedrag-"): value for key, value in posted.items() if key.startswith("bedrag-")}
     try:
-        with engine().db.transaction() as session:
-            year = service.create_budgets(session, principal(), posted.get("jaar"), amounts)[0].year
+        year = service.create_budgets(loket(), principal(), posted.get("jaar"), amounts)[0].year
     except OrganisationInvalid as exc:
         return _page(Failed(NEW_BUDGETS, posted, exc.problems))
     return _saved(_("De budgetten voor %(year)d zijn toegevoegd.", year=year), "budgetten")
@@ -129,8 +115,7 @@ def admin_budgets_create() -> tuple[str, int] | Response:
 def admin_budget(budget_id: int) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            service.update_budget(session, principal(), budget_id, posted.get("bedrag"))
+        service.update_budget(loket(), principal(), budget_id, posted.get("bedrag"))
     except OrganisationInvalid as exc:
         return _page(Failed(f"budget-{budget_id}", posted, exc.problems))
     return _saved(_("Het budget is opgeslagen."), "budgetten")
@@ -141,8 +126,7 @@ def admin_budget(budget_id: int) -> tuple[str, int] | Response:
 def admin_fund_create() -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            year = service.create_fund(session, principal(), posted.get("jaar"), posted.get("totaal")).year
+        year = service.create_fund(loket(), principal(), posted.get("jaar"), posted.get("totaal")).year
     except OrganisationInvalid as exc:
         return _page(Failed(NEW_FUND, posted, exc.problems))
     return _saved(_("Het Initiatievenfonds voor %(year)d is toegevoegd.", year=year), "budgetten")
@@ -153,8 +137,7 @@ def admin_fund_create() -> tuple[str, int] | Response:
 def admin_fund(fund_id: int) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        with engine().db.transaction() as session:
-            service.update_fund(session, principal(), fund_id, posted.get("totaal"))
+        service.update_fund(loket(), principal(), fund_id, posted.get("totaal"))
     except OrganisationInvalid as exc:
         return _page(Failed(f"fonds-{fund_id}", posted, exc.problems))
     return _saved(_("Het fonds is opgeslagen."), "budgetten")

@@ -19,12 +19,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from engine import clock
 from forms import format_number
-from processes.organisation import District, DistrictBudget, Fund, Team
+from processes import clock
+from processes.organisation import EXPERTISE, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, BudgetYear, GuideRow
+from processes.tables.organisation import District, DistrictBudget, Fund, Team
+from processes.tables.staff import StaffAudit
 from web.formview import FieldView, OptionView
-from web.staff.models import StaffAudit
-from web.staff.services.organisation import EXPERTISE, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, BudgetYear, GuideRow
 from web.staff.wording import Wording
 
 NEW_GUIDE = "nieuwe-begeleider"

@@ -6,13 +6,13 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from processes.errors import AccountInvalid
+from processes.passwords import change_own_password
 from web.extensions import limiter
 from web.i18n import safe_next
 from web.staff import bp
 from web.staff.auth import LOGIN_AT, LOGIN_LIMIT, principal, requires, start_session
-from web.staff.common import engine
-from web.staff.services.errors import AccountInvalid
-from web.staff.services.passwords import change_own_password
+from web.staff.common import loket
 from web.staff.userforms import CHANGE_FIELDS, change_fields, field_errors
 
 MAX_INPUT = 1000
@@ -35,8 +35,7 @@ def password_post() -> tuple[str, int] | Response:
     form = request.form
     next_url = safe_next(form.get("next"), "")
     try:
-        with engine().db.transaction() as db:
-            renewed = change_own_password(db, principal(), form.get("huidig_wachtwoord", "")[:MAX_INPUT],
+        renewed = change_own_password(loket(), principal(), form.get("huidig_wachtwoord", "")[:MAX_INPUT],
                                           form.get("nieuw_wachtwoord", "")[:MAX_INPUT],
                                           form.get("herhaal_wachtwoord", "")[:MAX_INPUT])
     except AccountInvalid as exc:

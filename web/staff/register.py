@@ -10,24 +10,19 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, FormDefinition, clean
-from web.casefile.documents import MAX_FILE_BYTES, MAX_FILES, Upload
+from processes import casefile, intake
+from processes.access import REGISTER_ROLES
+from processes.documents import MAX_FILE_BYTES, MAX_FILES, Upload
+from processes.intake import SubmissionFailed, SubmissionRejected
+from processes.vocabulary import ATTACHMENTS_FIELD as ATTACHMENTS
+from processes.vocabulary import REGISTER_CHANNELS as CHANNELS
 from web.formview import FieldView, field_views
 from web.i18n import current_lang
 from web.public.formhelp import check_uploads, uploads_for
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import engine, error_page, registry
-from web.staff.services import casefile as case_service
-from web.staff.services.access import REGISTER_ROLES
-from web.staff.services.register import (
-    ATTACHMENTS,
-    CHANNELS,
-    SubmissionFailed,
-    SubmissionRejected,
-    register_on_behalf,
-)
+from web.staff.common import error_page, loket
 
-START_FORM = "intake"
 OWN_FIELDS = ("kanaal", "taal")
 """Asked separately on this page: how the initiator contacted us, and their language."""
 
@@ -56,7 +51,7 @@ def _render(definition: FormDefinition, values: dict[str, Any], errors: list[Fie
 @bp.get("/aanmelden")
 @requires(REGISTER_ROLES)
 def register() -> tuple[str, int]:
-    definition = registry().get(START_FORM)
+    definition = intake.intake_form(loket())
     return _render(definition, {"taal": "nl"}, [])
 
 
@@ -84,12 +79,12 @@ def _choose_again(errors: list[FieldError], uploads: list[Upload]) -> list[Field
 @bp.post("/aanmelden")
 @requires(REGISTER_ROLES)
 def register_post() -> tuple[str, int] | Response:
-    definition = registry().get(START_FORM)
+    definition = intake.intake_form(loket())
     values, errors, uploads = _checked_form(definition)
     if errors:
         return _render(definition, values, _choose_again(errors, uploads), 400)
     try:
-        info = register_on_behalf(engine(), values, channel=str(values["kanaal"]), actor=principal().email,
+        info = intake.register_on_behalf(loket(), values, channel=str(values["kanaal"]), actor=principal().email,
                                   uploads=uploads)
     except SubmissionRejected as exc:
         return _render(definition, values, _choose_again(exc.errors, uploads), 400)
@@ -103,6 +98,4 @@ def register_post() -> tuple[str, int] | Response:
 @bp.get("/aanmelden/<case_ref>/klaar")
 @requires(REGISTER_ROLES)
 def register_done(case_ref: str) -> str:
-    with engine().db.transaction() as session:
-        case = case_service.case_by_ref(session, case_ref)
-    return render_template("staff/register_done.html", case=case)
+    return render_template("staff/register_done.html", case=casefile.registered_case(loket(), case_ref))

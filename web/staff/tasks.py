@@ -6,43 +6,32 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidTaskData
 from forms import FieldError, clean
-from processes.organisation import District
+from processes import assignment, tasklist, taskwork
+from processes.access import ALL_ROLES, WORKER_ROLES
+from processes.errors import InvalidTaskData
 from web.formview import field_views
 from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import category_labels, engine, form_id, registry
-from web.staff.services import assignment, taskwork
-from web.staff.services.access import ALL_ROLES, WORKER_ROLES, task_groups
-from web.staff.services.accounts import colleagues_for
-from web.staff.services.tasklist import CATEGORIES, SORTS, STATUSES, TaskFilter, count_tasks, list_tasks
+from web.staff.common import category_labels, form_id, loket
 
 
 @bp.get("/")
 @requires(ALL_ROLES)
 def home() -> str:
-    user = principal()
-    counts: dict[str, int] = {}
-    if user.is_worker:
-        with engine().db.transaction() as session:
-            counts = count_tasks(session, user)
-    return render_template("staff/home.html", counts=counts)
+    return render_template("staff/home.html", counts=tasklist.task_counts(loket(), principal()))
 
 
 def _task_list(view: str) -> str:
-    user = principal()
-    flt = TaskFilter.from_args(request.args, view)
-    with engine().db.transaction() as session:
-        page = list_tasks(session, user, flt)
-        districts = list(session.execute(select(District.code, District.name).order_by(District.name)).all())
+    flt = tasklist.TaskFilter.from_args(request.args, view)
+    found = tasklist.task_list(loket(), principal(), flt)
     endpoint = "staff.my_tasks" if view == "mijn" else "staff.team_tasks"
-    return render_template("staff/tasks.html", view=view, page=page, flt=flt, endpoint=endpoint, districts=districts,
-                           categories=CATEGORIES, statuses=STATUSES, sorts=SORTS, labels=category_labels())
+    return render_template("staff/tasks.html", view=view, page=found.page, flt=flt, endpoint=endpoint,
+                           districts=found.districts, categories=tasklist.CATEGORIES, statuses=tasklist.STATUSES,
+                           sorts=tasklist.SORTS, labels=category_labels())
 
 
 @bp.get("/taken")
@@ -65,16 +54,14 @@ def _render_task(ctx: taskwork.TaskContext, values: dict[str, Any], errors: list
         fields = field_views(ctx.definition, step=None, values=values, errors=errors, lang=lang,
                              context=ctx.case.data)
     form_errors = [error.message for error in errors if not error.field]
-    with engine().db.transaction() as session:
-        colleagues = colleagues_for(session, task_groups(ctx.task.candidate_group), exclude=principal().email)
     return render_template("staff/task.html", ctx=ctx, fields=fields, form_errors=form_errors,
-                           colleagues=colleagues, lang=lang, labels=category_labels()), status
+                           colleagues=list(ctx.colleagues), lang=lang, labels=category_labels()), status
 
 
 @bp.get("/taken/<task_id>")
 @requires(WORKER_ROLES)
 def task(task_id: str) -> tuple[str, int]:
-    ctx = taskwork.load_task(engine(), registry(), principal(), task_id)
+    ctx = taskwork.load_task(loket(), principal(), task_id)
     return _render_task(ctx, ctx.draft or {}, [])
 
 
@@ -82,20 +69,19 @@ def task(task_id: str) -> tuple[str, int]:
 @requires(WORKER_ROLES)
 def task_post(task_id: str) -> tuple[str, int] | Response:
     user = principal()
-    ctx = taskwork.load_task(engine(), registry(), user, task_id)
+    ctx = taskwork.load_task(loket(), user, task_id)
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     if ctx.definition is not None:
         values, errors = clean(ctx.definition, request.form, step=None, lang=current_lang(), context=ctx.case.data)
     if request.form.get("actie") == "concept":
-        with engine().db.transaction() as session:
-            taskwork.save_draft(session, user, task_id, values)
+        taskwork.save_draft(loket(), user, task_id, values)
         flash(_("Uw concept is opgeslagen. U kunt later verder."))
         return redirect(url_for("staff.task", task_id=task_id))
     if errors:
         return _render_task(ctx, values, errors, 400)
     try:
-        taskwork.complete(engine(), user, task_id, values)
+        taskwork.complete(loket(), user, task_id, values)
     except InvalidTaskData as exc:
         found = [error for error in exc.errors if isinstance(error, FieldError)]
         return _render_task(ctx, values, found or [FieldError("", str(exc))], 400)
@@ -106,9 +92,7 @@ def task_post(task_id: str) -> tuple[str, int] | Response:
 @bp.post("/taken/<task_id>/oppakken")
 @requires(WORKER_ROLES)
 def claim(task_id: str) -> Response:
-    with engine().db.transaction() as session:
-        task = assignment.claim(session, principal(), task_id)
-        title = task.title
+    title = assignment.claim(loket(), principal(), task_id)
     flash(_("U heeft de taak '%(title)s' opgepakt. Hij staat nu bij Mijn taken.", title=title))
     return redirect(url_for("staff.task", task_id=task_id))
 
@@ -116,9 +100,7 @@ def claim(task_id: str) -> Response:
 @bp.post("/taken/<task_id>/vrijgeven")
 @requires(WORKER_ROLES)
 def release(task_id: str) -> Response:
-    with engine().db.transaction() as session:
-        task = assignment.release(session, principal(), task_id)
-        title = task.title
+    title = assignment.release(loket(), principal(), task_id)
     flash(_("De taak '%(title)s' staat weer in de werkvoorraad van het team.", title=title))
     return redirect(url_for("staff.team_tasks"))
 
@@ -130,8 +112,6 @@ def hand_over(task_id: str) -> Response:
     if colleague_id is None:
         flash(_("Kies een collega."))
         return redirect(url_for("staff.task", task_id=task_id))
-    with engine().db.transaction() as session:
-        colleague = assignment.hand_over(session, principal(), task_id, colleague_id)
-        name = colleague.name
+    name = assignment.hand_over(loket(), principal(), task_id, colleague_id)
     flash(_("De taak is overgedragen aan %(name)s.", name=name))
     return redirect(url_for("staff.my_tasks"))

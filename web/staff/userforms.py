@@ -9,12 +9,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from processes.access import ROLES
+from processes.passwords import MAX_LENGTH, MIN_LENGTH
+from processes.tables.staff import StaffAudit
+from processes.users import AccountForm, Organisation
 from web.formview import FieldView, OptionView
 from web.staff.common import role_labels
-from web.staff.models import StaffAudit
-from web.staff.services.access import ROLES
-from web.staff.services.passwords import MAX_LENGTH, MIN_LENGTH
-from web.staff.services.users import AccountForm, Organisation
 
 ACCOUNT_FIELDS = {"name": "naam", "email": "email", "roles": "rollen", "teams": "teams", "district": "wijk",
                   "password": "wachtwoord"}

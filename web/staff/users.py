@@ -9,14 +9,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from processes import users as service
+from processes.access import ADMIN_ROLES
+from processes.errors import AccountInvalid, NotAllowedHere, UnknownAccount
 from web.staff import bp
 from web.staff.auth import principal, requires
-from web.staff.common import ID, engine, error_page, reason_text
-from web.staff.services import staff_audit
-from web.staff.services import users as service
-from web.staff.services.access import ADMIN_ROLES
-from web.staff.services.casefile import team_names
-from web.staff.services.errors import AccountInvalid, NotAllowedHere, UnknownAccount
+from web.staff.common import ID, error_page, loket, reason_text
 from web.staff.userforms import (
     ACCOUNT_FIELDS,
     account_fields,
@@ -43,16 +41,13 @@ def _posted_form() -> service.AccountForm:
 @bp.get("/beheer/gebruikers")
 @requires(ADMIN_ROLES)
 def admin_users() -> str:
-    with engine().db.transaction() as session:
-        users = service.users(session)
-        history = audit_lines(staff_audit.history(session, limit=20), team_names(session))
-        return render_template("staff/users.html", users=users, history=history, teams=team_names(session))
+    page = service.accounts_page(loket())
+    return render_template("staff/users.html", users=page.users, history=audit_lines(page.history, page.team_names),
+                           teams=page.team_names)
 
 
 def _new_page(form: service.AccountForm, errors: dict[str, str], status: int = 200) -> tuple[str, int]:
-    with engine().db.transaction() as session:
-        org = service.organisation(session)
-    fields = account_fields(form, org, errors, new=True)
+    fields = account_fields(form, service.account_choices(loket()), errors, new=True)
     return render_template("staff/user_new.html", fields=fields), status
 
 
@@ -68,9 +63,8 @@ def admin_user_create() -> tuple[str, int] | Response:
     form = _posted_form()
     password = request.form.get("wachtwoord", "")[:MAX_INPUT]
     try:
-        with engine().db.transaction() as session:
-            user = service.create_account(session, principal(), form, password)
-            user_id, name = user.id, user.name
+        user = service.create_account(loket(), principal(), form, password)
+        user_id, name = user.id, user.name
     except AccountInvalid as exc:
         return _new_page(form, field_errors(exc.problems, ACCOUNT_FIELDS), 400)
     flash(_("Het account van %(name)s is aangemaakt. Geef het tijdelijke wachtwoord persoonlijk of telefonisch "
@@ -80,22 +74,17 @@ def admin_user_create() -> tuple[str, int] | Response:
 
 def _user_page(user_id: int, *, form: service.AccountForm | None = None, errors: dict[str, str] | None = None,
                password_error: str = "", status: int = 200) -> tuple[str, int]:
-    errors = errors or {}
-    with engine().db.transaction() as session:
-        user = service.get_user(session, user_id)
-        org = service.organisation(session)
-        shown = form or service.form_of(user, org)
-        names = team_names(session)
-        context: dict[str, Any] = {
-            "user": user,
-            "fields": account_fields(shown, org, errors, new=False),
-            "password_field": one_time_password_field(password_error),
-            "is_self": user.id == principal().id,
-            "open_tasks": service.open_task_count(session, user),
-            "history": audit_lines(staff_audit.history(session, user_id=user.id), names),
-            "teams": names,
-        }
-        return render_template("staff/user.html", **context), status
+    page = service.account_page(loket(), user_id)
+    context: dict[str, Any] = {
+        "user": page.user,
+        "fields": account_fields(form or page.form, page.organisation, errors or {}, new=False),
+        "password_field": one_time_password_field(password_error),
+        "is_self": page.user.id == principal().id,
+        "open_tasks": page.open_tasks,
+        "history": audit_lines(page.history, page.team_names),
+        "teams": page.team_names,
+    }
+    return render_template("staff/user.html", **context), status
 
 
 @bp.get(f"/beheer/gebruikers/<{ID}:user_id>")
@@ -109,8 +98,7 @@ def admin_user(user_id: int) -> tuple[str, int]:
 def admin_user_update(user_id: int) -> tuple[str, int] | Response:
     form = _posted_form()
     try:
-        with engine().db.transaction() as session:
-            name = service.update_account(session, principal(), user_id, form).name
+        name = service.update_account(loket(), principal(), user_id, form).name
     except AccountInvalid as exc:
         return _user_page(user_id, form=form, errors=field_errors(exc.problems, ACCOUNT_FIELDS), status=400)
     flash(_("De gegevens van %(name)s zijn opgeslagen.", name=name))
@@ -122,8 +110,7 @@ def admin_user_update(user_id: int) -> tuple[str, int] | Response:
 def admin_user_active(user_id: int) -> Response:
     active = request.form.get("actief") == "ja"
     try:
-        with engine().db.transaction() as session:
-            name = service.set_active(session, principal(), user_id, active).name
+        name = service.set_active(loket(), principal(), user_id, active).name
     except NotAllowedHere as exc:
         flash(reason_text(exc.code))
     else:
@@ -138,8 +125,7 @@ def admin_user_active(user_id: int) -> Response:
 def admin_user_password(user_id: int) -> tuple[str, int] | Response:
     password = request.form.get("wachtwoord", "")[:MAX_INPUT]
     try:
-        with engine().db.transaction() as session:
-            name = service.reset_password(session, principal(), user_id, password).name
+        name = service.reset_password(loket(), principal(), user_id, password).name
     except AccountInvalid as exc:
         return _user_page(user_id, password_error=field_errors(exc.problems, ACCOUNT_FIELDS).get("wachtwoord", ""),
                           status=400)

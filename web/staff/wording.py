@@ -18,19 +18,15 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from forms import Field, FormDefinition, FormRegistry, format_number
-from processes.organisation import District, Guide, Team
+from forms import Field, FormDefinition, format_number
+from processes.errors import StartUnavailable
+from processes.names import Names, organisation_names
 from web.formview import answer_text
 from web.i18n import current_lang
 from web.staff import bp
-from web.staff.common import category_names, engine, registry
-from web.staff.models import StaffUser
+from web.staff.common import category_names, loket
 
-FIRST_FORM = "intake"
-"""Its labels win when several forms ask for the same field."""
 HIDDEN = frozenset({"begeleider_info", "budget_reservering", "fonds_reservering", "vrijgave", "begeleiding_afgesloten",
                     "taal", "assigned", "reserved", "load"})
 """Technical keys: what a service task returned for the diagram, or shown elsewhere on the page."""
@@ -225,16 +221,11 @@ class Wording:
         return self.label(key), self.value(key, change)
 
 
-def build(session: Session, forms: FormRegistry, lang: str) -> Wording:
-    words = Wording(lang=lang)
-    definitions = forms.definitions()
-    definitions.sort(key=lambda definition: definition.id != FIRST_FORM)
-    for definition in definitions:
+def build(names: Names, definitions: list[FormDefinition], lang: str, first_form: str) -> Wording:
+    """``first_form``: the form whose labels win when several ask for the same field."""
+    words = Wording(lang=lang, districts=names.districts, teams=names.teams, people=names.people)
+    for definition in sorted(definitions, key=lambda definition: definition.id != first_form):
         _add_form(words, definition)
-    words.districts = {code: name for code, name in session.execute(select(District.code, District.name))}
-    words.teams = {code: name for code, name in session.execute(select(Team.code, Team.name))}
-    words.people = {email.lower(): name for email, name in session.execute(select(StaffUser.email, StaffUser.name))}
-    words.people.update({email.lower(): name for email, name in session.execute(select(Guide.email, Guide.name))})
     return words
 
 
@@ -248,14 +239,16 @@ def _add_form(words: Wording, definition: FormDefinition) -> None:
 
 
 def words() -> Wording:
-    """The lookup of this request (built once per request and language, in its own transaction:
-    render templates that use it after the view's transaction ended, as SQLite allows one writer)."""
+    """The lookup of this request (built once per request and language, in a unit of work of its own)."""
     lang = current_lang()
     found = g.get("staff_wording")
     if isinstance(found, Wording) and found.lang == lang:
         return found
-    with engine().db.transaction() as session:
-        found = build(session, registry(), lang)
+    try:
+        first_form = loket().start_form_id()
+    except StartUnavailable:
+        first_form = ""
+    found = build(organisation_names(loket()), loket().forms.definitions(), lang, first_form)
     g.staff_wording = found
     return found
 

@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.service import Engine, InstanceInfo
+from processes.intake import submit_initiative
+from processes.portal_login import issue_login_link
+from tests.factories import loket_for
 from tests.processes.factories import intake_data, wijkwens_data
 from tests.web_support import check_page, csrf_token
-from web.public.services import submit_initiative
-from web.public.tokens import issue_login_link
 
 ALICE = "alice@example.nl"
 BOB = "bob@example.nl"
@@ -25,7 +26,7 @@ BOB = "bob@example.nl"
 
 def start_case(engine: Engine, email: str = ALICE, *, wijkwens: bool = True, **overrides: Any) -> InstanceInfo:
     data = (wijkwens_data if wijkwens else intake_data)(email=email, **overrides)
-    return submit_initiative(engine, data, channel="online", actor=email)
+    return submit_initiative(loket_for(engine), data, channel="online", actor=email)
 
 
 def mails(app: Flask) -> list[Message]:

@@ -10,15 +10,16 @@ import pytest
 from flask import Flask
 
 from engine.service import Engine
-from processes.demo import load_organisation
+from processes import drafts, portal
+from processes.demo.organisation import load_organisation
+from processes.documents import Upload
+from processes.intake import AlreadySubmitting, submit_initiative
+from processes.portal_login import consume_login_token, issue_login_link
+from tests.factories import loket_for
 from tests.processes.factories import wijkwens_data
 from tests.web.public.support import ALICE, ask_for_more, start_case
 from tests.web_support import ROOT
 from web import create_app, engine_of
-from web.casefile.documents import Upload
-from web.public import drafts, portal
-from web.public.services import AlreadySubmitting, submit_initiative
-from web.public.tokens import consume_login_token, issue_login_link
 
 
 @pytest.fixture
@@ -47,21 +48,20 @@ def test_tokens_drafts_and_submission(backend: Engine) -> None:
     with backend.db.transaction() as session:
         assert drafts.claim(session, key)
     with pytest.raises(AlreadySubmitting):
-        submit_initiative(backend, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+        submit_initiative(loket_for(backend), wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
     with backend.db.transaction() as session:
         drafts.release(session, key)
-    info = submit_initiative(backend, wijkwens_data(email=ALICE), channel="online", actor=ALICE, draft_key=key)
+    info = submit_initiative(loket_for(backend), wijkwens_data(email=ALICE), channel="online", actor=ALICE,
+                             draft_key=key)
     assert len(info.data["bijlagen"]) == 1
-    with backend.db.transaction() as session:
-        assert [c.case_ref for c in portal.my_cases(session, ALICE)] == [info.case_ref]
+    assert [row.case.case_ref for row in portal.my_cases(loket_for(backend), ALICE)] == [info.case_ref]
 
 
 def test_answering_a_question(backend: Engine) -> None:
     info = start_case(backend)
     ask_for_more(backend, info)
-    with backend.db.transaction() as session:
-        case = portal.own_case(session, ALICE, info.case_ref)
-    [action] = portal.actions_of(backend, case)
-    portal.answer(backend, case, ALICE, action, {"antwoord": "Zie bijlage"},
+    loket = loket_for(backend)
+    [action] = portal.case_page(loket, ALICE, info.case_ref).actions
+    portal.answer(loket, ALICE, info.case_ref, action, {"antwoord": "Zie bijlage"},
                   {"documenten": [Upload("tekening.pdf", b"%PDF tekening")]})
     assert backend.waiting_messages(info.id) == []

@@ -7,11 +7,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from engine.service import Engine
-from processes.organisation import District
+from processes.intake import with_district_names
+from processes.tables.organisation import District
 from tests.forms.factories import create_field_form
 from tests.web.public.support import ALICE, fill_intake, log_in, start_case
 from tests.web_support import check_page
-from web.public import formdefs
 
 
 def _rename(engine: Engine, code: str, name: str) -> None:
@@ -53,7 +53,6 @@ def test_a_start_form_without_the_district_question_is_left_as_it_is(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     form = create_field_form()
-    monkeypatch.setattr(formdefs, "definition", lambda form_id: form)
     _rename(engine, "oost", "Oosterpark")
     with engine.db.transaction() as session:
-        assert formdefs.intake_definition(session) is form
+        assert with_district_names(form, session) is form

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.service import Engine
-from web.casefile.documents import MAX_FILE_BYTES, MAX_FILES, Upload
-from web.casefile.models import Document
-from web.public import drafts
-from web.public.models import FormDraft, LoginToken
-from web.public.tokens import (
+from processes import drafts
+from processes.documents import MAX_FILE_BYTES, MAX_FILES, Upload
+from processes.loket import Loket
+from processes.portal_login import (
     LOGIN_LINK_LIFETIME,
     MAX_OPEN_LINKS,
     consume_login_token,
@@ -22,6 +21,8 @@ from web.public.tokens import (
     issue_login_link,
     valid_login_token,
 )
+from processes.tables.case import Document
+from processes.tables.portal import FormDraft, LoginToken
 
 PNG = Upload("foto.png", b"\x89PNG\r\n\x1a\nplaatje")
 
@@ -141,12 +142,12 @@ def test_old_login_links_are_purged(engine: Engine) -> None:
         assert session.scalars(select(LoginToken.email)).all() == ["bob@example.nl"]
 
 
-def test_the_worker_housekeeping_deletes_expired_portal_data(engine: Engine) -> None:
+def test_the_worker_housekeeping_deletes_expired_portal_data(loket: Loket, engine: Engine) -> None:
     """Expired drafts, their files and old login links go even when nobody starts a new one."""
     import threading
 
     from engine.jobs import work_forever
-    from web.public.housekeeping import purge_portal_data
+    from processes.housekeeping import purge_portal_data
 
     with engine.db.transaction() as session:
         draft = drafts.new_draft(session, "intake")
@@ -156,7 +157,7 @@ def test_the_worker_housekeeping_deletes_expired_portal_data(engine: Engine) -> 
     stop = threading.Event()
 
     def housekeeping() -> None:
-        purge_portal_data(engine)
+        purge_portal_data(loket)
         stop.set()  # one round is enough for the test
 
     work_forever(engine, "test", poll_seconds=0.01, stop=stop, housekeeping=housekeeping)
@@ -167,8 +168,8 @@ def test_the_worker_housekeeping_deletes_expired_portal_data(engine: Engine) -> 
 
 
 def test_orphan_uploads_are_deleted_after_a_day_but_draft_files_are_kept(engine: Engine) -> None:
-    from web.casefile.documents import store_document
-    from web.public.housekeeping import purge_orphan_uploads
+    from processes.documents import store_document
+    from processes.housekeeping import purge_orphan_uploads
 
     with engine.db.transaction() as session:
         draft = drafts.new_draft(session, "intake")
@@ -183,8 +184,8 @@ def test_orphan_uploads_are_deleted_after_a_day_but_draft_files_are_kept(engine:
 
 
 def test_staff_login_attempts_are_kept_ninety_days(engine: Engine) -> None:
-    from web.public.housekeeping import purge_old_login_attempts
-    from web.staff.models import LoginAttempt
+    from processes.housekeeping import purge_old_login_attempts
+    from processes.tables.staff import LoginAttempt
 
     with engine.db.transaction() as session:
         session.add(LoginAttempt(email="a@gemeente.example", ip="127.0.0.1", outcome="wrong", at=clock.now()))

@@ -8,6 +8,7 @@ from flask import Flask
 
 from engine.mail import MailRenderer
 from processes import MAIL_TEMPLATES_DIR
+from processes.loket import Loket
 from web import engine_of
 
 
@@ -30,7 +31,7 @@ def test_mails_without_a_portal_address_still_render(lang: str) -> None:
         assert "http" not in body
 
 
-def test_the_apps_renderer_links_to_the_configured_portal(app: Flask) -> None:
+def test_the_apps_renderer_links_to_the_configured_portal(loket: Loket, app: Flask) -> None:
     renderer = engine_of(app).mail_renderer
     assert renderer is not None
     app.config["PUBLIC_URL"] = "https://loket.example/"

@@ -11,9 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.service import Engine
+from processes.loket import Loket
+from processes.procedure import Norm, overview, parse_norm
+from processes.rules import decisions_in, deployed_decisions
 from tests.web_support import ROOT, check_page
-from web.public.procedure import Norm, overview, parse_norm
-from web.public.rules import decisions_in, deployed_decisions
+from web.public.display import condition_label, condition_value
 
 
 @pytest.mark.parametrize(("expression", "norm"), [
@@ -34,9 +36,8 @@ def test_parse_norm(expression: str, norm: Norm | None) -> None:
     assert parse_norm(expression) == norm
 
 
-def test_overview_of_the_bundled_models(engine: Engine) -> None:
-    with engine.db.transaction() as session:
-        found = overview(engine, session)
+def test_overview_of_the_bundled_models(loket: Loket) -> None:
+    found = overview(loket)
     assert [(s.text, s.norm) for s in found.intake] == [
         ("Het initiatieventeam bekijkt welke aanpak past bij uw initiatief.", Norm(5, "werkdagen"))]
     assert (found.answer.reminder, found.answer.deadline) == (Norm(5, "werkdagen"), Norm(20, "werkdagen"))
@@ -85,12 +86,13 @@ def test_landing_page_in_english(client: FlaskClient) -> None:
     assert "District wish" in text
 
 
-def test_rules_are_put_into_words(app: Flask, engine: Engine) -> None:
-    with app.test_request_context(), engine.db.transaction() as session:
-        [decision] = deployed_decisions(session, "nl")
+def test_rules_are_put_into_words(app: Flask, loket: Loket) -> None:
+    [decision] = deployed_decisions(loket, "nl")
     assert decision.hit_policy == "FIRST"
     assert [rule.rule_id for rule in decision.rules] == [f"R{n}" for n in range(1, 9)]
-    words = {rule.rule_id: [(c.label, c.value, c.literal) for c in rule.conditions] for rule in decision.rules}
+    with app.test_request_context():
+        words = {rule.rule_id: [(condition_label(c), condition_value(c), c.literal) for c in rule.conditions]
+                 for rule in decision.rules}
     assert words["R1"] == [("Ik denk dat ik een vergunning nodig heb", "ja", False)]
     assert words["R3"] == [("Voor wie is uw initiatief?", "De hele wijk of De hele stad", False)]
     assert words["R4"] == [("Aantal keuzes bij “Waar gaat uw initiatief over?”", "3 of meer", False)]
@@ -100,7 +102,7 @@ def test_rules_are_put_into_words(app: Flask, engine: Engine) -> None:
     assert decision.rules[5].explanation.startswith("Dit is een activiteit in uw straat of buurt")
 
 
-def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask) -> None:
+def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask, loket: Loket) -> None:
     dmn = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
   <decision id="test" name="Test">
@@ -118,11 +120,13 @@ def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask) ->
     </decisionTable>
   </decision>
 </definitions>"""
-    with app.test_request_context():
-        [decision] = decisions_in({"test.dmn": dmn, "notes.txt": "x", "kapot.dmn": "<niet"}, "en")
+    [decision] = decisions_in({"test.dmn": dmn, "notes.txt": "x", "kapot.dmn": "<niet"},
+                              loket.form(loket.start_form_id()), "en")
     [rule] = decision.rules
     assert rule.rule_id == "r1" and rule.outputs == {"uitkomst": "ja"}
-    assert [(c.label, c.value, c.literal, c.label_lang) for c in rule.conditions] == [
+    with app.test_request_context():
+        conditions = [(condition_label(c), condition_value(c), c.literal, c.label_lang) for c in rule.conditions]
+    assert conditions == [
         ("Leeftijd", "> grens * 2", True, "nl"),
         ("In which district?", "East", False, "en"),
     ]

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from engine.service import Engine
 from engine.tables import ProcessInstance
+from processes.tables.case import Document
+from processes.tables.portal import FormDraft
 from tests.web.public.support import (
     ALICE,
     INTAKE_STEPS,
@@ -23,8 +25,6 @@ from tests.web.public.support import (
     post_form,
 )
 from tests.web_support import check_page, csrf_token
-from web.casefile.models import Document
-from web.public.models import FormDraft
 
 
 def _cases(engine: Engine) -> int:

@@ -11,6 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
+from processes.loket import Loket
+from processes.messages import post_message
+from processes.portal_login import hash_token
+from processes.tables.case import CaseMessage, Document
+from processes.tables.portal import LoginToken
 from tests.web.public.support import (
     ALICE,
     BOB,
@@ -28,10 +33,6 @@ from tests.web.public.support import (
     to_survey,
 )
 from tests.web_support import check_page, csrf_token
-from web.casefile.messages import post_message
-from web.casefile.models import CaseMessage, Document
-from web.public.models import LoginToken
-from web.public.tokens import hash_token
 
 
 def test_login_by_link_confirm_button_and_single_use(app: Flask, client: FlaskClient, engine: Engine) -> None:
@@ -199,7 +200,7 @@ def test_empty_list_for_a_new_address(client: FlaskClient, engine: Engine) -> No
     assert "Er zijn nog geen initiatieven" in text
 
 
-def test_status_mail_links_to_the_portal_without_personal_data(app: Flask, engine: Engine) -> None:
+def test_status_mail_links_to_the_portal_without_personal_data(loket: Loket, app: Flask, engine: Engine) -> None:
     app.config["PUBLIC_URL"] = "https://loket.gemeente.example/"
     case = start_case(engine, omschrijving="Geheim plan van Alice", naam="Alice de Boer", telefoon="0612345678")
     engine.run_due_jobs()

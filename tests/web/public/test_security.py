@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from engine.service import Engine
 from engine.tables import ProcessInstance
+from processes import drafts
+from processes.documents import Upload, store_document
+from processes.messages import post_message
+from processes.tables.case import CaseMessage
 from tests.web.public.support import ALICE, BOB, ask_for_more, log_in, post_form, start_case, to_survey
 from tests.web_support import check_page, csrf_token
-from web.casefile.documents import Upload, store_document
-from web.casefile.messages import post_message
-from web.casefile.models import CaseMessage
-from web.public import drafts
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The staff tests run on the prepared database plus the demo staff accounts (web.staff.demo)."""
+"""The staff tests run on the prepared database plus the demo staff accounts (processes.demo.staff)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from flask import Flask
 
 from engine.db import Database
 from engine.service import Engine
+from processes.demo.staff import load_staff
 from tests.web.staff.support import PASSWORD
 from tests.web_support import app_on_copy
 from web import engine_of
-from web.staff.demo import load_staff
 
 
 @pytest.fixture(scope="session")

@@ -11,17 +11,17 @@ from sqlalchemy import select
 from engine import clock
 from engine.service import Engine
 from engine.tables import OpenTask
+from processes.access import Principal
+from processes.accounts import principal_of
+from processes.tables.staff import StaffUser
 from tests.processes.factories import Case, complex_data, intake_data, wijkwens_data
 from web import engine_of
 from web.staff.auth import LOGIN_AT, SEEN
-from web.staff.models import StaffUser
-from web.staff.services.access import Principal
-from web.staff.services.accounts import principal_of
 
 PASSWORD = "test-wachtwoord-123"
 DOMAIN = "gemeente.example"
 
-# Demo accounts (web.staff.demo) by what they do in the tests.
+# Demo accounts (processes.demo.staff) by what they do in the tests.
 INTAKE = f"ilse.dewit@{DOMAIN}"
 INTAKE_2 = f"karim.bouzid@{DOMAIN}"
 GUIDE = f"pieter.jansen@{DOMAIN}"  # the suggested guide for a complex case in district west

@@ -10,17 +10,19 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.service import Engine
-from tests.web.staff.support import GUIDE, INTAKE, PASSWORD
-from web.staff.models import LoginAttempt, StaffUser
-from web.staff.services import accounts
-from web.staff.services.accounts import (
+from processes import accounts
+from processes.accounts import (
     authenticate,
     create_user,
     hash_password,
     load_principal,
     set_password,
 )
-from web.staff.services.throttle import MAX_PER_ADDRESS_IP, MAX_PER_IP, WINDOW
+from processes.loket import Loket
+from processes.tables.staff import LoginAttempt, StaffUser
+from processes.throttle import MAX_PER_ADDRESS_IP, MAX_PER_IP, WINDOW
+from tests.factories import loket_for
+from tests.web.staff.support import GUIDE, INTAKE, PASSWORD
 
 
 def attempts(engine: Engine, email: str) -> list[str]:
@@ -30,8 +32,7 @@ def attempts(engine: Engine, email: str) -> list[str]:
 
 
 def login(engine: Engine, email: str, password: str, ip: str = "127.0.0.1") -> str:
-    with engine.db.transaction() as session:
-        return authenticate(session, email, password, ip=ip).outcome
+    return authenticate(loket_for(engine), email, password, ip=ip).outcome
 
 
 def test_passwords_are_stored_as_argon2_hashes(engine: Engine) -> None:
@@ -51,15 +52,13 @@ def test_short_passwords_and_unknown_roles_are_refused(engine: Engine) -> None:
         create_user(session, email="x@gemeente.example", name="X", roles=["superuser"], password="lang-genoeg-123")
 
 
-def test_login_gives_the_principal_with_roles_groups_and_guide_identity(engine: Engine) -> None:
-    with engine.db.transaction() as session:
-        result = authenticate(session, GUIDE, PASSWORD)
+def test_login_gives_the_principal_with_roles_groups_and_guide_identity(loket: Loket, engine: Engine) -> None:
+    result = authenticate(loket, GUIDE, PASSWORD)
     assert result.outcome == "ok" and result.principal is not None
     who = result.principal
     assert who.roles == {"begeleider"}
     assert who.identities == {GUIDE, "pieter jansen"}
-    with engine.db.transaction() as session:
-        intake = authenticate(session, INTAKE, PASSWORD).principal
+    intake = authenticate(loket, INTAKE, PASSWORD).principal
     assert intake is not None and intake.groups == {"initiatieventeam"}
 
 
@@ -156,35 +155,31 @@ def test_a_new_password_lifts_the_throttle(engine: Engine) -> None:
     assert login(engine, INTAKE, "een-nieuw-wachtwoord") == "ok"
 
 
-def test_inactive_accounts_cannot_log_in_and_lose_their_sessions(engine: Engine) -> None:
-    with engine.db.transaction() as session:
-        result = authenticate(session, INTAKE, PASSWORD)
+def test_inactive_accounts_cannot_log_in_and_lose_their_sessions(loket: Loket, engine: Engine) -> None:
+    result = authenticate(loket, INTAKE, PASSWORD)
     assert result.principal is not None
     session_id = result.principal.get_id()
     with engine.db.transaction() as session:
-        assert load_principal(session, session_id) is not None
+        assert load_principal(loket_for(engine), session_id) is not None
         user = session.scalar(select(StaffUser).where(StaffUser.email == INTAKE))
         assert user is not None
         user.active = False
     assert login(engine, INTAKE, PASSWORD) == "inactive"
-    with engine.db.transaction() as session:
-        assert load_principal(session, session_id) is None
+    assert load_principal(loket_for(engine), session_id) is None
 
 
 def test_a_new_password_ends_every_session(engine: Engine) -> None:
     with engine.db.transaction() as session:
-        result = authenticate(session, INTAKE, PASSWORD)
+        result = authenticate(loket_for(engine), INTAKE, PASSWORD)
         assert result.principal is not None
         session_id = result.principal.get_id()
         user = session.scalar(select(StaffUser).where(StaffUser.email == INTAKE))
         assert user is not None
         set_password(session, user, "een-nieuw-wachtwoord")
-    with engine.db.transaction() as session:
-        assert load_principal(session, session_id) is None
+    assert load_principal(loket_for(engine), session_id) is None
     assert login(engine, INTAKE, "een-nieuw-wachtwoord") == "ok"
 
 
 @pytest.mark.parametrize("session_id", ["", "staff:x:y", "staff:1", "public:1:abc", "staff:999:abc"])
 def test_malformed_or_foreign_session_ids_load_nobody(engine: Engine, session_id: str) -> None:
-    with engine.db.transaction() as session:
-        assert load_principal(session, session_id) is None
+    assert load_principal(loket_for(engine), session_id) is None

@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
+from processes.tables.case import CaseMessage
+from processes.tables.staff import ContactMoment
 from tests.web.staff.support import (
     BEHEER,
     FONDS,
@@ -34,8 +36,6 @@ from tests.web.staff.support import (
     wijkwens_case,
 )
 from tests.web_support import csrf_token
-from web.casefile.models import CaseMessage
-from web.staff.models import ContactMoment
 
 WORKERS = {"intake", "begeleider", "team-groen", "regiegroep", "fondsbeheerder", "specialist"}
 EVERYONE = WORKERS | {"kcc", "procesbeheerder", "beheerder"}
@@ -261,7 +261,7 @@ def test_case_actions_on_a_case_out_of_reach_store_nothing(app: Flask, client: F
 
 
 def test_handing_over_outside_the_team_is_refused(app: Flask, client: FlaskClient, engine: Engine) -> None:
-    from web.staff.models import StaffUser
+    from processes.tables.staff import StaffUser
 
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id

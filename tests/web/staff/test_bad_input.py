@@ -15,12 +15,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
-from processes.organisation import DistrictBudget
+from forms import coerce
+from processes.errors import InvalidInput
+from processes.organisation import parse_amount
+from processes.tables.organisation import DistrictBudget
+from tests.forms.factories import create_field_form
 from tests.web.staff.support import BEHEER, GUIDE, INTAKE, PROCES, complex_case, login_as, start
 from tests.web_support import csrf_token
 from web.staff.common import MAX_ID, form_id
-from web.staff.services.errors import NotAllowedHere
-from web.staff.services.organisation import parse_amount
 
 HUGE = "99999999999999999999999"
 HUGER = "99999999999999999999999999"
@@ -87,13 +89,23 @@ def test_an_amount_that_is_no_number_gets_the_field_message(app: Flask, client: 
 
 @pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-inf", "1e999999999"])
 def test_parse_amount_refuses_what_is_not_a_finite_number(text: str) -> None:
-    with pytest.raises(NotAllowedHere) as caught:
+    with pytest.raises(InvalidInput) as caught:
         parse_amount(text)
     assert caught.value.code == "bad_amount"
 
 
-def test_parse_amount_still_reads_scientific_notation_within_range() -> None:
-    assert parse_amount("1e3") == Decimal("1000.00")
+@pytest.mark.parametrize("text", ["1.250,50", "1250.50", "1250,50", "1,250.50", "€ 1.250,50", "€1250,50"])
+def test_every_amount_field_reads_an_amount_the_same_way(text: str) -> None:
+    """The budget form and the start form's money fields share one reading: "1,250.50" is no
+    longer €1.25 in one and €1,250.50 in the other."""
+    assert parse_amount(text) == Decimal("1250.50")
+    values, errors = coerce(create_field_form("bedrag", "money", {"type": "number"}), {"bedrag": text})
+    assert (values, errors) == ({"bedrag": 1250.5}, [])
+
+
+def test_scientific_notation_is_no_amount_anywhere() -> None:
+    with pytest.raises(InvalidInput):
+        parse_amount("1e3")
 
 
 @pytest.mark.parametrize("value", [HUGE, "99999999999999999999999999", "2147483648", "0", "-1", "", " ", "abc",

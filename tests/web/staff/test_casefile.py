@@ -8,10 +8,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engine.errors import NotFound
-from engine.service import Engine
-from engine.tables import AuditEvent, Job
-from processes.organisation import Guide, GuideAssignment
+from engine import AuditEvent, Engine, Job, NotFound
+from processes import case_actions, casefile, taskwork
+from processes.access import may_view_case
+from processes.case_actions import Contact
+from processes.errors import InvalidInput, NotAllowedHere
+from processes.loket import Loket
+from processes.messages import MessageRejected
+from processes.tables.organisation import Guide, GuideAssignment
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (
     FONDS,
@@ -29,11 +33,6 @@ from tests.web.staff.support import (
     start,
     wijkwens_case,
 )
-from web.casefile.messages import MessageRejected
-from web.staff.common import _REGISTRY
-from web.staff.services import casefile, taskwork
-from web.staff.services.access import may_view_case
-from web.staff.services.errors import NotAllowedHere
 
 TOETS = {
     "toets_regels": {"regels_oordeel": "positief", "regels_toelichting": "In orde."},
@@ -50,9 +49,9 @@ def guide_id(engine: Engine, email: str) -> int:
         return found
 
 
-def test_the_case_file_holds_data_category_guide_tasks_and_trail(engine: Engine) -> None:
+def test_the_case_file_holds_data_category_guide_tasks_and_trail(loket: Loket, engine: Engine) -> None:
     case = complex_case(engine)
-    file = casefile.load_case_file(engine, case.info.case_ref)
+    file = casefile.open_case_file(loket, principal(engine, INTAKE), case.info.case_ref)
     assert file.data["categorie"] == "complex"
     assert file.data["categorie_regel"] == "R1" and "vergunning" in file.data["categorie_uitleg"]
     assert file.guide is not None and file.guide.email == GUIDE and file.guide.name == "Pieter Jansen"
@@ -64,7 +63,7 @@ def test_the_case_file_holds_data_category_guide_tasks_and_trail(engine: Engine)
         "Uw initiatief is ontvangen.", "Het initiatieventeam bekijkt welke aanpak past bij uw initiatief."]
     assert file.team_names["team-vergunningen"] == "Team Vergunningen"
     with pytest.raises(NotFound):
-        casefile.load_case_file(engine, "INI-0000-999999")
+        casefile.open_case_file(loket, principal(engine, INTAKE), "INI-0000-999999")
 
 
 def test_who_may_see_a_case_file(engine: Engine) -> None:
@@ -93,13 +92,13 @@ def test_the_guide_keeps_seeing_the_case_after_its_tasks(engine: Engine) -> None
         assert may_view_case(session, principal(engine, GUIDE), case.id)
 
 
-def test_a_message_goes_into_the_thread_with_a_mail_and_an_audit_event(app: Flask, engine: Engine) -> None:
+def test_a_message_goes_into_the_thread_with_a_mail_and_an_audit_event(
+    loket: Loket, app: Flask, engine: Engine,
+) -> None:
     case = green_case(engine)
     groen = principal(engine, GROEN)
-    with engine.db.transaction() as session:
-        row = casefile.case_by_ref(session, case.info.case_ref)
-        casefile.send_message(session, groen, row, "Wij komen dinsdag kijken.")
-    file = casefile.load_case_file(engine, case.info.case_ref)
+    case_actions.send_message(loket, groen, case.info.case_ref, "Wij komen dinsdag kijken.")
+    file = casefile.open_case_file(loket, principal(engine, INTAKE), case.info.case_ref)
     assert [(m.author, m.body, m.from_initiator) for m in file.messages] == [
         ("Gerda Hoekstra", "Wij komen dinsdag kijken.", False)]
     with engine.db.transaction() as session:
@@ -107,32 +106,31 @@ def test_a_message_goes_into_the_thread_with_a_mail_and_an_audit_event(app: Flas
         assert mails[-1].payload["to"] == "initiatiefnemer@example.nl"
         assert "dinsdag" not in str(mails[-1].payload)
     assert [e.actor for e in file.audit if e.kind == "staff_message"] == [GROEN]
-    with engine.db.transaction() as session, pytest.raises(MessageRejected):
-        casefile.send_message(session, groen, row, "   ")
+    with pytest.raises(MessageRejected):
+        case_actions.send_message(loket, groen, case.info.case_ref, "   ")
     engine.run_due_jobs()
     sent = [path.read_text() for path in sorted(Path(app.config["MAIL_FOLDER"]).glob("*.eml"))]
     assert "Nieuws over uw initiatief" in sent[-1] and "dinsdag" not in sent[-1]
 
 
-def test_contact_moments_are_kept_with_the_case(engine: Engine) -> None:
+def test_contact_moments_are_kept_with_the_case(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     kcc = principal(engine, KCC)
-    with engine.db.transaction() as session:
-        casefile.log_contact(session, kcc, case.id, "telefoon", "Belde over de planning.")
-    file = casefile.load_case_file(engine, case.info.case_ref)
+    case_actions.log_kcc_contact(loket, kcc, case.info.case_ref, Contact("telefoon", "Belde over de planning."))
+    file = casefile.open_case_file(loket, principal(engine, INTAKE), case.info.case_ref)
     assert [(c.channel, c.summary, c.created_by_name) for c in file.contacts] == [
         ("telefoon", "Belde over de planning.", "Kim Jansen")]
     assert any(e.kind == "contact_moment" and e.actor == KCC for e in file.audit)
     for channel, summary, code in [("fax", "x", "unknown_channel"), ("balie", " ", "empty_summary"),
                                    ("email", "x" * 4001, "summary_too_long")]:
-        with engine.db.transaction() as session, pytest.raises(NotAllowedHere, match=code):
-            casefile.log_contact(session, kcc, case.id, channel, summary)
+        with pytest.raises(InvalidInput, match=code):
+            case_actions.log_kcc_contact(loket, kcc, case.info.case_ref, Contact(channel, summary))
 
 
-def test_reassigning_the_guide_moves_open_tasks_load_and_later_tasks(engine: Engine) -> None:
+def test_reassigning_the_guide_moves_open_tasks_load_and_later_tasks(loket: Loket, engine: Engine) -> None:
     case = complex_case(engine)
     case.complete("toets_regels", TOETS["toets_regels"], actor=GUIDE)
-    casefile.reassign_guide(engine, principal(engine, INTAKE), case.info.case_ref, guide_id(engine, OTHER_GUIDE),
+    case_actions.reassign_guide(loket, principal(engine, INTAKE), case.info.case_ref, guide_id(engine, OTHER_GUIDE),
                             "Pieter is met verlof.")
     assert {task.task_name: task.assignee for task in case.tasks()} == {
         "toets_locatie": OTHER_GUIDE, "toets_financien": OTHER_GUIDE, "toets_participatie": OTHER_GUIDE}
@@ -148,27 +146,27 @@ def test_reassigning_the_guide_moves_open_tasks_load_and_later_tasks(engine: Eng
     for name in ("toets_locatie", "toets_financien", "toets_participatie"):
         case.complete(name, TOETS[name], actor=OTHER_GUIDE)
     assert case.task("advies_besluit").assignee == OTHER_GUIDE
-    assert casefile.load_case_file(engine, case.info.case_ref).guide.email == OTHER_GUIDE  # type: ignore[union-attr]
+    assert casefile.open_case_file(loket, principal(engine, INTAKE), case.info.case_ref).guide.email == OTHER_GUIDE  # type: ignore[union-attr]
 
 
-def test_reassigning_needs_a_coupled_active_other_guide(engine: Engine) -> None:
+def test_reassigning_needs_a_coupled_active_other_guide(loket: Loket, engine: Engine) -> None:
     early = start(engine, intake_data(titel="Nog zonder begeleider"))
     with pytest.raises(NotAllowedHere, match="no_guide_yet"):
-        casefile.reassign_guide(engine, principal(engine, INTAKE), early.info.case_ref, guide_id(engine, GUIDE), "")
+        case_actions.reassign_guide(loket, principal(engine, INTAKE), early.info.case_ref, guide_id(engine, GUIDE), "")
     case = complex_case(engine)
     with pytest.raises(NotAllowedHere, match="same_guide"):
-        casefile.reassign_guide(engine, principal(engine, INTAKE), case.info.case_ref, guide_id(engine, GUIDE), "")
-    with pytest.raises(NotAllowedHere, match="unknown_guide"):
-        casefile.reassign_guide(engine, principal(engine, INTAKE), case.info.case_ref, 9999, "")
+        case_actions.reassign_guide(loket, principal(engine, INTAKE), case.info.case_ref, guide_id(engine, GUIDE), "")
+    with pytest.raises(InvalidInput, match="unknown_guide"):
+        case_actions.reassign_guide(loket, principal(engine, INTAKE), case.info.case_ref, 9999, "")
     assert {task.assignee for task in case.tasks()} == {GUIDE}
 
 
-def test_asking_from_the_case_file_leaves_the_trail(engine: Engine) -> None:
+def test_asking_from_the_case_file_leaves_the_trail(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
-    taskwork.ask_information(engine, _REGISTRY, principal(engine, INTAKE), task_id, "Welke straat precies?")
+    taskwork.ask_information(loket, principal(engine, INTAKE), task_id, "Welke straat precies?")
     case.run_jobs()  # the diagram mails the question first, then waits
-    file = casefile.load_case_file(engine, case.info.case_ref)
+    file = casefile.open_case_file(loket, principal(engine, INTAKE), case.info.case_ref)
     completed = [e for e in file.audit if e.kind == "task_completed"]
     assert completed[-1].detail["changes"]["aanvulling_vraag"]["new"] == "Welke straat precies?"  # type: ignore[index]
     assert [w.message for w in file.waiting] == ["aanvulling_ontvangen"]

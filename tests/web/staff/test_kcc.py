@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from engine.errors import NotFound
 from engine.service import Engine
+from processes import kcc
+from processes.access import Principal
+from processes.loket import Loket
+from processes.tables.staff import KccAccess
 from tests.processes.factories import intake_data
 from tests.web.staff.support import GUIDE, KCC, complex_case, green_case, principal, start
-from web.staff.models import KccAccess
-from web.staff.services import kcc
-from web.staff.services.access import Principal
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def agent(engine: Engine) -> Principal:
 
 def found(engine: Engine, agent: Principal, query: str) -> list[str]:
     with engine.db.transaction() as session:
-        return [hit.case_ref for hit in kcc.search(session, agent, query).hits]
+        return [hit.case_ref for hit in kcc.find(session, agent, query).hits]
 
 
 def log(engine: Engine) -> list[tuple[str, str | None, int | None, int | None]]:
@@ -56,9 +57,11 @@ def test_every_search_is_logged_with_its_query_and_count(engine: Engine, agent: 
     assert case.id
 
 
-def test_the_case_view_shows_status_handler_next_date_and_is_logged(engine: Engine, agent: Principal) -> None:
+def test_the_case_view_shows_status_handler_next_date_and_is_logged(
+    loket: Loket, engine: Engine, agent: Principal,
+) -> None:
     case = complex_case(engine)
-    view = kcc.view_case(engine, agent, case.info.case_ref)
+    view = kcc.view_case(loket, agent, case.info.case_ref)
     assert view.case.status_text == "We beoordelen uw initiatief."
     assert view.category == "complex"
     assert view.guide is not None and view.guide.email == GUIDE
@@ -73,16 +76,16 @@ def test_the_case_view_shows_status_handler_next_date_and_is_logged(engine: Engi
     assert log(engine) == [("view", None, None, case.id)]
 
 
-def test_the_case_view_shows_what_the_initiator_must_do(engine: Engine, agent: Principal) -> None:
+def test_the_case_view_shows_what_the_initiator_must_do(loket: Loket, engine: Engine, agent: Principal) -> None:
     case = green_case(engine)
     case.complete("groen_beoordelen", {"aanvulling_nodig": True, "aanvulling_vraag": "Stuur een foto van de gevel."})
-    view = kcc.view_case(engine, agent, case.info.case_ref)
+    view = kcc.view_case(loket, agent, case.info.case_ref)
     assert [(w.message, w.data["aanvulling_vraag"]) for w in view.waiting] == [
         ("aanvulling_ontvangen", "Stuur een foto van de gevel.")]
     assert view.handlers == []
     assert view.next_date is not None  # the reminder timer
 
 
-def test_viewing_an_unknown_case_is_not_found(engine: Engine, agent: Principal) -> None:
+def test_viewing_an_unknown_case_is_not_found(loket: Loket, engine: Engine, agent: Principal) -> None:
     with pytest.raises(NotFound):
-        kcc.view_case(engine, agent, "INI-2000-000000")
+        kcc.view_case(loket, agent, "INI-2000-000000")

@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
+from processes import kcc, paging
+from processes.tables.staff import KccAccess
 from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC, login_as, principal, start
 from tests.web_support import check_page
-from web.staff.models import KccAccess
-from web.staff.services import kcc, paging
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def seven(engine: Engine) -> list[str]:
 def test_pages_split_the_hits_newest_first(engine: Engine, seven: list[str]) -> None:
     agent = principal(engine, KCC)
     with engine.db.transaction() as session:
-        pages = [kcc.search(session, agent, "voorstraat", page=n, page_size=3) for n in (1, 2, 3)]
+        pages = [kcc.find(session, agent, "voorstraat", page=n, page_size=3) for n in (1, 2, 3)]
     assert [[hit.case_ref for hit in result.hits] for result in pages] == [seven[0:3], seven[3:6], seven[6:7]]
     assert {(result.total, result.pages) for result in pages} == {(7, 3)}
     assert [(result.first, result.last) for result in pages] == [(1, 3), (4, 6), (7, 7)]
@@ -39,9 +39,9 @@ def test_pages_split_the_hits_newest_first(engine: Engine, seven: list[str]) -> 
 def test_a_page_out_of_range_gives_the_nearest_page(engine: Engine, seven: list[str]) -> None:
     agent = principal(engine, KCC)
     with engine.db.transaction() as session:
-        past = kcc.search(session, agent, "voorstraat", page=99, page_size=3)
-        before = kcc.search(session, agent, "voorstraat", page=-4, page_size=3)
-        nothing = kcc.search(session, agent, "niemand", page=5, page_size=3)
+        past = kcc.find(session, agent, "voorstraat", page=99, page_size=3)
+        before = kcc.find(session, agent, "voorstraat", page=-4, page_size=3)
+        nothing = kcc.find(session, agent, "niemand", page=5, page_size=3)
     assert (past.page, [hit.case_ref for hit in past.hits]) == (3, seven[6:7])
     assert before.page == 1
     assert (nothing.page, nothing.pages, nothing.total, nothing.first, nothing.last) == (1, 1, 0, 0, 0)
@@ -50,8 +50,8 @@ def test_a_page_out_of_range_gives_the_nearest_page(engine: Engine, seven: list[
 def test_every_page_is_logged_with_the_total(engine: Engine, seven: list[str]) -> None:
     agent = principal(engine, KCC)
     with engine.db.transaction() as session:
-        kcc.search(session, agent, "voorstraat", page=1, page_size=3)
-        kcc.search(session, agent, "voorstraat", page=2, page_size=3)
+        kcc.find(session, agent, "voorstraat", page=1, page_size=3)
+        kcc.find(session, agent, "voorstraat", page=2, page_size=3)
     with engine.db.transaction() as session:
         rows = session.execute(select(KccAccess.query, KccAccess.result_count).order_by(KccAccess.id)).all()
     assert [tuple(row) for row in rows] == [("voorstraat", 7), ("voorstraat", 7)]

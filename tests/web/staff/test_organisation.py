@@ -9,19 +9,20 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import NotFound
 from engine.service import Engine
-from processes.guides import choose_guide
-from processes.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes import organisation as org
+from processes import staff_audit
+from processes.access import Principal
+from processes.errors import OrganisationInvalid
+from processes.handlers.guides import choose_guide
+from processes.loket import Loket
+from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes.tables.staff import StaffAudit
+from tests.factories import loket_for
 from tests.web.staff.support import BEHEER, principal
-from web.staff.models import StaffAudit
-from web.staff.services import organisation as org
-from web.staff.services import staff_audit
-from web.staff.services.access import Principal
-from web.staff.services.errors import OrganisationInvalid
 
 THIS_YEAR = clock.now().year  # the year the demo budgets are for
 NEXT_YEAR = str(THIS_YEAR + 1)
@@ -32,9 +33,9 @@ def admin(engine: Engine) -> Principal:
     return principal(engine, BEHEER)
 
 
-def problems_of(engine: Engine, call: Callable[[Session], object]) -> dict[str, str]:
-    with pytest.raises(OrganisationInvalid) as caught, engine.db.transaction() as session:
-        call(session)
+def problems_of(engine: Engine, call: Callable[[Loket], object]) -> dict[str, str]:
+    with pytest.raises(OrganisationInvalid) as caught:
+        call(loket_for(engine))
     return caught.value.problems
 
 
@@ -45,9 +46,8 @@ def org_audit(engine: Engine) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 # districts and teams -------------------------------------------------------------------------
-def test_a_district_gets_a_new_name_and_keeps_its_code(engine: Engine, admin: Principal) -> None:
-    with engine.db.transaction() as session:
-        org.update_district(session, admin, "oost", "  Oosterpark  ")
+def test_a_district_gets_a_new_name_and_keeps_its_code(loket: Loket, engine: Engine, admin: Principal) -> None:
+    org.update_district(loket, admin, "oost", "  Oosterpark  ")
     with engine.db.transaction() as session:
         district = session.get(District, "oost")
         assert district is not None and district.name == "Oosterpark"
@@ -65,19 +65,18 @@ def test_an_unknown_district_or_team_is_not_found(engine: Engine, admin: Princip
     for call in (lambda s: org.update_district(s, admin, "noord", "Noord"),
                  lambda s: org.update_district(s, admin, "oost" + "x" * 100, "Noord"),
                  lambda s: org.update_team(s, admin, "geheim", "Geheim", "")):
-        with pytest.raises(NotFound), engine.db.transaction() as session:
-            call(session)
+        with pytest.raises(NotFound):
+            call(loket_for(engine))
 
 
-def test_a_team_gets_a_name_and_a_team_lead_for_escalations(engine: Engine, admin: Principal) -> None:
-    with engine.db.transaction() as session:
-        org.update_team(session, admin, "team-groen", "Team Groen en Water", " Nieuwe.Leider@Gemeente.Example ")
+def test_a_team_gets_a_name_and_a_team_lead_for_escalations(loket: Loket, engine: Engine, admin: Principal) -> None:
+    org.update_team(loket, admin, "team-groen", "Team Groen en Water", " Nieuwe.Leider@Gemeente.Example ")
     with engine.db.transaction() as session:
         team = session.get(Team, "team-groen")
         assert team is not None
         assert (team.name, team.lead_email) == ("Team Groen en Water", "nieuwe.leider@gemeente.example")
+    org.update_team(loket, admin, "team-groen", "Team Groen en Water", "")
     with engine.db.transaction() as session:
-        org.update_team(session, admin, "team-groen", "Team Groen en Water", "")
         team = session.get(Team, "team-groen")
         assert team is not None and team.lead_email is None
     assert [row[2] for row in org_audit(engine)] == [
@@ -101,8 +100,8 @@ def guide_form(**overrides: Any) -> org.GuideForm:
 
 
 def test_a_new_guide_is_added_and_can_be_suggested(engine: Engine, admin: Principal) -> None:
+    guide = org.create_guide(loket_for(engine), admin, guide_form(expertise=("financien", "sport")))
     with engine.db.transaction() as session:
-        guide = org.create_guide(session, admin, guide_form(expertise=("financien", "sport")))
         assert (guide.email, guide.expertise, guide.district_code) == ("yara.bos@gemeente.example", "sport,financien",
                                                                        "oost")
         assert choose_guide(session, "oost", "sport")[0] is not None
@@ -124,32 +123,30 @@ def test_a_new_guide_is_checked(engine: Engine, admin: Principal, overrides: dic
         assert session.scalar(select(Guide).where(Guide.name == "Yara Bos")) is None
 
 
-def test_a_guide_is_changed_with_an_audit_of_what_changed(engine: Engine, admin: Principal) -> None:
+def test_a_guide_is_changed_with_an_audit_of_what_changed(loket: Loket, engine: Engine, admin: Principal) -> None:
     with engine.db.transaction() as session:
         guide = session.scalar(select(Guide).where(Guide.name == "Anouk de Vries"))
         assert guide is not None
         guide_id = guide.id
-        org.update_guide(session, admin, guide_id, org.GuideForm(name=None, district="oost",
-                                                                 expertise=("groen", "sociaal"), active=True))
+    org.update_guide(loket, admin, guide_id, org.GuideForm(name=None, district="oost",
+                                                           expertise=("groen", "sociaal"), active=True))
     assert org_audit(engine) == []  # nothing changed
-    with engine.db.transaction() as session:
-        org.update_guide(session, admin, guide_id, org.GuideForm(name="Anouk de Vries-Smit", district="",
-                                                                 expertise=("groen",), active=False))
+    org.update_guide(loket, admin, guide_id, org.GuideForm(name="Anouk de Vries-Smit", district="",
+                                                             expertise=("groen",), active=False))
     assert org_audit(engine) == [("guide_updated", "begeleider:anouk.devries@gemeente.example", {
         "name": ["Anouk de Vries", "Anouk de Vries-Smit"], "district": ["oost", None],
         "expertise": [["groen", "sociaal"], ["groen"]], "active": [True, False]})]
-    with pytest.raises(NotFound), engine.db.transaction() as session:
-        org.update_guide(session, admin, 999999, org.GuideForm())
+    with pytest.raises(NotFound):
+        org.update_guide(loket, admin, 999999, org.GuideForm())
 
 
 # budgets and the fund ------------------------------------------------------------------------
 def test_budgets_for_a_new_year_for_every_district(engine: Engine, admin: Principal) -> None:
-    with engine.db.transaction() as session:
-        created = org.create_budgets(session, admin, NEXT_YEAR,
-                                     {"oost": "30.000", "west": "27.500,50", "centrum": "20000"})
-        assert {(b.district_code, b.year, b.amount) for b in created} == {
-            ("oost", THIS_YEAR + 1, Decimal("30000.00")), ("west", THIS_YEAR + 1, Decimal("27500.50")),
-            ("centrum", THIS_YEAR + 1, Decimal("20000.00"))}
+    created = org.create_budgets(loket_for(engine), admin, NEXT_YEAR,
+                                 {"oost": "30.000", "west": "27.500,50", "centrum": "20000"})
+    assert {(b.district_code, b.year, b.amount) for b in created} == {
+        ("oost", THIS_YEAR + 1, Decimal("30000.00")), ("west", THIS_YEAR + 1, Decimal("27500.50")),
+        ("centrum", THIS_YEAR + 1, Decimal("20000.00"))}
     with engine.db.transaction() as session:
         years = org.budget_years(session)
         assert [(year.year, len(year.budgets), year.fund is not None) for year in years] == [
@@ -174,7 +171,7 @@ def test_budgets_for_a_new_year_are_checked(engine: Engine, admin: Principal, ye
     assert org_audit(engine) == []
 
 
-def test_a_budget_is_never_below_what_is_reserved(engine: Engine, admin: Principal) -> None:
+def test_a_budget_is_never_below_what_is_reserved(loket: Loket, engine: Engine, admin: Principal) -> None:
     with engine.db.transaction() as session:
         budget = session.scalar(select(DistrictBudget).where(DistrictBudget.district_code == "oost"))
         assert budget is not None
@@ -182,15 +179,12 @@ def test_a_budget_is_never_below_what_is_reserved(engine: Engine, admin: Princip
         budget_id = budget.id
     assert problems_of(engine, lambda s: org.update_budget(s, admin, budget_id, "999,99")) == {
         "bedrag": "below_reserved"}
-    with engine.db.transaction() as session:
-        org.update_budget(session, admin, budget_id, "1.000")
+    org.update_budget(loket, admin, budget_id, "1.000")
     assert org_audit(engine) == [("budget_updated", f"budget:oost:{THIS_YEAR}", {"amount": ["25000.00", "1000.00"]})]
 
 
-def test_the_fund_of_a_new_year_and_its_total(engine: Engine, admin: Principal) -> None:
-    with engine.db.transaction() as session:
-        fund = org.create_fund(session, admin, NEXT_YEAR, "130.000")
-        fund_id = fund.id
+def test_the_fund_of_a_new_year_and_its_total(loket: Loket, engine: Engine, admin: Principal) -> None:
+    fund_id = org.create_fund(loket, admin, NEXT_YEAR, "130.000").id
     assert problems_of(engine, lambda s: org.create_fund(s, admin, NEXT_YEAR, "1")) == {"jaar": "fund_year_exists"}
     with engine.db.transaction() as session:
         stored = session.get(Fund, fund_id)
@@ -198,15 +192,14 @@ def test_the_fund_of_a_new_year_and_its_total(engine: Engine, admin: Principal) 
         stored.granted = Decimal("5000")
     assert problems_of(engine, lambda s: org.update_fund(s, admin, fund_id, "4.999")) == {"totaal": "below_granted"}
     assert problems_of(engine, lambda s: org.update_fund(s, admin, fund_id, "Infinity")) == {"totaal": "bad_amount"}
-    with engine.db.transaction() as session:
-        org.update_fund(session, admin, fund_id, "125.000")
+    org.update_fund(loket, admin, fund_id, "125.000")
     assert org_audit(engine) == [("fund_created", f"fonds:{NEXT_YEAR}", {"total": [None, "130000.00"]}),
                                  ("fund_updated", f"fonds:{NEXT_YEAR}", {"total": ["130000.00", "125000.00"]})]
 
 
 def test_organisation_rows_stay_out_of_the_account_history(engine: Engine, admin: Principal) -> None:
+    org.update_district(loket_for(engine), admin, "oost", "Oosterpark")
     with engine.db.transaction() as session:
-        org.update_district(session, admin, "oost", "Oosterpark")
         assert staff_audit.history(session) == []
         assert len(staff_audit.organisation_history(session)) == 1
         row = session.scalar(select(StaffAudit))

@@ -8,18 +8,19 @@ from sqlalchemy import select
 from engine.db import Database
 from engine.service import Engine
 from engine.tables import AuditEvent, Job
+from processes.accounts import authenticate
+from processes.demo.staff import ACCOUNTS, DEMO_PASSWORD, demo_password, load_staff
+from processes.errors import InvalidInput
+from processes.intake import SubmissionRejected, register_on_behalf
+from processes.loket import Loket, build_loket
+from processes.tables.staff import StaffUser
 from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC
-from web.staff.demo import ACCOUNTS, DEMO_PASSWORD, demo_password, load_staff
-from web.staff.models import StaffUser
-from web.staff.services.accounts import authenticate
-from web.staff.services.errors import NotAllowedHere
-from web.staff.services.register import SubmissionRejected, register_on_behalf
 
 
-def test_register_on_behalf_records_channel_and_employee(engine: Engine) -> None:
+def test_register_on_behalf_records_channel_and_employee(loket: Loket, engine: Engine) -> None:
     data = intake_data(kanaal="online", email="beller@example.nl", titel="Buurtbankje")
-    info = register_on_behalf(engine, data, channel="telefoon", actor=KCC)
+    info = register_on_behalf(loket, data, channel="telefoon", actor=KCC)
     assert info.data["kanaal"] == "telefoon"
     assert info.case_ref.startswith("INI-")
     with engine.db.transaction() as session:
@@ -32,11 +33,11 @@ def test_register_on_behalf_records_channel_and_employee(engine: Engine) -> None
     assert {mail.payload["to"] for mail in mails} == {"beller@example.nl"}
 
 
-def test_register_on_behalf_refuses_other_channels_and_bad_answers(engine: Engine) -> None:
-    with pytest.raises(NotAllowedHere):
-        register_on_behalf(engine, intake_data(), channel="online", actor=KCC)
+def test_register_on_behalf_refuses_other_channels_and_bad_answers(loket: Loket, engine: Engine) -> None:
+    with pytest.raises(InvalidInput, match="unknown_channel"):
+        register_on_behalf(loket, intake_data(), channel="online", actor=KCC)
     with pytest.raises(SubmissionRejected) as caught:
-        register_on_behalf(engine, intake_data(email=""), channel="balie", actor=KCC)
+        register_on_behalf(loket, intake_data(email=""), channel="balie", actor=KCC)
     assert [error.field for error in caught.value.errors] == ["email"]
 
 
@@ -54,8 +55,10 @@ def test_demo_accounts_cover_every_role_and_load_once(tmp_path: object, prepared
         users = session.scalars(select(StaffUser)).all()
         roles = {role.role for user in users for role in user.roles}
         groups = {m.team_code for user in users for m in user.memberships}
-        result = authenticate(session, "ilse.dewit@gemeente.example", DEMO_PASSWORD)
     database.dispose()
+    loket = build_loket(f"sqlite:///{path}")
+    result = authenticate(loket, "ilse.dewit@gemeente.example", DEMO_PASSWORD)
+    loket.engine.db.dispose()
     assert len(first.added) == len(ACCOUNTS) == len(users) and second.added == []
     assert roles == {"intake", "begeleider", "team-groen", "regiegroep", "fondsbeheerder", "specialist", "kcc",
                      "procesbeheerder", "beheerder"}

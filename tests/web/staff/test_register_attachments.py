@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from engine.service import Engine
 from engine.tables import ProcessInstance
+from processes.documents import Upload, UploadRejected
+from processes.errors import InvalidInput
+from processes.intake import SubmissionFailed, SubmissionRejected, register_on_behalf
+from processes.loket import Loket
+from processes.tables.case import Document
 from tests.processes.factories import intake_data
 from tests.web.staff.support import KCC, login_as, register_form
 from tests.web_support import check_page, csrf_token
-from web.casefile.documents import Upload, UploadRejected
-from web.casefile.models import Document
-from web.staff.services.errors import NotAllowedHere
-from web.staff.services.register import SubmissionFailed, SubmissionRejected, register_on_behalf
 
 PDF = b"%PDF-1.4 tekening van het bankje"
 PNG = b"\x89PNG\r\n\x1a\n foto"
@@ -37,9 +38,9 @@ def cases(engine: Engine) -> int:
 
 
 # service ---------------------------------------------------------------------------------------
-def test_uploads_become_the_attachments_of_the_new_case(engine: Engine) -> None:
+def test_uploads_become_the_attachments_of_the_new_case(loket: Loket, engine: Engine) -> None:
     uploads = [Upload("tekening.pdf", PDF), Upload("foto.png", PNG)]
-    info = register_on_behalf(engine, intake_data(), channel="balie", actor=KCC, uploads=uploads)
+    info = register_on_behalf(loket, intake_data(), channel="balie", actor=KCC, uploads=uploads)
     stored = documents(engine)
     assert stored == [(info.id, None, "tekening.pdf", KCC), (info.id, None, "foto.png", KCC)]
     with engine.db.transaction() as session:
@@ -47,34 +48,34 @@ def test_uploads_become_the_attachments_of_the_new_case(engine: Engine) -> None:
     assert info.data["bijlagen"] == ids
 
 
-def test_ids_typed_into_the_form_are_never_attachments(engine: Engine) -> None:
-    info = register_on_behalf(engine, intake_data(bijlagen=["iemand-anders-bestand"]), channel="balie", actor=KCC)
+def test_ids_typed_into_the_form_are_never_attachments(loket: Loket, engine: Engine) -> None:
+    info = register_on_behalf(loket, intake_data(bijlagen=["iemand-anders-bestand"]), channel="balie", actor=KCC)
     assert "bijlagen" not in info.data
 
 
-def test_rejected_answers_leave_no_files_behind(engine: Engine) -> None:
+def test_rejected_answers_leave_no_files_behind(loket: Loket, engine: Engine) -> None:
     with pytest.raises(SubmissionRejected):
-        register_on_behalf(engine, intake_data(email=""), channel="telefoon", actor=KCC,
+        register_on_behalf(loket, intake_data(email=""), channel="telefoon", actor=KCC,
                            uploads=[Upload("tekening.pdf", PDF)])
     assert documents(engine) == [] and cases(engine) == 0
 
 
-def test_a_failed_start_leaves_no_files_behind(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_start_leaves_no_files_behind(loket: Loket, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("database weg")
 
     monkeypatch.setattr(engine, "start", broken)
     with pytest.raises(SubmissionFailed):
-        register_on_behalf(engine, intake_data(), channel="telefoon", actor=KCC, uploads=[Upload("tekening.pdf", PDF)])
+        register_on_behalf(loket, intake_data(), channel="telefoon", actor=KCC, uploads=[Upload("tekening.pdf", PDF)])
     assert documents(engine) == [] and cases(engine) == 0
 
 
-def test_a_wrong_file_stores_nothing(engine: Engine) -> None:
+def test_a_wrong_file_stores_nothing(loket: Loket, engine: Engine) -> None:
     with pytest.raises(UploadRejected):
-        register_on_behalf(engine, intake_data(), channel="balie", actor=KCC,
+        register_on_behalf(loket, intake_data(), channel="balie", actor=KCC,
                            uploads=[Upload("tekening.pdf", PDF), Upload("tool.exe", b"MZ...")])
-    with pytest.raises(NotAllowedHere, match="too_many_files"):
-        register_on_behalf(engine, intake_data(), channel="balie", actor=KCC,
+    with pytest.raises(InvalidInput, match="too_many_files"):
+        register_on_behalf(loket, intake_data(), channel="balie", actor=KCC,
                            uploads=[Upload(f"{n}.pdf", PDF) for n in range(6)])
     assert documents(engine) == [] and cases(engine) == 0
 

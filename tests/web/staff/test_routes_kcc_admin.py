@@ -12,13 +12,13 @@ from sqlalchemy import insert, select
 from engine.service import Engine
 from engine.step_writer import new_job
 from engine.tables import AuditEvent, Job
-from processes.organisation import DistrictBudget, Guide
+from processes.errors import InvalidInput
+from processes.organisation import parse_amount
+from processes.tables.organisation import DistrictBudget, Guide
+from processes.tables.staff import ContactMoment, KccAccess
 from tests.processes.factories import intake_data
 from tests.web.staff.support import BEHEER, INTAKE, KCC, PROCES, green_case, login_as, register_form, start
 from tests.web_support import check_page, csrf_token
-from web.staff.models import ContactMoment, KccAccess
-from web.staff.services.errors import NotAllowedHere
-from web.staff.services.organisation import parse_amount
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -150,7 +150,7 @@ def test_amounts_are_read_the_dutch_way(text: str, amount: str) -> None:
 
 @pytest.mark.parametrize("text", ["", "veel", "-5", "1,2,3"])
 def test_wrong_amounts_are_refused(text: str) -> None:
-    with pytest.raises(NotAllowedHere):
+    with pytest.raises(InvalidInput):
         parse_amount(text)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.service import Engine
-from processes.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
 from tests.web.staff.support import BEHEER, INTAKE, OOST, login_as, wijkwens_case
 from tests.web_support import check_page, csrf_token
 

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
+from processes.tables.staff import StaffAudit, StaffUser
 from tests.web.staff.support import BEHEER, INTAKE, KCC, PASSWORD, login_as, principal
 from tests.web_support import check_page, csrf_token
-from web.staff.models import StaffAudit, StaffUser
 
 ONE_TIME = "tijdelijk-Zonnebloem-42"
 NEW = "mijn eigen lange zin 7"

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from engine.service import Engine
 from engine.tables import OpenTask
-from processes.organisation import Guide
+from processes.documents import Upload, store_document
+from processes.tables.organisation import Guide
+from processes.tables.staff import ContactMoment, StaffUser, TaskDraft
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (
     ACCEPT,
@@ -24,8 +26,6 @@ from tests.web.staff.support import (
     start,
 )
 from tests.web_support import check_page, csrf_token
-from web.casefile.documents import Upload, store_document
-from web.staff.models import ContactMoment, StaffUser, TaskDraft
 
 
 def get_page(client: FlaskClient, url: str, status: int = 200) -> str:

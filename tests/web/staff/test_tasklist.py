@@ -11,6 +11,10 @@ from sqlalchemy import update
 from engine import clock
 from engine.service import Engine
 from engine.tables import OpenTask
+from processes import assignment
+from processes.access import Principal, may_work_on
+from processes.loket import Loket
+from processes.tasklist import TaskFilter, count_tasks, list_tasks
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (
     GROEN,
@@ -25,9 +29,6 @@ from tests.web.staff.support import (
     start,
     wijkwens_case,
 )
-from web.staff.services import assignment
-from web.staff.services.access import Principal, may_work_on
-from web.staff.services.tasklist import TaskFilter, count_tasks, list_tasks
 
 
 def listed(engine: Engine, email: str, **filters: object) -> list[tuple[str, str]]:
@@ -59,11 +60,10 @@ def test_my_tasks_hold_the_guide_tasks_the_diagram_assigned_to_me(engine: Engine
     assert listed(engine, GUIDE, view="team") == []
 
 
-def test_claimed_tasks_move_to_my_tasks(engine: Engine) -> None:
+def test_claimed_tasks_move_to_my_tasks(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task = case.task("categorie_bevestigen")
-    with engine.db.transaction() as session:
-        assignment.claim(session, principal(engine, INTAKE), task.task_id)
+    assignment.claim(loket, principal(engine, INTAKE), task.task_id)
     assert listed(engine, INTAKE, view="mijn") == [(case.info.case_ref, "categorie_bevestigen")]
     assert listed(engine, INTAKE, view="team", status="vrij") == []
     assert listed(engine, INTAKE, view="team", status="toegewezen") == [(case.info.case_ref, "categorie_bevestigen")]

@@ -7,6 +7,10 @@ from sqlalchemy import select
 
 from engine.errors import InvalidTaskData, TaskAlreadyCompleted
 from engine.service import Engine
+from processes import assignment, taskwork
+from processes.errors import AccessDenied, InvalidInput, NotAllowedHere
+from processes.loket import Loket
+from processes.tables.staff import TaskDraft
 from tests.web.staff.support import (
     ACCEPT,
     GROEN,
@@ -22,33 +26,26 @@ from tests.web.staff.support import (
     start,
     wijkwens_case,
 )
-from web.staff.common import _REGISTRY as REGISTRY
-from web.staff.models import TaskDraft
-from web.staff.services import assignment, taskwork
-from web.staff.services.errors import AccessDenied, NotAllowedHere
 
 
-def test_load_task_gives_form_case_and_draft(engine: Engine) -> None:
+def test_load_task_gives_form_case_and_draft(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
-    ctx = taskwork.load_task(engine, REGISTRY, principal(engine, INTAKE), task_id)
+    ctx = taskwork.load_task(loket, principal(engine, INTAKE), task_id)
     assert ctx.definition is not None and ctx.definition.id == "categorie_bevestigen"
     assert ctx.case.data["categorie_voorstel"] == "eenvoudig"
     assert ctx.draft is None and ctx.can_complete
-    with engine.db.transaction() as session:
-        taskwork.save_draft(session, principal(engine, INTAKE), task_id, {"categorie_akkoord": False})
-    with engine.db.transaction() as session:
-        taskwork.save_draft(session, principal(engine, INTAKE_2), task_id, {"categorie_akkoord": True})
-    ctx = taskwork.load_task(engine, REGISTRY, principal(engine, INTAKE), task_id)
+    taskwork.save_draft(loket, principal(engine, INTAKE), task_id, {"categorie_akkoord": False})
+    taskwork.save_draft(loket, principal(engine, INTAKE_2), task_id, {"categorie_akkoord": True})
+    ctx = taskwork.load_task(loket, principal(engine, INTAKE), task_id)
     assert ctx.draft == {"categorie_akkoord": True} and ctx.draft_by == INTAKE_2
 
 
-def test_complete_moves_the_case_on_and_removes_the_draft(engine: Engine) -> None:
+def test_complete_moves_the_case_on_and_removes_the_draft(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
-    with engine.db.transaction() as session:
-        taskwork.save_draft(session, principal(engine, INTAKE), task_id, {"categorie_akkoord": True})
-    info = taskwork.complete(engine, principal(engine, INTAKE), task_id, ACCEPT)
+    taskwork.save_draft(loket, principal(engine, INTAKE), task_id, {"categorie_akkoord": True})
+    info = taskwork.complete(loket, principal(engine, INTAKE), task_id, ACCEPT)
     assert info.data["categorie"] == "eenvoudig"
     case.run_jobs()
     assert case.task_names() == ["groen_beoordelen"]
@@ -56,73 +53,72 @@ def test_complete_moves_the_case_on_and_removes_the_draft(engine: Engine) -> Non
         assert session.scalar(select(TaskDraft).where(TaskDraft.task_id == task_id)) is None
 
 
-def test_the_engine_checks_the_answers_against_the_form(engine: Engine) -> None:
+def test_the_engine_checks_the_answers_against_the_form(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
     with pytest.raises(InvalidTaskData):
-        taskwork.complete(engine, principal(engine, INTAKE), task_id, {"aanvulling_nodig": False})
+        taskwork.complete(loket, principal(engine, INTAKE), task_id, {"aanvulling_nodig": False})
     assert case.task_names() == ["categorie_bevestigen"]
 
 
-def test_the_second_completion_gets_a_conflict_not_a_crash(engine: Engine) -> None:
+def test_the_second_completion_gets_a_conflict_not_a_crash(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
-    taskwork.complete(engine, principal(engine, INTAKE_2), task_id, ACCEPT)
+    taskwork.complete(loket, principal(engine, INTAKE_2), task_id, ACCEPT)
     with pytest.raises(TaskAlreadyCompleted) as caught:
-        taskwork.complete(engine, principal(engine, INTAKE), task_id, ACCEPT)
+        taskwork.complete(loket, principal(engine, INTAKE), task_id, ACCEPT)
     assert caught.value.completed_by == INTAKE_2
 
 
-def test_a_task_assigned_to_a_colleague_must_be_taken_over_first(engine: Engine) -> None:
+def test_a_task_assigned_to_a_colleague_must_be_taken_over_first(loket: Loket, engine: Engine) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
-    with engine.db.transaction() as session:
-        assignment.claim(session, principal(engine, INTAKE_2), task_id)
-    ctx = taskwork.load_task(engine, REGISTRY, principal(engine, INTAKE), task_id)
+    assignment.claim(loket, principal(engine, INTAKE_2), task_id)
+    ctx = taskwork.load_task(loket, principal(engine, INTAKE), task_id)
     assert not ctx.can_complete and ctx.assignee_name == "Karim Bouzid"
     with pytest.raises(AccessDenied):
-        taskwork.complete(engine, principal(engine, INTAKE), task_id, ACCEPT)
-    with engine.db.transaction() as session, pytest.raises(AccessDenied):
-        taskwork.save_draft(session, principal(engine, INTAKE), task_id, {})
+        taskwork.complete(loket, principal(engine, INTAKE), task_id, ACCEPT)
+    with pytest.raises(AccessDenied):
+        taskwork.save_draft(loket, principal(engine, INTAKE), task_id, {})
     assert case.task_names() == ["categorie_bevestigen"]
 
 
 @pytest.mark.parametrize("email", [GROEN, KCC, GUIDE, OOST])
-def test_nobody_outside_the_group_opens_or_completes_a_task(engine: Engine, email: str) -> None:
+def test_nobody_outside_the_group_opens_or_completes_a_task(loket: Loket, engine: Engine, email: str) -> None:
     case = start(engine)
     task_id = case.task("categorie_bevestigen").task_id
     with pytest.raises(AccessDenied):
-        taskwork.load_task(engine, REGISTRY, principal(engine, email), task_id)
+        taskwork.load_task(loket, principal(engine, email), task_id)
     with pytest.raises(AccessDenied):
-        taskwork.complete(engine, principal(engine, email), task_id, ACCEPT)
+        taskwork.complete(loket, principal(engine, email), task_id, ACCEPT)
     assert case.task_names() == ["categorie_bevestigen"]
 
 
-def test_another_districts_wijkwens_is_out_of_reach(engine: Engine) -> None:
+def test_another_districts_wijkwens_is_out_of_reach(loket: Loket, engine: Engine) -> None:
     west = wijkwens_case(engine, "west")
     task_id = west.task("regiegroep_beoordelen").task_id
     with pytest.raises(AccessDenied):
-        taskwork.load_task(engine, REGISTRY, principal(engine, OOST), task_id)
+        taskwork.load_task(loket, principal(engine, OOST), task_id)
     decision = {"aanvulling_nodig": False, "besluit": "toegekend", "toegekend_bedrag": 750}
     with pytest.raises(AccessDenied):
-        taskwork.complete(engine, principal(engine, OOST), task_id, decision)
-    taskwork.complete(engine, principal(engine, WEST), task_id, decision)
+        taskwork.complete(loket, principal(engine, OOST), task_id, decision)
+    taskwork.complete(loket, principal(engine, WEST), task_id, decision)
     west.run_jobs()
     assert west.data["uitkomst"] == "toegekend"
 
 
-def test_the_guide_completes_an_assessment_assigned_by_the_diagram(engine: Engine) -> None:
+def test_the_guide_completes_an_assessment_assigned_by_the_diagram(loket: Loket, engine: Engine) -> None:
     case = complex_case(engine)
     task_id = case.task("toets_regels").task_id
-    taskwork.complete(engine, principal(engine, GUIDE), task_id,
+    taskwork.complete(loket, principal(engine, GUIDE), task_id,
                       {"regels_oordeel": "positief", "regels_toelichting": "Past binnen de regels."})
     assert "toets_regels" not in case.task_names()
 
 
-def test_ask_information_completes_the_task_with_the_question(engine: Engine) -> None:
+def test_ask_information_completes_the_task_with_the_question(loket: Loket, engine: Engine) -> None:
     case = green_case(engine)
     task_id = case.task("groen_beoordelen").task_id
-    taskwork.ask_information(engine, REGISTRY, principal(engine, GROEN), task_id, "  Hoe breed is de stoep?  ")
+    taskwork.ask_information(loket, principal(engine, GROEN), task_id, "  Hoe breed is de stoep?  ")
     case.run_jobs()
     assert case.task_names() == []
     waiting = engine.waiting_messages(case.id)
@@ -133,15 +129,15 @@ def test_ask_information_completes_the_task_with_the_question(engine: Engine) ->
     assert case.task_names() == ["groen_beoordelen"]
 
 
-def test_ask_information_only_where_the_form_has_the_question(engine: Engine) -> None:
+def test_ask_information_only_where_the_form_has_the_question(loket: Loket, engine: Engine) -> None:
     case = complex_case(engine)
     task_id = case.task("toets_regels").task_id
     with pytest.raises(NotAllowedHere, match="no_question_on_form"):
-        taskwork.ask_information(engine, REGISTRY, principal(engine, GUIDE), task_id, "Vraag")
+        taskwork.ask_information(loket, principal(engine, GUIDE), task_id, "Vraag")
     other = green_case(engine)
-    with pytest.raises(NotAllowedHere, match="empty_question"):
-        taskwork.ask_information(engine, REGISTRY, principal(engine, GROEN), other.task("groen_beoordelen").task_id,
+    with pytest.raises(InvalidInput, match="empty_question"):
+        taskwork.ask_information(loket, principal(engine, GROEN), other.task("groen_beoordelen").task_id,
                                  "   ")
     with pytest.raises(AccessDenied):
-        taskwork.ask_information(engine, REGISTRY, principal(engine, KCC), other.task("groen_beoordelen").task_id,
+        taskwork.ask_information(loket, principal(engine, KCC), other.task("groen_beoordelen").task_id,
                                  "Vraag")

@@ -8,16 +8,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine.service import Engine
+from processes import users
+from processes.access import Principal
+from processes.accounts import authenticate, load_principal
+from processes.errors import AccountInvalid, NotAllowedHere, UnknownAccount
+from processes.loket import Loket
+from processes.passwords import change_own_password, password_problem
+from processes.tables.staff import StaffAudit, StaffUser
+from tests.factories import loket_for
 from tests.web.staff.support import BEHEER, GUIDE, INTAKE, OOST, PASSWORD, complex_case, principal
-from web.staff.models import StaffAudit, StaffUser
-from web.staff.services import users
-from web.staff.services.access import Principal
-from web.staff.services.accounts import authenticate, load_principal
-from web.staff.services.errors import AccountInvalid, NotAllowedHere, UnknownAccount
-from web.staff.services.passwords import change_own_password, password_problem
 
 ONE_TIME = "tijdelijk-Zonnebloem-42"
 NEW = "mijn eigen lange zin 7"
@@ -35,13 +36,12 @@ def form(name: str = "Noor Haddad", email: str = "Noor.Haddad@Gemeente.Example",
 
 def create(engine: Engine, admin: Principal, account: users.AccountForm | None = None,
            password: str = ONE_TIME) -> int:
-    with engine.db.transaction() as session:
-        return users.create_account(session, admin, account or form(), password).id
+    return users.create_account(loket_for(engine), admin, account or form(), password).id
 
 
-def problems_of(engine: Engine, call: Callable[[Session], object]) -> dict[str, str]:
-    with pytest.raises(AccountInvalid) as caught, engine.db.transaction() as session:
-        call(session)
+def problems_of(engine: Engine, call: Callable[[Loket], object]) -> dict[str, str]:
+    with pytest.raises(AccountInvalid) as caught:
+        call(loket_for(engine))
     return caught.value.problems
 
 
@@ -60,8 +60,7 @@ def audit(engine: Engine, user_id: int) -> list[tuple[str, str, dict[str, object
 
 
 def login(engine: Engine, email: str, password: str) -> str:
-    with engine.db.transaction() as session:
-        return authenticate(session, email, password).outcome
+    return authenticate(loket_for(engine), email, password).outcome
 
 
 # creating --------------------------------------------------------------------------------------
@@ -78,13 +77,11 @@ def test_a_new_regiegroep_member_joins_the_regiegroep_of_the_district(engine: En
                                                            "teams": [[], ["regiegroep-west"]]})]
 
 
-def test_the_new_user_must_change_the_one_time_password(engine: Engine, admin: Principal) -> None:
+def test_the_new_user_must_change_the_one_time_password(loket: Loket, engine: Engine, admin: Principal) -> None:
     user_id = create(engine, admin)
-    with engine.db.transaction() as session:
-        result = authenticate(session, "noor.haddad@gemeente.example", ONE_TIME)
+    result = authenticate(loket, "noor.haddad@gemeente.example", ONE_TIME)
     assert result.principal is not None and result.principal.must_change_password
-    with engine.db.transaction() as session:
-        renewed = change_own_password(session, result.principal, ONE_TIME, NEW, NEW)
+    renewed = change_own_password(loket, result.principal, ONE_TIME, NEW, NEW)
     assert not renewed.must_change_password and renewed.session_token != result.principal.session_token
     assert login(engine, "noor.haddad@gemeente.example", ONE_TIME) == "wrong"
     assert login(engine, "noor.haddad@gemeente.example", NEW) == "ok"
@@ -148,75 +145,70 @@ def test_the_one_time_password_follows_the_rules(engine: Engine, admin: Principa
 
 
 # changing --------------------------------------------------------------------------------------
-def test_roles_teams_and_district_change_and_the_audit_says_what_changed(engine: Engine, admin: Principal) -> None:
+def test_roles_teams_and_district_change_and_the_audit_says_what_changed(
+    loket: Loket, engine: Engine, admin: Principal,
+) -> None:
     user_id = create(engine, admin)
     changed = form(name="Noor el Haddad", roles=["regiegroep", "kcc"], district="oost", teams=["kcc"])
-    with engine.db.transaction() as session:
-        users.update_account(session, admin, user_id, changed)
+    users.update_account(loket, admin, user_id, changed)
     assert user_row(engine, user_id) == ("Noor el Haddad", True, True, ["kcc", "regiegroep"],
                                          ["kcc", "regiegroep-oost"])
     assert audit(engine, user_id)[-1] == ("updated", BEHEER, {
         "name": ["Noor Haddad", "Noor el Haddad"], "roles": [["regiegroep"], ["kcc", "regiegroep"]],
         "teams": [["regiegroep-west"], ["kcc", "regiegroep-oost"]]})
     # Saving the same again changes nothing and logs nothing.
-    with engine.db.transaction() as session:
-        users.update_account(session, admin, user_id, changed)
+    users.update_account(loket, admin, user_id, changed)
     assert len(audit(engine, user_id)) == 2
 
 
 def test_the_email_address_does_not_change(engine: Engine, admin: Principal) -> None:
     user_id = create(engine, admin)
-    with engine.db.transaction() as session:
-        user = users.update_account(session, admin, user_id, form(email="ander@gemeente.example"))
-        assert user.email == "noor.haddad@gemeente.example"
+    user = users.update_account(loket_for(engine), admin, user_id, form(email="ander@gemeente.example"))
+    assert user.email == "noor.haddad@gemeente.example"
 
 
-def test_a_role_change_counts_at_the_next_request(engine: Engine, admin: Principal) -> None:
+def test_a_role_change_counts_at_the_next_request(loket: Loket, engine: Engine, admin: Principal) -> None:
     who = principal(engine, OOST)
-    with engine.db.transaction() as session:
-        users.update_account(session, admin, who.id, form(name="Bram Verhoeven", roles=["kcc"], district=""))
-    with engine.db.transaction() as session:
-        again = load_principal(session, who.get_id())
+    users.update_account(loket, admin, who.id, form(name="Bram Verhoeven", roles=["kcc"], district=""))
+    again = load_principal(loket, who.get_id())
     assert again is not None and again.roles == {"kcc"} and again.groups == frozenset()
 
 
-def test_a_beheerder_keeps_their_own_beheerder_role(engine: Engine, admin: Principal) -> None:
+def test_a_beheerder_keeps_their_own_beheerder_role(loket: Loket, engine: Engine, admin: Principal) -> None:
     mine = form(name="Ria van Leeuwen", roles=["kcc"], district="")
     assert problems_of(engine, lambda s: users.update_account(s, admin, admin.id, mine)) == {
         "roles": "own_admin_role"}
-    with engine.db.transaction() as session:
-        users.update_account(session, admin, admin.id, form(name="Ria van Leeuwen", roles=["beheerder", "kcc"],
-                                                            district=""))
+    users.update_account(loket, admin, admin.id, form(name="Ria van Leeuwen", roles=["beheerder", "kcc"],
+                                                        district=""))
     assert user_row(engine, admin.id)[3] == ["beheerder", "kcc"]
 
 
 def test_unknown_accounts(engine: Engine, admin: Principal) -> None:
-    with pytest.raises(UnknownAccount), engine.db.transaction() as session:
-        users.update_account(session, admin, 99999, form())
-    with pytest.raises(UnknownAccount), engine.db.transaction() as session:
-        users.set_active(session, admin, 99999, False)
+    with pytest.raises(UnknownAccount):
+        users.update_account(loket_for(engine), admin, 99999, form())
+    with pytest.raises(UnknownAccount):
+        users.set_active(loket_for(engine), admin, 99999, False)
 
 
 # switching off and on -----------------------------------------------------------------------
-def test_deactivating_ends_the_sessions_and_reactivating_lets_them_log_in(engine: Engine, admin: Principal) -> None:
+def test_deactivating_ends_the_sessions_and_reactivating_lets_them_log_in(
+    loket: Loket, engine: Engine, admin: Principal,
+) -> None:
     who = principal(engine, INTAKE)
-    with engine.db.transaction() as session:
-        users.set_active(session, admin, who.id, False)
+    users.set_active(loket, admin, who.id, False)
     assert login(engine, INTAKE, PASSWORD) == "inactive"
-    with engine.db.transaction() as session:
-        assert load_principal(session, who.get_id()) is None
-        users.set_active(session, admin, who.id, False)  # again: no second audit row
-    with engine.db.transaction() as session:
-        users.set_active(session, admin, who.id, True)
+    assert load_principal(loket_for(engine), who.get_id()) is None
+    users.set_active(loket_for(engine), admin, who.id, False)  # again: no second audit row
+    users.set_active(loket, admin, who.id, True)
     assert login(engine, INTAKE, PASSWORD) == "ok"
     assert [action for action, *_ in audit(engine, who.id)] == ["deactivated", "reactivated"]
 
 
 def test_a_beheerder_cannot_switch_off_or_reset_their_own_account(engine: Engine, admin: Principal) -> None:
-    with pytest.raises(NotAllowedHere, match="deactivate_self"), engine.db.transaction() as session:
-        users.set_active(session, admin, admin.id, False)
-    with pytest.raises(NotAllowedHere, match="reset_self"), engine.db.transaction() as session:
-        users.reset_password(session, admin, admin.id, ONE_TIME)
+    with pytest.raises(NotAllowedHere, match="deactivate_self"):
+        users.set_active(loket_for(engine), admin, admin.id, False)
+    with pytest.raises(NotAllowedHere, match="reset_self"):
+        users.reset_password(loket_for(engine), admin, admin.id, ONE_TIME)
     assert user_row(engine, admin.id)[1] is True
     assert audit(engine, admin.id) == []
 
@@ -233,18 +225,16 @@ def test_the_open_tasks_of_a_user_are_counted(engine: Engine) -> None:
 
 
 # one-time passwords -------------------------------------------------------------------------
-def test_a_reset_sets_a_one_time_password_ends_sessions_and_lifts_the_throttle(engine: Engine,
+def test_a_reset_sets_a_one_time_password_ends_sessions_and_lifts_the_throttle(loket: Loket, engine: Engine,
                                                                                admin: Principal) -> None:
     who = principal(engine, INTAKE)
     for _ in range(5):
         login(engine, INTAKE, "fout")
     assert login(engine, INTAKE, PASSWORD) == "throttled"
-    with engine.db.transaction() as session:
-        users.reset_password(session, admin, who.id, ONE_TIME)
-        assert load_principal(session, who.get_id()) is None
+    users.reset_password(loket_for(engine), admin, who.id, ONE_TIME)
+    assert load_principal(loket_for(engine), who.get_id()) is None
     assert login(engine, INTAKE, PASSWORD) == "wrong"
-    with engine.db.transaction() as session:
-        result = authenticate(session, INTAKE, ONE_TIME)
+    result = authenticate(loket, INTAKE, ONE_TIME)
     assert result.principal is not None and result.principal.must_change_password
     assert audit(engine, who.id) == [("password_reset", BEHEER, {})]
 

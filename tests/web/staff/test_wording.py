@@ -13,11 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.service import Engine
-from processes.organisation import District, DistrictBudget
+from processes.loket import Loket
+from processes.names import organisation_names
+from processes.tables.organisation import District, DistrictBudget
 from tests.processes.factories import wijkwens_data
 from tests.web.staff.support import ACCEPT, INTAKE, KCC, OOST, complex_case, login_as, start, wijkwens_case
 from tests.web_support import check_page
-from web.staff.common import _REGISTRY
 from web.staff.wording import Wording, build
 
 RAW = ("aanvulling_nodig", "categorie_akkoord", "budget_reservering", "begeleider_info", "benodigde_expertise",
@@ -45,9 +46,9 @@ def section(html: str, section_id: str) -> str:
 
 
 @pytest.fixture
-def lookup(app: Flask, engine: Engine) -> Wording:
-    with app.test_request_context(), engine.db.transaction() as session:
-        return build(session, _REGISTRY, "nl")
+def lookup(app: Flask, loket: Loket) -> Wording:
+    with app.test_request_context():
+        return build(organisation_names(loket), loket.forms.definitions(), "nl", loket.start_form_id())
 
 
 def test_the_case_file_shows_questions_and_answers_not_identifiers(app: Flask, client: FlaskClient,
@@ -169,9 +170,9 @@ def test_technical_keys_are_left_out(app: Flask, lookup: Wording) -> None:
             lookup.label("besluit"), "Afgewezen → Toegekend")
 
 
-def test_english_pages_use_the_english_labels(app: Flask, engine: Engine) -> None:
-    with app.test_request_context(), engine.db.transaction() as session:
-        english = build(session, _REGISTRY, "en")
+def test_english_pages_use_the_english_labels(app: Flask, loket: Loket) -> None:
+    with app.test_request_context():
+        english = build(organisation_names(loket), loket.forms.definitions(), "en", loket.start_form_id())
     assert english.label("aanvulling_nodig") == "I first need more information from the initiator"
     assert english.value("aanvulling_nodig", False) == "No"
 

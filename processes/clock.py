@@ -1,0 +1,13 @@
+"""The application's clock: the engine's, so the pages, the use cases and the timers in the
+diagrams agree on the time (and a test that freezes it freezes all of them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine import clock
+
+
+def now() -> datetime:
+    """Current time (UTC, timezone-aware)."""
+    return clock.now()

@@ -1,0 +1,1 @@
+"""``loket demo``: a realistic organisation, staff accounts and initiatives, loaded once."""

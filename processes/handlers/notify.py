@@ -1,0 +1,55 @@
+"""Mail from the diagrams: to the initiator, and escalations to a team lead.
+
+Only the initiative's title and case number go into a mail; everything else the initiator
+reads in the loket after logging in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import HandlerContext, HandlerFailed
+from processes.handlers.registry import handlers
+from processes.tables.organisation import Team
+
+LANGUAGES = ("nl", "en")
+
+
+def _language(value: Any) -> str:
+    return value if value in LANGUAGES else "nl"
+
+
+@handlers.register("send_initiator_mail")
+def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Params: ``template`` (name under ``processes/mail_templates``), optional ``context`` (dict),
+    optional ``to`` and ``lang`` (default: the case's ``email`` and ``taal``).
+
+    The template always gets ``titel`` and ``case_ref``."""
+    template = str(params.get("template") or "")
+    if not template:
+        raise HandlerFailed("geen mailsjabloon opgegeven")
+    to = params.get("to") or ctx.data.get("email")
+    if not to:
+        return {"sent": False, "reason": "geen e-mailadres"}
+    extra = params.get("context") or {}
+    if not isinstance(extra, dict):
+        raise HandlerFailed("context moet een woordenboek (dict) zijn")
+    context = {"titel": ctx.data.get("titel") or "", "case_ref": ctx.case_ref, **extra}
+    lang = _language(params.get("lang") or ctx.data.get("taal"))
+    ctx.send_mail(template, str(to), context, lang)
+    return {"sent": True, "template": template}
+
+
+@handlers.register("notify_team_lead")
+def notify_team_lead(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Params: ``team`` (team code) and ``taak`` (the task's title). Mails the team lead that a
+    service norm has passed (template ``escalatie``)."""
+    code = str(params.get("team") or "")
+    team = ctx.session.scalar(select(Team).where(Team.code == code)) if code else None
+    if team is None or not team.lead_email:
+        return {"notified": False, "team": code, "reason": "geen teamleider bekend"}
+    context = {"titel": ctx.data.get("titel") or "", "case_ref": ctx.case_ref,
+               "taak": str(params.get("taak") or ""), "team": team.name}
+    ctx.send_mail("escalatie", team.lead_email, context, "nl")
+    return {"notified": True, "team": code}

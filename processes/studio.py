@@ -1,0 +1,205 @@
+"""The process owner's diagrams: which versions are in use, and checking and deploying new files.
+
+Uploaded files replace the file of the same name in the deployment in use and the other files
+stay, so a process owner sends just the diagram (or decision table) they changed. The whole set
+is validated; checking deploys nothing, and deploying stores a new version only for processes
+whose content changed (running initiatives keep the version they started on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from sqlalchemy import func, select
+
+from engine import (
+    MAX_MODEL_BYTES,
+    MODEL_SUFFIXES,
+    DeployResult,
+    ModelBundle,
+    ModelInvalid,
+    ModelProblem,
+    ModelVersion,
+    ProcessInstance,
+    validate_files,
+)
+from processes.diagrams import Step, file_defining, steps_of
+from processes.errors import UseCaseError
+from processes.loket import Loket
+
+MAX_FILES = 20
+
+
+class UploadInvalid(UseCaseError):
+    """The upload itself is unusable (``code``: no_files, too_many_files, wrong_type,
+    too_large, not_utf8); ``name`` is the file concerned. Nothing was checked or deployed."""
+
+    def __init__(self, code: str, name: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        super().__init__(f"{code}: {name}" if name else code)
+
+
+class UploadedFile(Protocol):
+    filename: str | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version_id: int
+    version_no: int
+    deployed_at: datetime
+    deployed_by: str
+    running: int
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    process_id: str
+    name: str
+    versions: list[VersionRow]  # newest first: the first is the one new initiatives get
+
+    @property
+    def current(self) -> VersionRow:
+        return self.versions[0]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The set of files that was (or would be) deployed, and what is wrong with it."""
+
+    replaced: list[str]
+    added: list[str]
+    problems: list[ModelProblem]
+
+
+def overview(loket: Loket) -> list[ProcessRow]:
+    with loket.reading() as session:
+        running = dict(session.execute(
+            select(ProcessInstance.model_version_id, func.count())
+            .where(ProcessInstance.state == "running")
+            .group_by(ProcessInstance.model_version_id)
+        ).all())
+        rows = session.execute(
+            select(ModelVersion.id, ModelVersion.process_id, ModelVersion.name, ModelVersion.version_no,
+                   ModelVersion.deployed_at, ModelBundle.deployed_by)
+            .join(ModelBundle, ModelBundle.id == ModelVersion.bundle_id)
+            .order_by(ModelVersion.process_id, ModelVersion.version_no.desc())
+        ).all()
+    processes: dict[str, ProcessRow] = {}
+    for version_id, process_id, name, version_no, deployed_at, deployed_by in rows:
+        row = processes.setdefault(process_id, ProcessRow(process_id, name or process_id, []))
+        row.versions.append(VersionRow(version_id, version_no, deployed_at, deployed_by, running.get(version_id, 0)))
+    return sorted(processes.values(), key=lambda process: process.name.lower())
+
+
+def read_uploads(uploads: Iterable[UploadedFile]) -> dict[str, bytes]:
+    """The uploaded model files by name; UploadInvalid for anything that is not one."""
+    files: dict[str, bytes] = {}
+    for upload in uploads:
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not name:
+            continue  # an empty file field
+        if PurePosixPath(name).suffix.lower() not in MODEL_SUFFIXES:
+            raise UploadInvalid("wrong_type", name)
+        if len(files) >= MAX_FILES:
+            raise UploadInvalid("too_many_files")
+        data = upload.read(MAX_MODEL_BYTES + 1)
+        if len(data) > MAX_MODEL_BYTES:
+            raise UploadInvalid("too_large", name)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UploadInvalid("not_utf8", name) from exc
+        files[name] = data
+    if not files:
+        raise UploadInvalid("no_files")
+    return files
+
+
+def files_in_use(loket: Loket) -> list[str]:
+    """The names of the files in use, to download, change in a modeller and send back."""
+    return sorted(_files_in_use(loket))
+
+
+def file_in_use(loket: Loket, name: str) -> bytes | None:
+    return _files_in_use(loket).get(name)
+
+
+def version_file(loket: Loket, version_id: int) -> tuple[str, bytes] | None:
+    """The .bpmn file (name, content) that defined a process in one of its versions, to look
+    back at or to send again (deploying earlier content makes it the newest version)."""
+    with loket.reading() as session:
+        found = session.execute(select(ModelVersion.process_id, ModelBundle.files)
+                                .join(ModelBundle, ModelBundle.id == ModelVersion.bundle_id)
+                                .where(ModelVersion.id == version_id)).first()
+    if found is None:
+        return None
+    process_id, files = found
+    return file_defining(files or {}, process_id)
+
+
+def _files_in_use(loket: Loket) -> dict[str, bytes]:
+    """The files of the deployment that made the newest version (after a rollback that is the
+    earlier deployment made current again)."""
+    with loket.reading() as session:
+        latest = session.scalar(select(ModelBundle).join(ModelVersion, ModelVersion.bundle_id == ModelBundle.id)
+                                .order_by(ModelVersion.id.desc()).limit(1))
+        stored = dict(latest.files) if latest is not None else {}
+    return {name: text.encode("utf-8") for name, text in stored.items()}
+
+
+def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The files in use with the uploaded ones in place, and which were replaced and added."""
+    in_use = _files_in_use(loket)
+    by_basename = {PurePosixPath(name).name: name for name in in_use}
+    files = dict(in_use)
+    replaced: list[str] = []
+    added: list[str] = []
+    for name, data in uploaded.items():
+        target = by_basename.get(name, name)
+        (replaced if target in in_use else added).append(target)
+        files[target] = data
+    return files, sorted(replaced), sorted(added)
+
+
+def check(loket: Loket, uploaded: dict[str, bytes]) -> Check:
+    """What deploying these files would find; deploys nothing."""
+    files, replaced, added = _merged(loket, uploaded)
+    problems = validate_files(files, form_exists=loket.forms.exists, handler_exists=loket.engine.handlers.__contains__)
+    return Check(replaced, added, problems)
+
+
+def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str) -> tuple[Check, DeployResult | None]:
+    """Deploy the files in use with these in place, if the whole set is valid (the engine
+    validates before it stores anything)."""
+    files, replaced, added = _merged(loket, uploaded)
+    try:
+        return Check(replaced, added, []), loket.engine.deploy_files(files, actor=actor)
+    except ModelInvalid as invalid:
+        return Check(replaced, added, list(invalid.problems)), None
+
+
+def diagram_steps(loket: Loket, name: str) -> list[tuple[str, list[Step]]] | None:
+    """The steps of a .bpmn file in use, per process, as text beside its picture (None when
+    there is no such diagram)."""
+    content = _files_in_use(loket).get(name)
+    if content is None or not name.lower().endswith(".bpmn"):
+        return None
+    return steps_of(name, content)
+
+
+@dataclass(frozen=True)
+class StudioPage:
+    processes: list[ProcessRow]
+    files: list[str]
+
+
+def studio_page(loket: Loket) -> StudioPage:
+    """The process owner's page: the processes with their versions, and the files in use."""
+    return StudioPage(overview(loket), files_in_use(loket))

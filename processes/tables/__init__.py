@@ -1,0 +1,5 @@
+"""The application's own tables (the engine keeps its tables itself). Importing this package
+registers every table on the shared metadata, so the migrations and tests see them all."""
+
+import engine  # noqa: F401 - the engine's tables
+from processes.tables import case, organisation, portal, staff  # noqa: F401

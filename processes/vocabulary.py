@@ -1,0 +1,48 @@
+"""The loket's words in one place: the process ids the diagrams define, the three categories,
+the channels, the guides' fields of knowledge and the case-data fields the application reads.
+
+The diagrams, tables and forms use these codes; the pages translate them (``web``)."""
+
+from __future__ import annotations
+
+INITIATIVE_PROCESS = "initiatief"
+"""The process every initiative starts (``initiatief.bpmn``); its start event names the start form."""
+ANSWER_PROCESS = "aanvulling"
+"""The subprocess that asks the initiator for more information."""
+CATEGORIES = ("eenvoudig", "wijkwens", "complex")
+"""The three categories of the Dordrecht letter; each is also the id of the process that handles it."""
+TASK_PROCESSES = (INITIATIVE_PROCESS, *CATEGORIES, ANSWER_PROCESS)
+"""The processes a staff task can belong to (the task lists filter on them)."""
+CATEGORY_OUTPUT = "categorie_voorstel"
+"""The output of the categorisation table that holds the proposed category."""
+
+INITIATOR_GROUP = "initiatiefnemer"
+"""The candidate group of tasks the initiator does in Mijn initiatieven (never open to staff)."""
+
+SUBMIT_CHANNELS = ("online", "telefoon", "balie", "email")
+"""How an initiative can come in."""
+REGISTER_CHANNELS = ("telefoon", "balie", "email")
+"""How an initiator reached the staff member who registers on their behalf."""
+CONTACT_CHANNELS = ("telefoon", "balie", "email", "brief")
+"""How a contact moment with an initiator took place."""
+LANGUAGES = ("nl", "en")
+
+EXPERTISE = ("groen", "sociaal", "cultuur", "sport", "vastgoed", "vergunningen", "evenementen", "duurzaamheid",
+             "financien")
+"""A guide's fields of knowledge (the choices of the intake meeting's ``benodigde_expertise``)."""
+EXPERTISE_WORDS = {
+    "groen": "groen", "sociaal": "zorg en welzijn", "cultuur": "kunst en cultuur", "sport": "sport",
+    "vastgoed": "gebouwen en grond", "vergunningen": "vergunningen", "evenementen": "evenementen",
+    "duurzaamheid": "energie en duurzaamheid", "financien": "financiën en fondsen",
+}
+"""How a field of knowledge reads in a sentence (the reason a guide is suggested)."""
+
+# Case data the application reads (the start form's and the diagrams' field names).
+EMAIL_FIELD = "email"
+TITLE_FIELD = "titel"
+NAME_FIELD = "naam"
+DISTRICT_FIELD = "wijk"
+POSTCODE_FIELD = "postcode"
+LANGUAGE_FIELD = "taal"
+CHANNEL_FIELD = "kanaal"
+ATTACHMENTS_FIELD = "bijlagen"

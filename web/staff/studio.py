@@ -1,0 +1,83 @@
+"""The process owner's diagrams: the versions in use, and checking and deploying new files
+(so what the pilot teaches becomes a diagram edit, without a developer)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from processes import studio as service
+from processes.access import MODEL_ROLES
+from web.staff import bp
+from web.staff.auth import principal, requires
+from web.staff.common import ID, file_response, loket
+
+
+def _upload_error(problem: service.UploadInvalid) -> str:
+    name = problem.name or ""
+    messages = {
+        "no_files": _("Kies een of meer bestanden (.bpmn of .dmn)."),
+        "too_many_files": _("Stuur hoogstens %(count)s bestanden tegelijk.", count=service.MAX_FILES),
+        "wrong_type": _("%(name)s is geen procesmodel: alleen .bpmn- en .dmn-bestanden kunnen.", name=name),
+        "too_large": _("%(name)s is groter dan 5 MB.", name=name),
+        "not_utf8": _("%(name)s is niet als UTF-8 opgeslagen. Sla het bestand opnieuw op als UTF-8.", name=name),
+    }
+    return messages.get(problem.code, _("Deze bestanden kunnen niet worden gebruikt."))
+
+
+def _page(status: int = 200, **context: object) -> tuple[str, int]:
+    found = service.studio_page(loket())
+    return render_template("staff/models.html", processes=found.processes, files=found.files, **context), status
+
+
+@bp.get("/processen")
+@requires(MODEL_ROLES)
+def models() -> tuple[str, int]:
+    return _page()
+
+
+@bp.get("/processen/bestanden/<path:name>")
+@requires(MODEL_ROLES)
+def model_file(name: str) -> Response:
+    content = service.file_in_use(loket(), name)
+    return file_response(content, "application/xml", download_name=name.rsplit("/", 1)[-1])
+
+
+@bp.get(f"/processen/versies/<{ID}:version_id>")
+@requires(MODEL_ROLES)
+def model_version_file(version_id: int) -> Response:
+    name, content = service.version_file(loket(), version_id) or ("", None)
+    return file_response(content, "application/xml", download_name=name)
+
+
+@bp.get("/processen/bekijken/<path:name>")
+@requires(MODEL_ROLES)
+def model_view(name: str) -> str:
+    steps = service.diagram_steps(loket(), name)
+    if steps is None:
+        abort(404)
+    return render_template("staff/model_view.html", name=name, processes=steps)
+
+
+@bp.post("/processen")
+@requires(MODEL_ROLES)
+def models_post() -> Response | tuple[str, int]:
+    deploy = request.form.get("actie") == "in_gebruik"
+    try:
+        uploaded = service.read_uploads(request.files.getlist("bestanden"))
+    except service.UploadInvalid as problem:
+        return _page(400, upload_error=_upload_error(problem))
+    if not deploy:
+        return _page(check=service.check(loket(), uploaded), checked_only=True)
+    outcome, result = service.deploy(loket(), uploaded, actor=principal().email)
+    if result is None:
+        return _page(400, check=outcome, checked_only=False)
+    changed = [_("%(process)s (versie %(number)s)", process=v.process_id, number=v.version_no)
+               for v in result.versions if v.new]
+    if changed:
+        flash(_("In gebruik genomen: %(processes)s. Nieuwe initiatieven volgen deze versie; lopende "
+                "initiatieven houden hun versie.", processes=", ".join(changed)))
+    else:
+        flash(_("Er is niets veranderd: deze bestanden zijn gelijk aan de versie die in gebruik is."))
+    return redirect(url_for("staff.models"))
