@@ -11,6 +11,7 @@ from engine import clock
 from engine.amend import Reassignment
 from engine.bench import format_report as format_bench_report
 from engine.bench import run_engine_bench
+from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import MODEL_SUFFIXES, DeployResult
 from engine.errors import (
@@ -83,6 +84,7 @@ __all__ = [
     "default_database_url",
     "format_bench_report",
     "normalise_url",
+    "now",
     "parse_xml",
     "queue_mail",
     "record_audit",

@@ -18,8 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import clock
-from processes import throttle
+from processes import clock, throttle
 from processes.access import ALL_ROLES, Principal
 from processes.loket import reads, writes
 from processes.tables.organisation import Guide

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import InstanceInfo, Reassignment, clock, queue_mail, record_audit
+from engine import InstanceInfo, Reassignment, queue_mail, record_audit
+from processes import clock
 from processes.access import Principal
 from processes.casefile import case_by_ref, viewable_case
 from processes.errors import InvalidInput, NotAllowedHere

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine import clock
+from engine import now as engine_now
 
 
 def now() -> datetime:
     """Current time (UTC, timezone-aware)."""
-    return clock.now()
+    return engine_now()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.tables.case import Document
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.documents import MAX_FILES, Upload, UploadRejected, check_upload, store_document
 from processes.portal_login import hash_token, new_token
 from processes.tables.case import Document

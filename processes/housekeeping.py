@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.drafts import purge_expired
 from processes.loket import Loket
 from processes.portal_login import purge_expired_tokens

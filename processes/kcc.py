@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import Job, OpenTask, ProcessInstance, WaitingMessage, clock
+from engine import Job, OpenTask, ProcessInstance, WaitingMessage
+from processes import clock
 from processes.access import Principal
 from processes.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names
 from processes.diagrams import model_of_case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.tables.case import CaseMessage
 
 MAX_MESSAGE_CHARS = 5000

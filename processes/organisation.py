@@ -17,10 +17,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import NotFound, clock
+from engine import NotFound
 from forms import ConversionError
 from forms import parse_amount as read_amount
-from processes import staff_audit
+from processes import clock, staff_audit
 from processes.access import Principal
 from processes.errors import InvalidInput, OrganisationInvalid
 from processes.handlers.guides import guide_loads

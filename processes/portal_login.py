@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.loket import Loket
 from processes.tables.portal import LoginToken
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.access import Principal
 from processes.tables.staff import StaffAudit, StaffUser
 

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import OpenTask, ProcessInstance, clock
+from engine import OpenTask, ProcessInstance
+from processes import clock
 from processes.access import Principal, assigned_condition, group_condition
 from processes.loket import Loket
 from processes.paging import clamp_page, page_count

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from engine import InstanceInfo, OpenTask, clock
+from engine import InstanceInfo, OpenTask
 from forms import FormDefinition
+from processes import clock
 from processes.access import Principal, may_complete, task_groups
 from processes.accounts import colleagues_for
 from processes.assignment import workable_task

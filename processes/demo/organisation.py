@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from processes import clock
 from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
 
 DOMAIN = "gemeente.example"
