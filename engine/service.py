@@ -7,7 +7,6 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
@@ -37,6 +36,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
+from engine.instance_info import InstanceInfo, info_of, require_running
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.jobs import JobRunner
 from engine.mail import Mailer, MailRenderer
@@ -67,40 +67,6 @@ class FormCatalog(Protocol):
 
 TaskDataCheck = Callable[[str, dict[str, Any]], list[Any]]
 StartHook = Callable[[Session, "InstanceInfo"], None]
-
-
-@dataclass(frozen=True)
-class InstanceInfo:
-    id: int
-    case_ref: str
-    process_id: str
-    model_version_id: int
-    state: str
-    status_text: str | None
-    status_text_en: str | None
-    has_incident: bool
-    version: int
-    data: dict[str, Any]
-
-
-def _info(row: ProcessInstance | InstanceRow) -> InstanceInfo:
-    return InstanceInfo(
-        id=row.id,
-        case_ref=row.case_ref,
-        process_id=row.process_id,
-        model_version_id=row.model_version_id,
-        state=row.state,
-        status_text=row.status_text,
-        status_text_en=row.status_text_en,
-        has_incident=row.has_incident,
-        version=row.row_version,
-        data=dict(row.case_data or {}),
-    )
-
-
-def _require_running(row: InstanceRow) -> None:
-    if row.state != "running":
-        raise NotFound("Dit initiatief loopt niet meer.")
 
 
 class _NoForms:
@@ -211,7 +177,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             record.audit(row.id, "started", detail={"data": data})
             log = run_to_wait_state(workflow)
             after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran, commit=within is None)
-            info = _info(row)
+            info = info_of(row)
             if within is not None:
                 context = StepContext(conn)
                 try:
@@ -315,7 +281,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             context.close()
         log = run_to_wait_state(workflow, allowed)
         after = self._finish_step(context.raw, row, workflow, before, record, record.ran + log.ran)
-        return _info(row), after
+        return info_of(row), after
 
     def complete_task(
         self, instance_id: int, task_id: str, data: dict[str, Any], *, actor: str
@@ -352,7 +318,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             .limit(1)
         ).first()
         if done is None:
-            _require_running(row)
+            require_running(row)
         name = str(task.task_spec.bpmn_name or task.task_spec.name)
         raise TaskAlreadyCompleted(name, done.actor if done else None, done.at if done else None)
 
@@ -362,7 +328,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         payload = jsonable(payload)
 
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
-            _require_running(row)
+            require_running(row)
             definition = self._waiting_message(workflow, name)
             workflow.send_event(BpmnEvent(definition, payload=payload))
             record.audit(row.id, "message", detail={"message": name, "payload": payload})
@@ -392,7 +358,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             row = session.get(ProcessInstance, instance_id)
             if row is None:
                 raise NotFound(f"Initiatief {instance_id} bestaat niet.")
-            return _info(row)
+            return info_of(row)
 
     def jobs(self) -> JobRunner:
         return JobRunner(self)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+from werkzeug.test import TestResponse
 
 from engine.db import Base, Database
 from processes.loket import Loket
@@ -74,6 +79,63 @@ def csrf_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+def check_response(response: TestResponse) -> None:
+    """What every response in the web tests must be: never a crash (500), and every HTML page
+    with a language, a title and forms that post with an action and a CSRF token."""
+    assert response.status_code != 500, f"{response.request.path} crashed: {response.status_code}"
+    if response.mimetype != "text/html" or not response.data:
+        return
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    where = response.request.path
+    assert soup.html is not None and soup.html.get("lang") in ("nl", "en"), f"{where}: no language"
+    assert soup.title is not None and soup.title.get_text(strip=True), f"{where}: no title"
+    for form in soup.find_all("form"):
+        assert form.get("action"), f"{where}: a form without an action"
+        if (form.get("method") or "get").lower() == "post":
+            assert form.find("input", attrs={"name": "csrf_token"}), f"{where}: a posting form without CSRF token"
+
+
+class _Connections(threading.local):
+    """Database connections this thread holds now, and the most it held at once."""
+
+    def __init__(self) -> None:
+        self.open = 0
+        self.most = 0
+
+
+_held = _Connections()
+
+
+@event.listens_for(Pool, "checkout")
+def _checked_out(*_args: Any) -> None:
+    _held.open += 1
+    _held.most = max(_held.most, _held.open)
+
+
+@event.listens_for(Pool, "checkin")
+def _checked_in(*_args: Any) -> None:
+    _held.open = max(0, _held.open - 1)
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks every response it gets (:func:`check_response`), and that the
+    request never held two units of work (database connections) at once: on SQLite a second one
+    would wait for the first."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        before = _held.most = _held.open
+        response = super().open(*args, **kwargs)
+        assert _held.most - before <= 1, f"{response.request.path} held {_held.most - before} connections at once"
+        check_response(response)
+        return response
+
+
+@pytest.fixture(autouse=True)
+def _checked_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test client of every app in the tests checks every page it gets."""
+    monkeypatch.setattr(Flask, "test_client_class", CheckedClient)
 
 
 def check_page(html: str) -> BeautifulSoup:

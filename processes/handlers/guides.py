@@ -12,14 +12,9 @@ from sqlalchemy.orm import Session
 from engine import HandlerContext
 from processes.handlers.registry import handlers
 from processes.tables.organisation import District, Guide, GuideAssignment
+from processes.vocabulary import EXPERTISE_WORDS
 
 NO_PREFERENCE = ("", "geen_voorkeur", "onbekend")
-# How an expertise reads in a sentence (the intake meeting form's choices, in lower case).
-EXPERTISE_WORDS = {
-    "groen": "groen", "sociaal": "zorg en welzijn", "cultuur": "kunst en cultuur", "sport": "sport",
-    "vastgoed": "gebouwen en grond", "vergunningen": "vergunningen", "evenementen": "evenementen",
-    "duurzaamheid": "energie en duurzaamheid", "financien": "financiën en fondsen",
-}
 
 
 def guide_loads(session: Session) -> dict[int, int]:
