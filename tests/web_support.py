@@ -45,6 +45,24 @@ def prepared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+STAFF_PASSWORD = "test-wachtwoord-123"
+"""The password of every demo staff account in the test databases."""
+
+
+@pytest.fixture(scope="session")
+def staff_sqlite(prepared_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The prepared database plus the demo staff accounts (processes.demo.staff)."""
+    from processes.demo.staff import load_staff
+
+    path = tmp_path_factory.mktemp("staff") / "loket.sqlite3"
+    shutil.copy(prepared_sqlite, path)
+    database = Database(f"sqlite:///{path}")
+    with database.transaction() as session:
+        load_staff(session, password=STAFF_PASSWORD)
+    database.dispose()
+    return path
+
+
 @contextmanager
 def app_on_copy(source: Path, folder: Path, **config: object) -> Iterator[Flask]:
     """An app on a private copy of a prepared database file, mail written to ``folder/mail``."""

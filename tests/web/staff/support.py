@@ -15,10 +15,11 @@ from processes.access import Principal
 from processes.accounts import principal_of
 from processes.tables.staff import StaffUser
 from tests.processes.factories import Case, complex_data, intake_data, wijkwens_data
+from tests.web_support import STAFF_PASSWORD
 from web import engine_of
 from web.staff.auth import LOGIN_AT, SEEN
 
-PASSWORD = "test-wachtwoord-123"
+PASSWORD = STAFF_PASSWORD
 DOMAIN = "gemeente.example"
 
 # Demo accounts (processes.demo.staff) by what they do in the tests.
