@@ -41,14 +41,14 @@ def postgres_url() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _import_all_models() -> None:
+def _import_all_tables() -> None:
     import processes.tables  # noqa: F401
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A clean database with every table, on SQLite and on PostgreSQL."""
-    _import_all_models()
+    _import_all_tables()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'loket.sqlite3'}"
     else:
