@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.limits import MAX_DAYS
 from engine.sandbox import Message, SandboxedEnvironment
 
 # --- previewing expressions at validation time ------------------------------------------------
@@ -31,8 +32,8 @@ def _preview_days(limit: int, per_week: int) -> Callable[[Any], str]:
 # Stand-ins for the diagram functions with the same names and result shapes, so that
 # expressions can be tried without a clock, a calendar or a running instance.
 PREVIEW_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "werkdagen": _preview_days(3650, 5),
-    "dagen": _preview_days(36500, 7),
+    "werkdagen": _preview_days(MAX_DAYS, 5),
+    "dagen": _preview_days(MAX_DAYS, 7),
     "nu": lambda: PREVIEW_NOW.isoformat(),
     "vandaag": lambda: PREVIEW_NOW.date().isoformat(),
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import re
 import textwrap
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -22,18 +23,22 @@ from typing import Any, Literal
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
-Mode = Literal["eval", "exec"]
+from engine.bounded import GUARDS, budget, guard
+from engine.limits import (
+    MAX_CONSTANT_FACTOR,
+    MAX_EXPONENT,
+    MAX_FORMAT_WIDTH,
+    MAX_RANGE,
+    MAX_SOURCE_CHARS,
+)
 
-MAX_SOURCE_CHARS = 20_000
+Mode = Literal["eval", "exec"]
 
 _SAFE_NAMES = (
     "len min max sum int float str bool round abs any all sorted list dict set tuple range enumerate zip "
     "isinstance Exception ValueError KeyError TypeError IndexError ZeroDivisionError"
 )
 # A fixed table, not the builtins module: scripts get exactly these and nothing else.
-MAX_RANGE = 100_000
-MAX_CONSTANT_FACTOR = 100_000
-MAX_EXPONENT = 64
 
 
 def _bounded_range(*args: int) -> range:
@@ -58,7 +63,7 @@ FORBIDDEN_NAMES = frozenset(
 
 # Attribute names that reach code, frames or the type system without a leading underscore,
 # plus str.format/format_map, whose replacement fields ("{0.__class__}") read attributes.
-FORBIDDEN_ATTRIBUTES = frozenset({"format", "format_map", "mro"})
+FORBIDDEN_ATTRIBUTES = frozenset({"format", "format_map", "mro", "ljust", "rjust", "center", "zfill", "expandtabs"})
 FORBIDDEN_ATTRIBUTE_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "co_", "tb_", "func_", "im_")
 
 # fmt: off
@@ -161,9 +166,26 @@ def _size_problem(node: ast.BinOp) -> Message | None:
     return None
 
 
+def _format_problem(node: ast.FormattedValue) -> Message | None:
+    """A width in an f-string pads the text: refuse one that is computed or very wide."""
+    spec = node.format_spec
+    if spec is None:
+        return None
+    parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+    text = "".join(str(part.value) for part in parts if isinstance(part, ast.Constant))
+    computed = any(not isinstance(part, ast.Constant) for part in parts)
+    widths = [int(number) for number in re.findall(r"\d+", text)]
+    if computed or any(width > MAX_FORMAT_WIDTH for width in widths):
+        return _at(node, f"een opmaak in een f-string mag hoogstens {MAX_FORMAT_WIDTH} breed zijn en vast staan.",
+                   f"a format in an f-string may be at most {MAX_FORMAT_WIDTH} wide and must be fixed.")
+    return None
+
+
 def _node_problem(node: ast.AST) -> Message | None:
     if isinstance(node, ast.BinOp):
         return _size_problem(node)
+    if isinstance(node, ast.FormattedValue):
+        return _format_problem(node)
     if not isinstance(node, _ALLOWED_NODES):
         keyword = f"'{_KEYWORDS.get(type(node), type(node).__name__)}'"
         label_nl, label_en = _NODE_LABELS.get(type(node), (keyword, keyword))
@@ -274,7 +296,10 @@ def _compile_checked(source: str, mode: Mode) -> Any:
     if problems:
         raise SandboxViolation(source, problems)
     # "<string>" keeps SpiffWorkflow's error-line lookup working (it searches for that name).
-    return compile(normalize_source(source, mode), "<string>", mode, dont_inherit=True)
+    parsed = ast.parse(normalize_source(source, mode), mode=mode)
+    assert isinstance(parsed, ast.Module | ast.Expression)
+    tree = guard(parsed)
+    return compile(tree, "<string>", mode, dont_inherit=True)
 
 
 def compile_restricted(source: str, mode: Mode) -> Any:
@@ -285,7 +310,9 @@ def compile_restricted(source: str, mode: Mode) -> Any:
 
 
 def _fresh_builtins() -> dict[str, Any]:
-    return dict(SAFE_BUILTINS)
+    # The guards the rewritten code calls (engine.bounded); their names start with "__", which
+    # the check refuses in any source text, so diagram code cannot reach them itself.
+    return dict(SAFE_BUILTINS) | GUARDS
 
 
 class SandboxedEnvironment(TaskDataEnvironment):
@@ -301,7 +328,8 @@ class SandboxedEnvironment(TaskDataEnvironment):
         my_globals.update(external_context or {})
         my_globals.update(context)
         my_globals["__builtins__"] = _fresh_builtins()
-        return eval(code, my_globals)  # noqa: S307 - checked by compile_restricted
+        with budget():
+            return eval(code, my_globals)  # noqa: S307 - checked by compile_restricted
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = compile_restricted(script, "exec")
@@ -312,7 +340,8 @@ class SandboxedEnvironment(TaskDataEnvironment):
         context.update(my_globals)
         context["__builtins__"] = _fresh_builtins()
         try:
-            exec(code, context)  # noqa: S102 - checked by compile_restricted
+            with budget():
+                exec(code, context)  # noqa: S102 - checked by compile_restricted
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
         return True

@@ -12,14 +12,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine import calendar, clock
 from engine.handlers import HandlerContext, HandlerRegistry
+from engine.limits import MAX_DAYS
 from engine.sandbox import SandboxedEnvironment
 
 _service_call: ContextVar[tuple[HandlerRegistry, HandlerContext] | None] = ContextVar(
     "_service_call", default=None
 )
 
-
-MAX_DAYS = 1000
 
 
 def _days(n: int) -> int:
