@@ -35,7 +35,7 @@ from engine.queries import WaitingMessage
 from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
 from engine.service import Engine, InstanceInfo
 from engine.tables import AuditEvent, Job, ModelBundle, ModelVersion, OpenTask, ProcessInstance
-from engine.validation import validate_files, validate_paths
+from engine.validation import Organisation, validate_files, validate_paths
 from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "ModelVersion",
     "NotFound",
     "OpenTask",
+    "Organisation",
     "OutlineElement",
     "ProcessInstance",
     "ProcessOutline",

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import ModelInvalid
+from engine.model_checks import FormFields
 from engine.parsing import executable_process_ids, load_parser
 from engine.serialization import StateSerializer
 from engine.tables import ModelBundle, ModelVersion
-from engine.validation import validate_files
+from engine.validation import Organisation, validate_files
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
 
@@ -65,8 +66,12 @@ def deploy_files(
     serializer: StateSerializer,
     form_exists: Callable[[str], bool],
     handler_exists: Callable[[str], bool],
+    form_fields: FormFields | None = None,
+    organisation: Organisation | None = None,
 ) -> DeployResult:
-    problems = validate_files(files, form_exists=form_exists, handler_exists=handler_exists)
+    problems = [problem for problem in validate_files(files, form_exists=form_exists, handler_exists=handler_exists,
+                                                      form_fields=form_fields, organisation=organisation)
+                if problem.blocking]
     if problems:
         raise ModelInvalid(problems)
     digest = bundle_hash(files)

@@ -73,6 +73,12 @@ class ModelProblem:
     code: str
     message_nl: str
     message_en: str
+    severity: str = "error"
+    """``error`` blocks deploying; a ``warning`` is worth fixing but the models work."""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
 
     def message(self, lang: str = "nl") -> str:
         return self.message_en if lang == "en" else self.message_nl

@@ -75,13 +75,14 @@ class ModelParseError(ModelInvalid):
         super().__init__(list(problems))
 
 
-def make_problem(file: str, code: str, message_nl: str, message_en: str, element: Any = None) -> ModelProblem:
+def make_problem(file: str, code: str, message_nl: str, message_en: str, element: Any = None, *,
+                 severity: str = "error") -> ModelProblem:
     """A :class:`ModelProblem` about ``element`` (an lxml element, or ``None`` for the whole file)."""
     element_id = element_name = None
     if element is not None:
         element_id = element.get("id") or None
         element_name = element.get("name") or None
-    return ModelProblem(file, element_id, element_name, code, message_nl, message_en)
+    return ModelProblem(file, element_id, element_name, code, message_nl, message_en, severity)
 
 
 def unexpected_problem(file: str, error: BaseException, element: Any = None) -> ModelProblem:

@@ -23,7 +23,7 @@ def _preview_days(limit: int, per_week: int) -> Callable[[Any], str]:
     def shift(n: Any) -> str:
         days = int(n)
         if not 0 <= days <= limit:
-            raise ValueError(f"n must be between 0 and {limit}")
+            raise ValueError(f"een termijn moet tussen 0 en {limit} dagen liggen, niet {days}")
         return (PREVIEW_NOW + timedelta(days=days + (7 - per_week) * (days // per_week))).isoformat()
 
     return shift

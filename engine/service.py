@@ -50,6 +50,7 @@ from engine.serialization import StateSerializer
 from engine.step_writer import AUDIT, Act, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
 from engine.tables import COMPLETED_EVENT, ProcessInstance
 from engine.task_tree import properties, run_to_wait_state
+from engine.validation import Organisation
 from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
 clock.install_into_spiff()
@@ -122,10 +123,13 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
     def create_schema(self) -> None:
         self.db.create_all()
 
-    def deploy_directory(self, directory: Path, *, actor: str = "systeem") -> DeployResult:
-        return self.deploy_files(read_model_files(directory), actor=actor)
+    def deploy_directory(self, directory: Path, *, actor: str = "systeem",
+                         organisation: Organisation | None = None) -> DeployResult:
+        return self.deploy_files(read_model_files(directory), actor=actor, organisation=organisation)
 
-    def deploy_files(self, files: dict[str, bytes], *, actor: str = "systeem") -> DeployResult:
+    def deploy_files(self, files: dict[str, bytes], *, actor: str = "systeem",
+                     organisation: Organisation | None = None) -> DeployResult:
+        """Validate (every blocking problem refuses the whole deploy) and store new versions."""
         with self.db.transaction() as session:
             return deploy_files(
                 session,
@@ -134,6 +138,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
                 serializer=self.serializer,
                 form_exists=self.forms.exists,
                 handler_exists=self.handlers.__contains__,
+                form_fields=getattr(self.forms, "fields", None),
+                organisation=organisation,
             )
 
     # starting --------------------------------------------------------------------------------

@@ -7,13 +7,27 @@ the file and element, has a stable ``code`` and says in Dutch (and English) what
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.dmn_checks import dmn_problems
 from engine.errors import ModelProblem
+from engine.model_checks import (
+    HELPERS,
+    STRUCTURAL,
+    DataContext,
+    FormFields,
+    check_candidate_groups,
+    check_flows,
+    check_loop_rounds,
+    check_names,
+    check_properties,
+    check_start_forms,
+    expression_problems,
+    known_names,
+)
 from engine.parsing import (
     NSMAP,
     ModelDocument,
@@ -25,7 +39,7 @@ from engine.parsing import (
     unexpected_problem,
 )
 from engine.preview import TimerKind, preview_timer
-from engine.sandbox import Mode, check_source_messages
+from engine.sandbox import Mode
 
 Exists = Callable[[str], bool]
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -95,10 +109,10 @@ _TIMER_KINDS: dict[TimerKind, tuple[str, str, str]] = {
 # SpiffWorkflow names its own task specs like this; an element with such an id is mistaken for them.
 _RESERVED_IDS = frozenset({"Start", "End", "Root", "StartEventSplit", "StartEventJoin"})
 _RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin", " [child]")
-_DMN_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as SpiffWorkflow's DMNEngine
 
 
 _ASSIGNMENT = (("candidateGroups", "expression.candidate_groups"), ("assignee", "expression.assignee"))
+_HELPERS = HELPERS
 
 
 @dataclass
@@ -108,6 +122,7 @@ class _Context:
     complete: bool  # every file was loaded, so references to other files can be checked
     form_exists: Exists
     handler_exists: Exists
+    data: DataContext | None = None  # None: what expressions read is not checked (no forms given)
 
 
 def _problem(file: str, code: str, element: Any = None, message: str | None = None, **values: Any) -> ModelProblem:
@@ -135,18 +150,7 @@ def _ask(exists: Exists, name: str) -> bool:
         return False
 
 
-def _expression(
-    file: str, element: Any, source: str, mode: Mode, code: str, what: tuple[str, str]
-) -> list[ModelProblem]:
-    """One problem listing every sandbox objection to ``source`` (none if it is fine)."""
-    messages = check_source_messages(source, mode)
-    if not messages:
-        return []
-    details = {
-        "detail_nl": " ".join(nl for nl, _ in messages),
-        "detail_en": " ".join(en for _, en in messages),
-    }
-    return [_problem(file, code, element, "expression", what_nl=what[0], what_en=what[1], **details)]
+_expression = expression_problems
 
 
 # --- element checks (each gets one process element) ------------------------------------------
@@ -273,45 +277,24 @@ def _check_timers(ctx: _Context, file: str, process: Any) -> Iterator[ModelProbl
             yield _problem(file, "timer.invalid", event, kind_nl=kind_nl, kind_en=kind_en, **details)
 
 
+def _check_loket_properties(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
+    yield from check_properties(ctx.data or DataContext(), file, process)
+    yield from check_start_forms(ctx.data or DataContext(), file, process, ctx.form_exists)
+    yield from check_flows(ctx.data or DataContext(), file, process)
+    yield from check_loop_rounds(ctx.data or DataContext(), file, process)
+
+
+def _check_data(ctx: _Context, file: str, process: Any) -> Iterator[ModelProblem]:
+    if ctx.data is not None:
+        yield from check_names(ctx.data, file, process)
+        yield from check_candidate_groups(ctx.data, file, process)
+
+
 _ELEMENT_CHECKS: tuple[Callable[[_Context, str, Any], Iterator[ModelProblem]], ...] = (
     _check_reserved_ids, _check_properties, _check_user_tasks, _check_service_tasks, _check_scripts,
-    _check_expressions, _check_timers, _check_call_activities, _check_business_rules,
+    _check_expressions, _check_timers, _check_call_activities, _check_business_rules, _check_loket_properties,
+    _check_data,
 )  # fmt: skip
-
-
-# --- DMN tables --------------------------------------------------------------------------------
-
-
-def _kids(element: Any, name: str) -> list[Any]:
-    return list(element.xpath(f"./*[local-name()='{name}']"))
-
-
-def _text(element: Any) -> str:
-    return "".join(element.xpath("./*[local-name()='text'][1]/text()"))
-
-
-def _dmn_cell(input_expr: str, entry: str) -> str:
-    """The expression SpiffWorkflow's DMNEngine evaluates for one input cell."""
-    match = _DMN_QUESTION_MARK.sub("dmninputexpr", entry)
-    if "dmninputexpr" in match:
-        return match
-    return f"({input_expr}) == ({entry})" if not check_source_messages(entry, "eval") else f"{input_expr} {entry}"
-
-
-def _dmn_problems(doc: ModelDocument) -> Iterator[ModelProblem]:
-    file, code = doc.filename, "dmn.expression"
-    for table in doc.root.xpath("//*[local-name()='decisionTable']"):
-        inputs = [" ".join(_text(e) for e in _kids(i, "inputExpression")) or "None" for i in _kids(table, "input")]
-        for element, source in zip(_kids(table, "input"), inputs, strict=True):
-            yield from _expression(file, element, source, "eval", code, ("De invoer", "The input"))
-        for row, rule in enumerate(_kids(table, "rule"), start=1):
-            what = (f"Regel {row} van de beslistabel", f"Rule {row} of the decision table")
-            for entry, input_expr in zip(_kids(rule, "inputEntry"), inputs, strict=False):
-                if _text(entry).strip() not in ("", "-"):
-                    yield from _expression(file, entry, _dmn_cell(input_expr, _text(entry).strip()), "eval", code, what)
-            for entry in _kids(rule, "outputEntry"):
-                if _text(entry).strip():
-                    yield from _expression(file, entry, _text(entry), "eval", code, what)
 
 
 # --- putting it together -----------------------------------------------------------------------
@@ -348,7 +331,8 @@ def _safely(file: str, check: Callable[..., Iterator[ModelProblem]], *args: Any)
         return [unexpected_problem(file, error)]
 
 
-def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
+def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: Exists,
+              data: _DataInput | None) -> list[ModelProblem]:
     documents, problems = read_documents(files)
     parser, parse_problems = build_parser(documents)
     processes, complete = _processes(documents), len(documents) == len(files)
@@ -360,35 +344,70 @@ def _validate(files: Mapping[str, bytes], form_exists: Exists, handler_exists: E
         complete=complete,
         form_exists=form_exists,
         handler_exists=handler_exists,
+        data=data.context(documents) if data is not None else None,
     )
     for file, process in executable or processes:  # nothing executable: still show all the work
         for check in _ELEMENT_CHECKS:
             ours.extend(_safely(file, check, ctx, file, process))
     for doc in documents:
         if doc.kind == "dmn":
-            ours.extend(_safely(doc.filename, _dmn_problems, doc))
+            ours.extend(_safely(doc.filename, dmn_problems, doc, ctx.data))
     problems += _new_findings(ours, parse_problems) + ours
     return problems + _new_findings(problems, build_specs(parser))
 
 
 def _new_findings(known: list[ModelProblem], found: list[ModelProblem]) -> list[ModelProblem]:
-    """SpiffWorkflow's findings, minus those about an element we already reported (ours say more)."""
+    """SpiffWorkflow's findings, minus those about an element we already reported (ours say
+    more) and those about a file whose structure we found broken (the library's follow from it)."""
     elements = {(p.file, p.element_id) for p in known if p.element_id}
+    files = {p.file for p in known if p.code in STRUCTURAL}
     messages = {p.message_en for p in known}
-    return [p for p in found if (p.file, p.element_id) not in elements and p.message_en not in messages]
+    return [p for p in found
+            if (p.file, p.element_id) not in elements and p.file not in files and p.message_en not in messages]
 
 
-def validate_files(files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
-    """Every problem in the given model files (name → bytes); empty if they can be deployed."""
+@dataclass(frozen=True)
+class Organisation:
+    """What the organisation has now, for trying candidate groups: the team codes, and the
+    districts (the values of ``district_field`` an expression such as ``'regiegroep-' + wijk`` may get)."""
+
+    teams: frozenset[str]
+    districts: tuple[str, ...]
+    district_field: str
+
+
+@dataclass(frozen=True)
+class _DataInput:
+    form_fields: FormFields
+    organisation: Organisation | None
+
+    def context(self, documents: Sequence[ModelDocument]) -> DataContext:
+        org = self.organisation
+        if org is None or not org.teams:  # a new database without teams yet: nothing to try against
+            return DataContext(known_names(documents, self.form_fields))
+        return DataContext(known_names(documents, self.form_fields), org.teams, org.districts, org.district_field)
+
+
+def validate_files(
+    files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists, form_fields: FormFields | None = None,
+    organisation: Organisation | None = None,
+) -> list[ModelProblem]:
+    """Every problem in the given model files (name → bytes); deployable when none is blocking.
+
+    With ``form_fields`` (a form id's field names) every name an expression reads is checked;
+    with ``organisation`` every candidate group is tried for every district against the teams."""
+    data = None if form_fields is None else _DataInput(form_fields, organisation)
     try:
-        return _validate(files, form_exists, handler_exists)
+        return _validate(files, form_exists, handler_exists, data)
     except Exception as error:
         return [unexpected_problem(", ".join(map(str, files)), error)]
 
 
-def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists) -> list[ModelProblem]:
+def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists,
+                   form_fields: FormFields | None = None) -> list[ModelProblem]:
     """Validate files and folders (folders: every ``*.bpmn``/``*.dmn`` in them, recursively)."""
     files, problems = read_paths(paths)
     if files or not problems:
-        problems.extend(validate_files(files, form_exists=form_exists, handler_exists=handler_exists))
+        problems.extend(validate_files(files, form_exists=form_exists, handler_exists=handler_exists,
+                                       form_fields=form_fields))
     return problems

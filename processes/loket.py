@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine import Database, Engine, Mailer
-from forms import FieldError, FormDefinition, FormNotFound, FormRegistry, validate
+from forms import FieldError, FormDefinition, FormDefinitionError, FormNotFound, FormRegistry, validate
 from processes import FORMS_DIR, MAIL_TEMPLATES_DIR
 from processes.errors import StartUnavailable
 from processes.handlers import handlers
@@ -34,6 +34,13 @@ class FormCheck:
 
     def exists(self, form_id: str) -> bool:
         return self.registry.exists(form_id)
+
+    def fields(self, form_id: str) -> list[str] | None:
+        """The field names of a form (what the tasks after it may read); None when it does not exist."""
+        try:
+            return list(self.registry.get(form_id).fields)
+        except (FormNotFound, FormDefinitionError):
+            return None
 
     def errors(self, form_id: str, data: dict[str, Any]) -> list[FieldError]:
         try:

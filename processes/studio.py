@@ -8,12 +8,13 @@ whose content changed (running initiatives keep the version they started on)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine import (
     MAX_MODEL_BYTES,
@@ -23,12 +24,15 @@ from engine import (
     ModelInvalid,
     ModelProblem,
     ModelVersion,
+    Organisation,
     ProcessInstance,
     validate_files,
 )
 from processes.diagrams import Step, file_defining, steps_of
 from processes.errors import UseCaseError
-from processes.loket import Loket
+from processes.loket import FormCheck, Loket, reads
+from processes.tables.organisation import District, Team
+from processes.vocabulary import DISTRICT_FIELD
 
 MAX_FILES = 20
 
@@ -71,11 +75,21 @@ class ProcessRow:
 
 @dataclass(frozen=True)
 class Check:
-    """The set of files that was (or would be) deployed, and what is wrong with it."""
+    """The set of files that was (or would be) deployed, what is wrong with it (``problems``:
+    each one blocks deploying) and what is worth fixing (``warnings``: the models still work)."""
 
     replaced: list[str]
     added: list[str]
     problems: list[ModelProblem]
+    warnings: list[ModelProblem] = field(default_factory=list)
+
+
+@reads
+def organisation(session: Session) -> Organisation:
+    """The teams and districts there are now: every candidate group is tried against them."""
+    teams = frozenset(session.scalars(select(Team.code)).all())
+    districts = tuple(session.scalars(select(District.code).order_by(District.code)).all())
+    return Organisation(teams, districts, DISTRICT_FIELD)
 
 
 def overview(loket: Loket) -> list[ProcessRow]:
@@ -168,21 +182,34 @@ def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes],
     return files, sorted(replaced), sorted(added)
 
 
+def _findings(loket: Loket, files: dict[str, bytes]) -> list[ModelProblem]:
+    check = FormCheck(loket.forms)
+    return validate_files(files, form_exists=check.exists, handler_exists=loket.engine.handlers.__contains__,
+                          form_fields=check.fields, organisation=organisation(loket))
+
+
 def check(loket: Loket, uploaded: dict[str, bytes]) -> Check:
     """What deploying these files would find; deploys nothing."""
     files, replaced, added = _merged(loket, uploaded)
-    problems = validate_files(files, form_exists=loket.forms.exists, handler_exists=loket.engine.handlers.__contains__)
-    return Check(replaced, added, problems)
+    found = _findings(loket, files)
+    return Check(replaced, added, [p for p in found if p.blocking], [p for p in found if not p.blocking])
 
 
 def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str) -> tuple[Check, DeployResult | None]:
     """Deploy the files in use with these in place, if the whole set is valid (the engine
     validates before it stores anything)."""
     files, replaced, added = _merged(loket, uploaded)
+    warnings = [p for p in _findings(loket, files) if not p.blocking]
     try:
-        return Check(replaced, added, []), loket.engine.deploy_files(files, actor=actor)
+        result = loket.engine.deploy_files(files, actor=actor, organisation=organisation(loket))
     except ModelInvalid as invalid:
-        return Check(replaced, added, list(invalid.problems)), None
+        return Check(replaced, added, list(invalid.problems), warnings), None
+    return Check(replaced, added, [], warnings), result
+
+
+def deploy_directory(loket: Loket, directory: Path, *, actor: str) -> DeployResult:
+    """Deploy the models in a folder (``loket models deploy``): the same checks as the owner's page."""
+    return loket.engine.deploy_directory(directory, actor=actor, organisation=organisation(loket))
 
 
 def diagram_steps(loket: Loket, name: str) -> list[tuple[str, list[Step]]] | None:

@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from engine import ModelInvalid, format_bench_report, run_engine_bench, validate_paths, work_forever
-from processes import MODELS_DIR
+from processes import MODELS_DIR, studio
 from processes.handlers import handlers
 from processes.housekeeping import purge_portal_data
 from processes.loket import form_check
@@ -92,9 +92,11 @@ def models_validate(paths: tuple[Path, ...], lang: str) -> None:
     """Controleer modellen; exit 1 als er problemen zijn."""
     targets = list(paths) or [MODELS_DIR]
     forms = form_check()
-    problems = validate_paths(targets, form_exists=forms.exists, handler_exists=handlers.__contains__)
-    for problem in problems:
-        click.echo(problem.format(lang))
+    found = validate_paths(targets, form_exists=forms.exists, handler_exists=handlers.__contains__,
+                           form_fields=forms.fields)
+    for problem in found:
+        click.echo(("" if problem.blocking else "Let op: " if lang == "nl" else "Note: ") + problem.format(lang))
+    problems = [problem for problem in found if problem.blocking]
     if problems:
         word = "probleem" if len(problems) == 1 else "problemen"
         click.echo(f"{len(problems)} {word} gevonden." if lang == "nl" else f"{len(problems)} problem(s) found.")
@@ -108,9 +110,8 @@ def models_validate(paths: tuple[Path, ...], lang: str) -> None:
 @with_appcontext
 def models_deploy(path: Path | None, actor: str) -> None:
     """Zet de modellen in een map in gebruik (nieuwe versie alleen als er iets veranderd is)."""
-    engine = engine_of(current_app)
     try:
-        result = engine.deploy_directory(path or MODELS_DIR, actor=actor)
+        result = studio.deploy_directory(loket_of(current_app), path or MODELS_DIR, actor=actor)
     except ModelInvalid as exc:
         for problem in exc.problems:
             click.echo(problem.format("nl"))
