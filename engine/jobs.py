@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import Database
 from engine.handlers import HandlerContext, HandlerRegistry
+from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
 from engine.mail import Mail, Mailer, MailRenderer
 from engine.scripting import end_service_call, service_call
@@ -109,6 +110,8 @@ class JobRunner:
                 self._fire_timers(job_id, worker_id, instance_id)
             elif kind == "service" and instance_id is not None and task_id is not None:
                 self._run_service(job_id, worker_id, instance_id, task_id)
+            elif kind == STEP and instance_id is not None:
+                self._resume(job_id, worker_id, instance_id)
             else:
                 raise ValueError(f"unknown job kind {kind!r}")
             return True
@@ -137,6 +140,18 @@ class JobRunner:
             record.timer_fired = True
             record.audit(row.id, "timer", actor="systeem")
             workflow.refresh_timers()
+
+        self.engine.step(instance_id, "systeem", act)
+
+    def _resume(self, job_id: int, worker_id: str, instance_id: int) -> None:
+        """A retried incident: the failed tasks run again, and tasks opened for nobody get their
+        candidate group and assignee worked out again."""
+
+        def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
+            self._complete(ctx.conn, job_id, worker_id)
+            resume(workflow)
+            record.reassign = True
+            record.audit(row.id, "incident_resumed", actor="systeem")
 
         self.engine.step(instance_id, "systeem", act)
 

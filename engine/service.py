@@ -36,6 +36,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
+from engine.incidents import run_until_stopped
 from engine.instance_info import InstanceInfo, info_of, require_running
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.jobs import JobRunner
@@ -49,7 +50,7 @@ from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.step_writer import AUDIT, Act, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
 from engine.tables import COMPLETED_EVENT, ProcessInstance
-from engine.task_tree import properties, run_to_wait_state
+from engine.task_tree import properties
 from engine.validation import Organisation
 from engine.workflow_cache import CachedInstance, Specs, WorkflowCache
 
@@ -181,7 +182,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             workflow.task_tree.data.update(data)
             record = StepRecord(actor)
             record.audit(row.id, "started", detail={"data": data})
-            log = run_to_wait_state(workflow)
+            log, failure = run_until_stopped(workflow)
+            record.failures += [failure] if failure else []
             after = self._finish_step(raw, row, workflow, Snapshot.empty(), record, log.ran, commit=within is None)
             info = info_of(row)
             if within is not None:
@@ -285,7 +287,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
             allowed = act(context, row, workflow, record)
         finally:
             context.close()
-        log = run_to_wait_state(workflow, allowed)
+        log, failure = run_until_stopped(workflow, allowed)
+        record.failures += [failure] if failure else []
         after = self._finish_step(context.raw, row, workflow, before, record, record.ran + log.ran)
         return info_of(row), after
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.incidents import STEP, Failure, failure_of
 from engine.instance_store import InstanceRow
 from engine.rawsql import RawSql
 from engine.tables import AuditEvent
@@ -46,6 +47,9 @@ _INSERT_JOB = _insert_sql("job", _JOB_COLUMNS)
 _INSERT_TASK = _insert_sql("open_task", _TASK_COLUMNS)
 _DELETE_TIMERS = "DELETE FROM job WHERE instance_id = ? AND kind = 'timer' AND state = 'ready'"
 _REFRESH_NORM = "UPDATE open_task SET overdue = ?, due_at = ? WHERE task_id = ? AND overdue <> ?"
+_RAISE_INCIDENT = "UPDATE process_instance SET has_incident = ? WHERE id = ?"
+_ASSIGN_UNRESOLVED = ("UPDATE open_task SET candidate_group = ?, assignee = ? "
+                      "WHERE task_id = ? AND candidate_group IS NULL AND assignee IS NULL")
 
 
 @dataclass
@@ -121,6 +125,10 @@ class StepRecord:
     timer_fired: bool = False
     # Tasks the step's own action ran (a service task run by its job), before the engine ran on.
     ran: list[Task] = field(default_factory=list)
+    # Where the case stopped on a failure of the model (written as incidents with the step).
+    failures: list[Failure] = field(default_factory=list)
+    # Work out again who does the open tasks that were opened for nobody (a retried incident).
+    reassign: bool = False
 
     def audit(
         self,
@@ -195,9 +203,12 @@ class StepWriter:
     gone: list[str] = field(default_factory=list)
     new_tasks: list[tuple[Any, ...]] = field(default_factory=list)
     timer_changed: bool = False
+    incident: bool = False
 
     def prepare(self, before: Snapshot, ran: list[Task]) -> Snapshot:
         after = Snapshot.take(self.workflow)
+        for failure in self.record.failures:
+            self._incident(failure)
         self._prepare_tasks(before, after)
         self._write_services(before, after)
         self._write_timer(before, after)
@@ -207,9 +218,22 @@ class StepWriter:
             self.record.audit(self.row.id, "completed", actor="systeem")
         return after
 
+    def _incident(self, failure: Failure) -> None:
+        """The case waits at the failing element: an incident (a failed job to retry), its audit
+        event, and the flag the staff pages show."""
+        self.row.has_incident = True
+        self.incident = True
+        job = new_job(STEP, self.row.id, task_id=failure.task_id, payload=failure.payload(), max_attempts=1)
+        job.update(state="failed", attempts=1, last_error=failure.message)
+        self.record.jobs.append(job)
+        self.record.audit(self.row.id, "incident", actor="systeem",
+                          detail={"kind": STEP, "error": failure.message, "task": failure.name})
+
     def flush(self) -> None:
         """Send what :meth:`prepare` worked out (inside the caller's batch)."""
         raw = self.raw
+        if self.incident and self.row.new is None:
+            raw.run(_RAISE_INCIDENT, (raw.flag(True), self.row.id))
         if self.gone:
             marks = ", ".join("?" for _ in self.gone)  # placeholders only; the ids are parameters
             raw.run(f"DELETE FROM open_task WHERE task_id IN ({marks})", self.gone)  # noqa: S608
@@ -224,9 +248,28 @@ class StepWriter:
         now = clock.now()
         for task_id, task in after.human.items():
             if task_id not in before.human:
-                self.new_tasks.append(self._open_task(view_task(task, self.evaluate), now))
+                self.new_tasks.append(self._open_task(self._view(task), now))
+            elif self.record.reassign:
+                self._assign_again(task)
             elif self.record.timer_fired:
                 self._refresh_norm(task)
+
+    def _view(self, task: Task) -> TaskView:
+        """The task as the lists show it; when its candidate group or assignee cannot be worked
+        out it is opened for nobody, with an incident, instead of failing the whole step."""
+        try:
+            return view_task(task, self.evaluate)
+        except Exception as error:  # noqa: BLE001 - diagram code failing becomes an incident
+            failure = failure_of(self.workflow, error)
+            spec = task.task_spec
+            self._incident(Failure(str(task.id), str(spec.bpmn_id or spec.name), str(spec.bpmn_name or spec.name),
+                                   f"niet te bepalen wie deze taak doet: {failure.error}"))
+            return view_task(task, lambda _task, _expression: None)
+
+    def _assign_again(self, task: Task) -> None:
+        view = self._view(task)
+        if view.candidate_group is not None or view.assignee is not None:
+            self.raw.run(_ASSIGN_UNRESOLVED, (view.candidate_group, view.assignee, view.task_id))
 
     def _open_task(self, view: TaskView, now: datetime) -> tuple[Any, ...]:
         raw = self.raw
@@ -236,7 +279,8 @@ class StepWriter:
 
     def _refresh_norm(self, task: Task) -> None:
         # Only after a timer fired, so outside the batch: its row count decides the audit event.
-        view = view_task(task, self.evaluate)
+        # Only the norm is read here, so nothing of the diagram's code is evaluated again.
+        view = view_task(task, lambda _task, _expression: None)
         raw = self.raw
         cursor = raw.run(_REFRESH_NORM, (raw.flag(view.overdue), raw.time(view.due_at), view.task_id,
                                          raw.flag(view.overdue)))

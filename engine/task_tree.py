@@ -33,10 +33,11 @@ class StepLog:
     ran: list[Task] = field(default_factory=list)
 
 
-def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None = None) -> StepLog:
+def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None = None, *,
+                      log: StepLog | None = None) -> StepLog:
     """Like ``do_engine_steps`` but service tasks are left READY (they run as jobs), unless
-    their id is in ``allowed_service``."""
-    log = StepLog()
+    their id is in ``allowed_service``. ``log`` collects the tasks run, also when one fails."""
+    log = log if log is not None else StepLog()
     allowed = allowed_service or set()
 
     def runnable(task: Task) -> bool:

@@ -22,6 +22,8 @@ class Incident:
     attempts: int
     last_error: str | None
     created_at: datetime
+    element: str | None = None
+    """The id of the diagram element the case stopped at (a failed step)."""
 
 
 def incidents(loket: Loket) -> list[Incident]:
@@ -33,7 +35,8 @@ def incidents(loket: Loket) -> list[Incident]:
     return [
         Incident(job.id, job.kind, refs.get(job.instance_id) if job.instance_id else None,
                  str(job.payload.get("task") or job.payload.get("template") or "") or None,
-                 job.attempts, job.last_error, job.created_at)
+                 job.attempts, job.last_error, job.created_at,
+                 str(job.payload.get("element")) if job.payload.get("element") else None)
         for job in jobs
     ]
 

@@ -171,15 +171,26 @@ def test_business_rule_task_uses_first_matching_rule(
     assert task.candidate_group == f"team-{categorie}"
 
 
-def test_failing_decision_at_start_stores_nothing(make_engine: MakeEngine) -> None:
+def test_a_failing_decision_at_start_keeps_the_case_waiting_with_an_incident(make_engine: MakeEngine) -> None:
+    """The initiative is stored, waiting at the failing element; the incident says where and why."""
     engine = make_engine("beslissing.bpmn", "beslissing.dmn")
-    with pytest.raises(Exception):  # noqa: B017 - any error; what matters is what was stored
-        engine.start("beslissing_test", {"soort": "groen", "bedrag": "veel"}, actor="initiatiefnemer")
-    with engine.db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
-        assert session.scalar(select(func.count()).select_from(OpenTask)) == 0
-        assert session.scalar(select(func.count()).select_from(Job)) == 0
+    info = engine.start("beslissing_test", {"soort": "groen", "bedrag": "veel"}, actor="initiatiefnemer")
+    assert info.has_incident and info.state == "running"
+    assert engine.instance(info.id).has_incident
     assert engine.open_tasks() == []
+    [incident] = engine.incidents()
+    assert incident.kind == "step" and incident.instance_id == info.id and incident.state == "failed"
+    assert incident.payload["element"] == "categoriseren" and incident.last_error is not None
+    assert incident.last_error.startswith("Het proces liep vast bij")
+    kinds = [event.kind for event in engine.audit_trail(info.id)]
+    assert kinds[:1] == ["started"] and "incident" in kinds
+
+    engine.retry_job(incident.id, actor="procesbeheerder")  # the data is still wrong: it stops again
+    engine.run_due_jobs()
+    [again] = engine.incidents()
+    assert again.id != incident.id and again.payload["element"] == "categoriseren"
+    assert engine.instance(info.id).has_incident
+    assert "incident_resumed" in [event.kind for event in engine.audit_trail(info.id)]
 
 
 # call activity --------------------------------------------------------------------------------

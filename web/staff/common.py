@@ -150,6 +150,8 @@ def audit_labels() -> dict[str, str]:
         "completed": _("Afgesloten"),
         "cancelled": _("Stopgezet"),
         "incident_retry": _("Storing opnieuw geprobeerd"),
+        "incident": _("Storing: het proces liep vast"),
+        "incident_resumed": _("Verder gegaan na een storing"),
         "task_claimed": _("Taak opgepakt"),
         "task_released": _("Taak vrijgegeven"),
         "task_handed_over": _("Taak overgedragen"),

@@ -15,10 +15,15 @@ from web.staff.auth import principal, requires
 from web.staff.common import ID, loket
 
 
+def incident_kinds() -> dict[str, str]:
+    return {"step": _("Proces liep vast"), "service": _("Automatische stap"), "mail": _("E-mail"),
+            "timer": _("Termijn")}
+
+
 @bp.get("/storingen")
 @requires(INCIDENT_ROLES)
 def incidents() -> str:
-    return render_template("staff/incidents.html", incidents=service.incidents(loket()))
+    return render_template("staff/incidents.html", incidents=service.incidents(loket()), incident_kinds=incident_kinds)
 
 
 @bp.post(f"/storingen/<{ID}:job_id>/opnieuw")

@@ -81,11 +81,14 @@ def task_post(task_id: str) -> tuple[str, int] | Response:
     if errors:
         return _render_task(ctx, values, errors, 400)
     try:
-        taskwork.complete(loket(), user, task_id, values)
+        done = taskwork.complete(loket(), user, task_id, values)
     except InvalidTaskData as exc:
         found = [error for error in exc.errors if isinstance(error, FieldError)]
         return _render_task(ctx, values, found or [FieldError("", str(exc))], 400)
     flash(_("De taak '%(title)s' van %(ref)s is afgerond.", title=ctx.task.title, ref=ctx.task.case_ref))
+    if done.has_incident:
+        flash(_("Het initiatief kon daarna niet verder door een fout in het procesmodel. Uw werk is bewaard; "
+                "de procesbeheerder ziet de storing en lost die op."))
     return redirect(url_for("staff.my_tasks"))
 
 
