@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The process owner's editors: our sources in web/frontend/, bundled with the npm packages by esbuild.
+FRONTEND := $(shell find web/frontend -type f)
+
 # Front-end assets come from npm at install time and are never committed.
-$(ASSETS): package.json
+$(ASSETS): package.json package-lock.json $(FRONTEND)
 	npm install --no-audit --no-fund --loglevel=error
 	mkdir -p web/static/vendor
 	cp node_modules/@utrecht/component-library-css/dist/index.css web/static/vendor/utrecht.css
@@ -25,6 +28,8 @@ $(ASSETS): package.json
 	mkdir -p web/static/vendor/bpmn
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css \
 		node_modules/bpmn-js/dist/assets/bpmn-js.css web/static/vendor/bpmn/
+	rm -rf web/static/vendor/editor
+	node web/frontend/build.mjs
 	touch $(ASSETS)
 
 translations: $(STAMP)

@@ -32,6 +32,8 @@ class ModelBundle(Base):
     files: Mapped[dict[str, str]] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deployed_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    """What changed, in the process owner's words (the change note of the deploy)."""
 
 
 class ModelVersion(Base):

@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from forms.definition import CHOICE_WIDGETS, DEFAULT_LANG, WIDGETS, Field, FormDefinition, Text
+from forms.definition import CHOICE_WIDGETS, DEFAULT_LANG, OPTION_SOURCES, WIDGETS, Field, FormDefinition, Text
 from forms.messages import KINDS
 from forms.parse import enum_values, parse_definition
 from forms.problems import DefinitionProblem, FormDefinitionError, problem
@@ -136,10 +136,22 @@ def _check_widget(field: Field) -> Iterator[DefinitionProblem]:
         yield problem("widget_type", field=field.name, widget=field.widget, type=field.type, expected=expected)
 
 
+def _check_options_from(field: Field, raw: Mapping[str, Any]) -> Iterator[DefinitionProblem]:
+    """Options the application fills in: from a source it knows, and not also in the form."""
+    if field.options_from not in OPTION_SOURCES:
+        yield problem("options_from_unknown", field=field.name, source=_quote(field.options_from),
+                      known=", ".join(sorted(OPTION_SOURCES)))
+    elif "options" in raw:
+        yield problem("options_and_options_from", field=field.name)
+
+
 def _check_options(field: Field, raw: Mapping[str, Any]) -> Iterator[DefinitionProblem]:
     if field.widget not in CHOICE_WIDGETS:
-        if "options" in raw:
+        if "options" in raw or field.options_from is not None:
             yield problem("options_not_allowed", field=field.name)
+        return
+    if field.options_from is not None:
+        yield from _check_options_from(field, raw)
         return
     enum = enum_values(field.schema, field.widget)
     if enum is None:

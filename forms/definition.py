@@ -7,7 +7,7 @@ these frozen dataclasses. Texts are ``{"nl": ..., "en": ...}`` mappings; every `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,6 +33,9 @@ WIDGETS: tuple[str, ...] = (
     "hidden",
 )
 CHOICE_WIDGETS = frozenset({"select", "radio", "checkboxes"})
+OPTION_SOURCES = frozenset({"districts"})
+"""Where a choice field's options can come from instead of the form (``"options_from"``): the
+application fills them in (``districts``: the districts the organisation has now)."""
 MULTIPLE_WIDGETS = frozenset({"checkboxes", "file"})
 
 # Attributes for an <input> per widget: (type, inputmode). None means "not an <input>".
@@ -116,6 +119,7 @@ class Field:
     show_if: ShowIf | None = None
     autocomplete: str | None = None
     messages: Mapping[str, Text] = field(default_factory=dict)
+    options_from: str | None = None
 
     def label(self, lang: str = DEFAULT_LANG) -> str:
         return localize(self.labels, lang) or self.name
@@ -229,6 +233,24 @@ class FormDefinition:
             if step.id == step_id:
                 return step
         raise UnknownStep(step_id)
+
+    def with_options(self, field_name: str, options: Sequence[Option]) -> FormDefinition:
+        """A copy whose field ``field_name`` offers exactly ``options``, and accepts only their
+        values (for a field whose options come from elsewhere, ``options_from``)."""
+        old = self.fields[field_name]
+        values = [option.value for option in options]
+        field_schema = dict(old.schema)
+        if old.widget == "checkboxes":
+            field_schema["items"] = {**dict(field_schema.get("items") or {}), "enum": values}
+        else:
+            field_schema["enum"] = values
+        properties = dict(self.schema.get("properties") or {})
+        properties[field_name] = field_schema
+        return replace(self, schema={**self.schema, "properties": properties},
+                       fields={**self.fields, field_name: replace(old, options=tuple(options), schema=field_schema)})
+
+    def fields_with_options_from(self, source: str) -> list[str]:
+        return [name for name, one in self.fields.items() if one.options_from == source]
 
     def with_option_labels(self, field_name: str, labels: Mapping[Any, Text]) -> FormDefinition:
         """A copy whose field ``field_name`` shows these labels for these option values (the

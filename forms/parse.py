@@ -169,6 +169,7 @@ def parse_field(name: str, raw: Any, schema: Mapping[str, Any]) -> Field:
         phrases=parse_text(entry.get("phrase"), f"{where}.phrase"),
         options=_parse_options(entry.get("options"), where, prop, widget),
         show_if=_parse_show_if(entry.get("show_if"), where),
+        options_from=_optional_string(entry, "options_from", where),
         autocomplete=_optional_string(entry, "autocomplete", where),
         messages=_parse_messages(entry.get("messages"), where),
     )

@@ -95,6 +95,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "nl": "Veld '{field}': 'options' horen alleen bij select, radio en checkboxes.",
         "en": "Field '{field}': 'options' belong only to select, radio and checkboxes.",
     },
+    "options_from_unknown": {
+        "nl": "Veld '{field}': keuzes uit {source} bestaan niet. Kies uit: {known}.",
+        "en": "Field '{field}': choices from {source} do not exist. Choose from: {known}.",
+    },
+    "options_and_options_from": {
+        "nl": "Veld '{field}': geef 'options' of 'options_from', niet allebei.",
+        "en": "Field '{field}': give 'options' or 'options_from', not both.",
+    },
     "no_enum": {
         "nl": "Veld '{field}': het widget '{widget}' heeft een 'enum' met de keuzes in het schema nodig.",
         "en": "Field '{field}': the widget '{widget}' needs an 'enum' with the choices in the schema.",

@@ -18,7 +18,7 @@ from forms import FieldError, FormDefinition, RawForm, clean, validate
 from processes import drafts
 from processes.dates import long_date
 from processes.documents import Upload
-from processes.intake import submit_initiative, with_district_names
+from processes.intake import submit_initiative, with_organisation_choices
 from processes.loket import Loket
 from processes.procedure import Step, overview
 from processes.tables.case import Document
@@ -61,7 +61,7 @@ def step_page(loket: Loket, draft_key: str | None, step_id: str) -> StepPage:
     form.step(step_id)
     with loket.reading() as session:
         row = drafts.find_draft(session, draft_key)
-        return StepPage(with_district_names(form, session), step_id, _draft(session, row) if row else None)
+        return StepPage(with_organisation_choices(form, session), step_id, _draft(session, row) if row else None)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def save_step(loket: Loket, draft_key: str | None, step_id: str, posted: RawForm
             if refused:
                 errors.append(FieldError(name, " ".join(exc.message(lang) for exc in refused)))
         removed = [drafts.remove_document(session, row, public_id) for public_id in remove]
-        page = StepPage(with_district_names(form, session), step_id, _draft(session, row))
+        page = StepPage(with_organisation_choices(form, session), step_id, _draft(session, row))
     return StepSaved(page, values, errors, any(removed))
 
 
@@ -120,7 +120,7 @@ def summary_page(loket: Loket, draft_key: str | None, lang: str,
         if row is None:
             return None
         draft = _draft(session, row)
-        form = with_district_names(form, session)
+        form = with_organisation_choices(form, session)
     found = errors if errors is not None else _check_all(form, draft.data, lang)
     return SummaryPage(form, draft, found, next_steps)
 

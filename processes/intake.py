@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import InstanceInfo, queue_mail
-from forms import FieldError, FormDefinition, validate
+from forms import FieldError, FormDefinition, Option, validate
 from processes import drafts
 from processes.documents import MAX_FILES, Upload, attach_draft_documents, check_upload, store_document
 from processes.errors import InvalidInput
@@ -63,10 +63,19 @@ class AlreadySubmitting(SubmissionFailed):
 
 
 # the start form ------------------------------------------------------------------------------
-def with_district_names(form: FormDefinition, session: Session) -> FormDefinition:
-    """The form with each district under the name the organisation gives it now: a beheerder
-    can rename a district, and the form's own labels are the names it was made with. A renamed
-    district is a name, not a word: it reads the same in every language."""
+def with_organisation_choices(form: FormDefinition, session: Session) -> FormDefinition:
+    """The form as the organisation is now. A field with ``"options_from": "districts"`` offers
+    the districts in use (a district a beheerder adds appears at once, one switched off goes);
+    on a form that lists its districts itself, each district shows the name the organisation
+    gives it now. A district's name is a name, not a word: it reads the same in every language."""
+    choosing = form.fields_with_options_from("districts")
+    if choosing:
+        districts = session.execute(select(District.code, District.name, District.name_en)
+                                    .where(District.active.is_(True)).order_by(District.name)).all()
+        options = [Option(code, {"nl": name, "en": name_en or name}) for code, name, name_en in districts]
+        for name in choosing:
+            form = form.with_options(name, options)
+        return form
     if DISTRICT_FIELD not in form.fields:  # a form without the question: nothing to name
         return form
     known = {option.value: option.label("nl") for option in form.fields[DISTRICT_FIELD].options}
@@ -80,7 +89,7 @@ def intake_form(loket: Loket) -> FormDefinition:
     """The start form (the one the diagram names) as the initiator and staff see it."""
     form = loket.form(loket.start_form_id())
     with loket.reading() as session:
-        return with_district_names(form, session)
+        return with_organisation_choices(form, session)
 
 
 # sending -------------------------------------------------------------------------------------
@@ -112,7 +121,7 @@ def submit_initiative(
     attachments = _claim(loket, draft_key)
     if attachments:
         payload[ATTACHMENTS_FIELD] = attachments
-    errors = validate(loket.form(loket.start_form_id()), payload, lang=language)
+    errors = validate(intake_form(loket), payload, lang=language)
     if errors:
         _release(loket, draft_key)
         raise SubmissionRejected(errors)

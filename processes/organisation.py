@@ -1,5 +1,6 @@
-"""Organisation data a beheerder edits (issue 3): district names, teams and their team lead (who
-gets the escalations), guides and their expertise, the yearly district budgets and the fund.
+"""Organisation data a beheerder edits (issue 3): guides and their expertise, the yearly district
+budgets and the fund, and the beheer page that shows it all (districts and teams:
+:mod:`processes.districts_teams`; reading the input: :mod:`processes.org_input`).
 
 Every change checks all its fields first and raises :class:`OrganisationInvalid` (form field →
 reason code) without changing anything; an unknown district, team, guide, budget or fund is
@@ -9,7 +10,6 @@ in the same transaction. Amounts are never set below what is already reserved or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,145 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import NotFound
-from forms import ConversionError
-from forms import parse_amount as read_amount
-from processes import clock, staff_audit
+from processes import clock, org_input, staff_audit
 from processes.access import Principal
-from processes.errors import InvalidInput, OrganisationInvalid
+from processes.districts_teams import districts, teams
 from processes.handlers.guides import guide_loads
 from processes.loket import reads, writes
+from processes.org_input import FUND_NAME, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, parse_amount
 from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
 from processes.tables.staff import KccAccess, StaffAudit, StaffUser
 from processes.vocabulary import EXPERTISE
 
-MAX_NAME = 200
-MAX_EMAIL = 254
-MAX_CODE = 80
-MAX_AMOUNT = Decimal("100000000")
-"""The largest amount a budget or the fund can hold here (the column holds 12 digits)."""
-YEARS_AHEAD = 5
-"""Budgets and funds can be set up for this year and the next five."""
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FUND_NAME = "Initiatievenfonds"
-
-
-# reading and checking input ------------------------------------------------------------------
-def parse_amount(text: str) -> Decimal:
-    """An amount in euro, read the way every amount field reads it (:func:`forms.parse_amount`:
-    ``25.000,50``; ``25.000`` is twenty-five thousand), within what a budget can hold.
-    InvalidInput (``bad_amount``) for anything else."""
-    try:
-        amount = read_amount(text)
-    except ConversionError as exc:
-        raise InvalidInput({"bedrag": "bad_amount"}) from exc
-    if amount < 0 or amount > MAX_AMOUNT:
-        raise InvalidInput({"bedrag": "bad_amount"})
-    return amount
-
-
-def _amount(text: str | None, field: str, problems: dict[str, str]) -> Decimal | None:
-    if not (text or "").strip():
-        problems[field] = "amount_missing"
-        return None
-    try:
-        return parse_amount(text or "")
-    except InvalidInput:
-        problems[field] = "bad_amount"
-        return None
-
-
-def _year(text: str | None, problems: dict[str, str]) -> int | None:
-    value = (text or "").strip()
-    this_year = clock.now().year
-    if not re.fullmatch(r"[0-9]{4}", value):
-        problems["jaar"] = "year_invalid"
-        return None
-    year = int(value)
-    if not this_year <= year <= this_year + YEARS_AHEAD:
-        problems["jaar"] = "year_out_of_range"
-        return None
-    return year
-
-
-def _name(text: str | None, problems: dict[str, str], field: str = "naam") -> str:
-    name = " ".join((text or "").split())
-    if not name:
-        problems[field] = "name_missing"
-    elif len(name) > MAX_NAME:
-        problems[field] = "name_too_long"
-    return name
-
-
-def _email(text: str | None, problems: dict[str, str], field: str, *, required: bool) -> str:
-    email = (text or "").strip().lower()
-    if not email:
-        if required:
-            problems[field] = "email_missing"
-    elif len(email) > MAX_EMAIL or not EMAIL.match(email):
-        problems[field] = "email_invalid"
-    return email
-
-
-def _record_changes(session: Session, actor: Principal, subject: str, event: str,
-                    before: Mapping[str, object], after: Mapping[str, object]) -> None:
-    """Log the fields that changed (``[old, new]`` each) in the staff audit, if any did."""
-    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
-    if changes:
-        staff_audit.record_organisation(session, actor, subject, event, changes)
-
-
-def _raise(problems: dict[str, str]) -> None:
-    if problems:
-        raise OrganisationInvalid(problems)
-
-
-# districts and teams -------------------------------------------------------------------------
-def districts(session: Session) -> list[District]:
-    return list(session.scalars(select(District).order_by(District.name)).all())
-
-
-def teams(session: Session) -> list[Team]:
-    return list(session.scalars(select(Team).order_by(Team.name)).all())
-
-
-@writes
-def update_district(session: Session, actor: Principal, code: str, name: str | None) -> District:
-    """A new name for a district (its code stays: case data and the diagrams use it)."""
-    district = session.get(District, code) if len(code) <= MAX_CODE else None
-    if district is None:
-        raise NotFound(code)
-    problems: dict[str, str] = {}
-    new_name = _name(name, problems)
-    if not problems and session.scalar(select(District.code).where(
-            func.lower(District.name) == new_name.lower(), District.code != district.code)) is not None:
-        problems["naam"] = "district_name_taken"
-    _raise(problems)
-    if new_name != district.name:
-        staff_audit.record_organisation(session, actor, f"wijk:{district.code}", "district_updated",
-                                        {"name": [district.name, new_name]})
-        district.name = new_name
-        session.flush()
-    return district
-
-
-@writes
-def update_team(session: Session, actor: Principal, code: str, name: str | None, lead_email: str | None) -> Team:
-    """A team's name and the e-mail address of its team lead, who gets the escalations when a
-    service norm of the team's tasks expires (empty: nobody is warned)."""
-    team = session.get(Team, code) if len(code) <= MAX_CODE else None
-    if team is None:
-        raise NotFound(code)
-    problems: dict[str, str] = {}
-    new_name = _name(name, problems)
-    lead = _email(lead_email, problems, "teamleider", required=False)
-    _raise(problems)
-    before = {"name": team.name, "lead_email": team.lead_email}
-    team.name, team.lead_email = new_name, lead or None
-    _record_changes(session, actor, f"team:{team.code}", "team_updated", before,
-                    {"name": team.name, "lead_email": team.lead_email})
-    session.flush()
-    return team
-
+__all__ = ["MAX_EMAIL", "MAX_NAME", "YEARS_AHEAD", "parse_amount"]
 
 # guides --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -204,13 +76,13 @@ def _snapshot(guide: Guide) -> dict[str, object]:
 def create_guide(session: Session, actor: Principal, form: GuideForm) -> Guide:
     """A new guide; the e-mail address is the guide's identity (tasks are assigned to it)."""
     problems: dict[str, str] = {}
-    name = _name(form.name, problems)
-    email = _email(form.email, problems, "email", required=True)
+    name = org_input.name(form.name, problems)
+    email = org_input.email(form.email, problems, "email", required=True)
     if "email" not in problems and session.scalar(
             select(Guide.id).where(func.lower(Guide.email) == email)) is not None:
         problems["email"] = "guide_email_taken"
     _guide_problems(session, form, problems)
-    _raise(problems)
+    org_input.raise_problems(problems)
     guide = Guide(name=name, email=email, district_code=form.district or None,
                   expertise=",".join(code for code in EXPERTISE if code in form.expertise), active=form.active)
     session.add(guide)
@@ -227,15 +99,15 @@ def update_guide(session: Session, actor: Principal, guide_id: int, form: GuideF
     if guide is None:
         raise NotFound(str(guide_id))
     problems: dict[str, str] = {}
-    name = _name(form.name, problems) if form.name is not None else guide.name
+    name = org_input.name(form.name, problems) if form.name is not None else guide.name
     _guide_problems(session, form, problems)
-    _raise(problems)
+    org_input.raise_problems(problems)
     before = _snapshot(guide)
     guide.name = name
     guide.expertise = ",".join(code for code in EXPERTISE if code in form.expertise)
     guide.active = form.active
     guide.district_code = form.district or None
-    _record_changes(session, actor, f"begeleider:{guide.email}", "guide_updated", before, _snapshot(guide))
+    org_input.record_changes(session, actor, f"begeleider:{guide.email}", "guide_updated", before, _snapshot(guide))
     session.flush()
     return guide
 
@@ -261,10 +133,10 @@ def budget_years(session: Session, from_year: int | None = None) -> list[BudgetY
 def _amount_at_least(text: str | None, field: str, minimum: Decimal, problem: str) -> Decimal:
     """A valid amount for ``field`` that is not below ``minimum`` (what is already spent)."""
     problems: dict[str, str] = {}
-    amount = _amount(text, field, problems)
+    amount = org_input.amount(text, field, problems)
     if amount is not None and amount < minimum:
         problems[field] = problem
-    _raise(problems)
+    org_input.raise_problems(problems)
     assert amount is not None
     return amount
 
@@ -289,12 +161,12 @@ def create_budgets(session: Session, actor: Principal, year_text: str | None,
                    amounts: Mapping[str, str | None]) -> list[DistrictBudget]:
     """The budgets of every district for a new year (fields ``jaar`` and ``bedrag-<district>``)."""
     problems: dict[str, str] = {}
-    year = _year(year_text, problems)
+    year = org_input.year(year_text, problems)
     all_districts = districts(session)
-    values = {d.code: _amount(amounts.get(d.code), f"bedrag-{d.code}", problems) for d in all_districts}
+    values = {d.code: org_input.amount(amounts.get(d.code), f"bedrag-{d.code}", problems) for d in all_districts}
     if year is not None and session.scalar(select(DistrictBudget.id).where(DistrictBudget.year == year)) is not None:
         problems["jaar"] = "budget_year_exists"
-    _raise(problems)
+    org_input.raise_problems(problems)
     assert year is not None
     created = []
     for district in all_districts:
@@ -328,11 +200,11 @@ def update_fund(session: Session, actor: Principal, fund_id: int, total_text: st
 def create_fund(session: Session, actor: Principal, year_text: str | None, total_text: str | None) -> Fund:
     """The Initiatievenfonds of a new year (fields ``jaar`` and ``totaal``)."""
     problems: dict[str, str] = {}
-    year = _year(year_text, problems)
-    total = _amount(total_text, "totaal", problems)
+    year = org_input.year(year_text, problems)
+    total = org_input.amount(total_text, "totaal", problems)
     if year is not None and session.scalar(select(Fund.id).where(Fund.year == year)) is not None:
         problems["jaar"] = "fund_year_exists"
-    _raise(problems)
+    org_input.raise_problems(problems)
     assert year is not None and total is not None
     fund = Fund(year=year, name=FUND_NAME, total=total, granted=Decimal("0"))
     session.add(fund)

@@ -27,7 +27,7 @@ from processes.case_status import (
     status_history,
 )
 from processes.documents import Upload, store_document
-from processes.intake import with_district_names
+from processes.intake import with_organisation_choices
 from processes.loket import Loket
 from processes.messages import post_message
 from processes.tables.case import CaseMessage, Document
@@ -136,7 +136,7 @@ def case_page(loket: Loket, email: str, case_ref: str) -> CasePage:
         documents = list(session.scalars(_visible(case).order_by(Document.uploaded_at, Document.id)).all())
         messages = list(session.scalars(select(CaseMessage).where(CaseMessage.instance_id == case.id)
                                         .order_by(CaseMessage.created_at, CaseMessage.id)).all())
-        form = with_district_names(form, session)
+        form = with_organisation_choices(form, session)
     data = dict(case.case_data or {})
     return CasePage(case, data, _actions(loket, case, tasks), _expected_date(case, tasks), status_history(audit),
                     category_of(data), outcome_of(data), contact_of(data), documents, messages, form)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from engine import ModelBundle, ModelVersion, UnsafeXml, parse_xml
 from forms import Field, FormDefinition, format_number
 from processes.errors import StartUnavailable
+from processes.intake import with_organisation_choices
 from processes.loket import Loket
 from processes.vocabulary import INITIATIVE_PROCESS
 
@@ -224,6 +225,7 @@ def deployed_decisions(loket: Loket, lang: str) -> list[Decision]:
     except StartUnavailable:
         return []
     with loket.reading() as session:
+        form = with_organisation_choices(form, session)
         bundle_id = session.scalar(
             select(ModelVersion.bundle_id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
             .order_by(ModelVersion.version_no.desc()).limit(1)

@@ -21,7 +21,8 @@ from processes.access import Principal
 from processes.tables.staff import StaffAudit, StaffUser
 
 ACTIONS = ("created", "updated", "deactivated", "reactivated", "password_reset", "password_changed")
-ORG_ACTIONS = ("district_updated", "team_updated", "guide_created", "guide_updated", "budget_created",
+ORG_ACTIONS = ("district_created", "district_updated", "team_created", "team_updated", "guide_created",
+               "guide_updated", "budget_created",
                "budget_updated", "fund_created", "fund_updated")
 
 

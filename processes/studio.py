@@ -87,8 +87,9 @@ class Check:
 @reads
 def organisation(session: Session) -> Organisation:
     """The teams and districts there are now: every candidate group is tried against them."""
-    teams = frozenset(session.scalars(select(Team.code)).all())
-    districts = tuple(session.scalars(select(District.code).order_by(District.code)).all())
+    teams = frozenset(session.scalars(select(Team.code).where(Team.active.is_(True))).all())
+    districts = tuple(session.scalars(select(District.code).where(District.active.is_(True))
+                                      .order_by(District.code)).all())
     return Organisation(teams, districts, DISTRICT_FIELD)
 
 

@@ -16,7 +16,7 @@ from processes.tables.organisation import District, DistrictBudget, Fund, Guide,
 
 DOMAIN = "gemeente.example"
 
-DISTRICTS = [("oost", "Oost"), ("west", "West"), ("centrum", "Centrum")]
+DISTRICTS = [("oost", "Oost", "East"), ("west", "West", "West"), ("centrum", "Centrum", "Centre")]
 
 TEAMS = [
     ("initiatieventeam", "Initiatieventeam", "teamleider.initiatieven", None),
@@ -60,8 +60,8 @@ def load_organisation(session: Session, year: int | None = None) -> dict[str, in
     """Add the demo districts, teams, guides, this year's budgets and fund; returns what was added."""
     year = year or clock.now().year
     added = {"districts": 0, "teams": 0, "guides": 0, "budgets": 0, "funds": 0}
-    for code, name in DISTRICTS:
-        added["districts"] += _add_missing(session, District, {"code": code}, {"name": name})
+    for code, name, name_en in DISTRICTS:
+        added["districts"] += _add_missing(session, District, {"code": code}, {"name": name, "name_en": name_en})
     for code, name, lead, district in TEAMS:
         added["teams"] += _add_missing(
             session, Team, {"code": code},

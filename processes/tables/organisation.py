@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Base, UtcDateTime
@@ -23,6 +23,10 @@ class District(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    """The name on the English pages, when it differs ("Centre" for "Centrum")."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Offered on the start form; a district switched off keeps its cases and history."""
 
 
 class Team(Base):
@@ -34,6 +38,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(200))
     lead_email: Mapped[str | None] = mapped_column(String(254))
     district_code: Mapped[str | None] = mapped_column(ForeignKey("org_district.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Can get tasks (models may name it as a candidate group); switched off, it keeps its history."""
 
 
 class Guide(Base):

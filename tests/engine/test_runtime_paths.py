@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import clock
 from engine.errors import EngineError, MessageNotExpected, NotFound
 from engine.handlers import HandlerRegistry
 from engine.service import Engine
-from engine.tables import AuditEvent, Job, OpenTask
+from engine.tables import Job, OpenTask
 from tests.factories import create_deployed_engine, create_engine, create_instance
 
 MakeEngine = Callable[..., Engine]

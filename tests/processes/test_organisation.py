@@ -13,8 +13,8 @@ from sqlalchemy import select
 from engine import clock
 from engine.errors import NotFound
 from engine.service import Engine
+from processes import districts_teams, staff_audit
 from processes import organisation as org
-from processes import staff_audit
 from processes.access import Principal
 from processes.errors import OrganisationInvalid
 from processes.handlers.guides import choose_guide
@@ -47,7 +47,7 @@ def org_audit(engine: Engine) -> list[tuple[str, str, dict[str, Any]]]:
 
 # districts and teams -------------------------------------------------------------------------
 def test_a_district_gets_a_new_name_and_keeps_its_code(loket: Loket, engine: Engine, admin: Principal) -> None:
-    org.update_district(loket, admin, "oost", "  Oosterpark  ")
+    districts_teams.update_district(loket, admin, "oost", "  Oosterpark  ")
     with engine.db.transaction() as session:
         district = session.get(District, "oost")
         assert district is not None and district.name == "Oosterpark"
@@ -57,25 +57,25 @@ def test_a_district_gets_a_new_name_and_keeps_its_code(loket: Loket, engine: Eng
 @pytest.mark.parametrize(("name", "problem"), [("", "name_missing"), ("   ", "name_missing"),
                                                 ("x" * 201, "name_too_long"), ("west", "district_name_taken")])
 def test_a_district_name_is_checked(engine: Engine, admin: Principal, name: str, problem: str) -> None:
-    assert problems_of(engine, lambda s: org.update_district(s, admin, "oost", name)) == {"naam": problem}
+    assert problems_of(engine, lambda s: districts_teams.update_district(s, admin, "oost", name)) == {"naam": problem}
     assert org_audit(engine) == []
 
 
 def test_an_unknown_district_or_team_is_not_found(engine: Engine, admin: Principal) -> None:
-    for call in (lambda s: org.update_district(s, admin, "noord", "Noord"),
-                 lambda s: org.update_district(s, admin, "oost" + "x" * 100, "Noord"),
-                 lambda s: org.update_team(s, admin, "geheim", "Geheim", "")):
+    for call in (lambda s: districts_teams.update_district(s, admin, "noord", "Noord"),
+                 lambda s: districts_teams.update_district(s, admin, "oost" + "x" * 100, "Noord"),
+                 lambda s: districts_teams.update_team(s, admin, "geheim", "Geheim", "")):
         with pytest.raises(NotFound):
             call(loket_for(engine))
 
 
 def test_a_team_gets_a_name_and_a_team_lead_for_escalations(loket: Loket, engine: Engine, admin: Principal) -> None:
-    org.update_team(loket, admin, "team-groen", "Team Groen en Water", " Nieuwe.Leider@Gemeente.Example ")
+    districts_teams.update_team(loket, admin, "team-groen", "Team Groen en Water", " Nieuwe.Leider@Gemeente.Example ")
     with engine.db.transaction() as session:
         team = session.get(Team, "team-groen")
         assert team is not None
         assert (team.name, team.lead_email) == ("Team Groen en Water", "nieuwe.leider@gemeente.example")
-    org.update_team(loket, admin, "team-groen", "Team Groen en Water", "")
+    districts_teams.update_team(loket, admin, "team-groen", "Team Groen en Water", "")
     with engine.db.transaction() as session:
         team = session.get(Team, "team-groen")
         assert team is not None and team.lead_email is None
@@ -87,7 +87,7 @@ def test_a_team_gets_a_name_and_a_team_lead_for_escalations(loket: Loket, engine
 
 
 def test_a_team_lead_address_is_checked(engine: Engine, admin: Principal) -> None:
-    assert problems_of(engine, lambda s: org.update_team(s, admin, "team-groen", "", "geen-adres")) == {
+    assert problems_of(engine, lambda s: districts_teams.update_team(s, admin, "team-groen", "", "geen-adres")) == {
         "naam": "name_missing", "teamleider": "email_invalid"}
 
 
@@ -198,7 +198,7 @@ def test_the_fund_of_a_new_year_and_its_total(loket: Loket, engine: Engine, admi
 
 
 def test_organisation_rows_stay_out_of_the_account_history(engine: Engine, admin: Principal) -> None:
-    org.update_district(loket_for(engine), admin, "oost", "Oosterpark")
+    districts_teams.update_district(loket_for(engine), admin, "oost", "Oosterpark")
     with engine.db.transaction() as session:
         assert staff_audit.history(session) == []
         assert len(staff_audit.organisation_history(session)) == 1

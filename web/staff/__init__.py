@@ -19,6 +19,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     auth,
     common,
     dossier,
+    editor,
     incidents,
     kcc,
     orgadmin,

@@ -14,13 +14,24 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from processes import districts_teams
 from processes import organisation as service
 from processes.access import ADMIN_ROLES
 from processes.errors import OrganisationInvalid
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, loket
-from web.staff.orgforms import NEW_BUDGETS, NEW_FUND, NEW_GUIDE, Builder, Failed, admin_forms, audit_lines
+from web.staff.orgaudit import audit_lines
+from web.staff.orgforms import (
+    NEW_BUDGETS,
+    NEW_DISTRICT,
+    NEW_FUND,
+    NEW_GUIDE,
+    NEW_TEAM,
+    Builder,
+    Failed,
+    admin_forms,
+)
 from web.staff.wording import words
 
 MAX_INPUT = 1000
@@ -52,12 +63,43 @@ def admin() -> tuple[str, int]:
     return _page()
 
 
+def _yes(posted: MultiDict[str, str], name: str) -> bool | None:
+    """A Ja/Nee answer (``on``/``uit``); None when the form did not ask it."""
+    return posted[name] == "on" if name in posted else None
+
+
+@bp.post("/beheer/wijken/nieuw")
+@requires(ADMIN_ROLES)
+def admin_district_create() -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        name = districts_teams.create_district(loket(), principal(), posted.get("code"), posted.get("naam"),
+                                               posted.get("naam_en"), posted.get("bedrag")).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(NEW_DISTRICT, posted, exc.problems))
+    return _saved(_("De wijk %(name)s is toegevoegd, met een regiegroep en een budget voor dit jaar.", name=name),
+                  "wijken")
+
+
+@bp.post("/beheer/teams/nieuw")
+@requires(ADMIN_ROLES)
+def admin_team_create() -> tuple[str, int] | Response:
+    posted = _posted()
+    try:
+        name = districts_teams.create_team(loket(), principal(), posted.get("code"), posted.get("naam"),
+                                           posted.get("teamleider")).name
+    except OrganisationInvalid as exc:
+        return _page(Failed(NEW_TEAM, posted, exc.problems))
+    return _saved(_("Het team %(name)s is toegevoegd.", name=name), "teams")
+
+
 @bp.post("/beheer/wijken/<code>")
 @requires(ADMIN_ROLES)
 def admin_district(code: str) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        name = service.update_district(loket(), principal(), code, posted.get("naam")).name
+        name = districts_teams.update_district(loket(), principal(), code, posted.get("naam"),
+                                               posted.get("naam_en", ""), _yes(posted, "actief")).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"wijk-{code}", posted, exc.problems))
     return _saved(_("De naam van de wijk is opgeslagen: %(name)s.", name=name), "wijken")
@@ -68,7 +110,8 @@ def admin_district(code: str) -> tuple[str, int] | Response:
 def admin_team(code: str) -> tuple[str, int] | Response:
     posted = _posted()
     try:
-        name = service.update_team(loket(), principal(), code, posted.get("naam"), posted.get("teamleider")).name
+        name = districts_teams.update_team(loket(), principal(), code, posted.get("naam"), posted.get("teamleider"),
+                                           _yes(posted, "actief")).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"team-{code}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "teams")

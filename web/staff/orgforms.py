@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -21,13 +20,16 @@ from werkzeug.datastructures import MultiDict
 
 from forms import format_number
 from processes import clock
-from processes.organisation import EXPERTISE, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, BudgetYear, GuideRow
+from processes.org_input import MAX_EMAIL, MAX_NAME, YEARS_AHEAD
+from processes.organisation import BudgetYear, GuideRow
 from processes.tables.organisation import District, DistrictBudget, Fund, Team
-from processes.tables.staff import StaffAudit
+from processes.vocabulary import EXPERTISE
 from web.formview import FieldView, OptionView
 from web.staff.wording import Wording
 
 NEW_GUIDE = "nieuwe-begeleider"
+NEW_DISTRICT = "nieuwe-wijk"
+NEW_TEAM = "nieuw-team"
 NEW_BUDGETS = "nieuwe-budgetten"
 NEW_FUND = "nieuw-fonds"
 
@@ -37,6 +39,9 @@ def problem_text(code: str) -> str:
         "name_missing": _("Vul de naam in."),
         "name_too_long": _("De naam is te lang. Gebruik hoogstens 200 tekens."),
         "district_name_taken": _("Er is al een wijk met deze naam. Kies een andere naam."),
+        "code_invalid": _("Gebruik 2 tot 39 kleine letters, cijfers of streepjes, en begin met een letter, "
+                          "bijvoorbeeld noord."),
+        "code_taken": _("Deze code is al in gebruik. Kies een andere code."),
         "email_missing": _("Vul het e-mailadres in."),
         "email_invalid": _("Vul een goed e-mailadres in, bijvoorbeeld naam@gemeente.nl."),
         "guide_email_taken": _("Er is al een begeleider met dit e-mailadres. Zoek hem op in de lijst."),
@@ -134,22 +139,64 @@ class Builder:
 
 
 # the forms -----------------------------------------------------------------------------------
+def _district_names(b: Builder, name: str, name_en: str) -> list[FieldView]:
+    return [
+        b.text("naam", _("Naam van de wijk"), name, max_length=MAX_NAME,
+               help_text=_("Inwoners zien deze naam op het aanmeldformulier en bij hun initiatief.")),
+        b.text("naam_en", _("Naam op de Engelse pagina's"), name_en, required=False, max_length=MAX_NAME,
+               help_text=_("Laat leeg als de naam in het Engels hetzelfde is.")),
+    ]
+
+
 def district_form(b: Builder, district: District) -> OrgForm:
     b.start(f"wijk-{district.code}")
-    return OrgForm(b.key, url_for("staff.admin_district", code=district.code), district.name,
-                   [b.text("naam", _("Naam van de wijk"), district.name, max_length=MAX_NAME,
-                           help_text=_("Inwoners zien deze naam op het aanmeldformulier en bij hun initiatief."))],
-                   _("Opslaan"), context=district.name)
+    team = b.words.team(f"regiegroep-{district.code}")
+    note = _("Code %(code)s · regiegroep %(team)s", code=district.code, team=team)
+    fields = _district_names(b, district.name, district.name_en or "")
+    fields.append(b.yes_no("actief", _("Staat deze wijk op het aanmeldformulier?"), district.active,
+                           help_text=_("Kies Nee als de wijk niet meer bestaat. Lopende initiatieven blijven.")))
+    return OrgForm(b.key, url_for("staff.admin_district", code=district.code), district.name, fields, _("Opslaan"),
+                   note, district.name)
+
+
+def new_district_form(b: Builder) -> OrgForm:
+    b.start(NEW_DISTRICT)
+    fields = [b.text("code", _("Code van de wijk"), "", max_length=39,
+                     help_text=_("Kleine letters, bijvoorbeeld noord. De modellen en de gegevens van initiatieven "
+                                 "gebruiken de code; u kunt hem later niet veranderen."))]
+    fields += _district_names(b, "", "")
+    fields.append(b.money("bedrag", _("Budget voor wijkwensen dit jaar (in euro)"), help_text=amount_example()))
+    return OrgForm(b.key, url_for("staff.admin_district_create"), _("Wijk toevoegen"), fields, _("Wijk toevoegen"),
+                   _("De wijk krijgt meteen een regiegroep en een budget, en staat meteen op het aanmeldformulier. "
+                     "Wijkwensen uit de wijk gaan naar de regiegroep; kies bij Gebruikers wie erin zit."))
+
+
+def _team_fields(b: Builder, name: str, lead: str) -> list[FieldView]:
+    return [
+        b.text("naam", _("Naam van het team"), name, max_length=MAX_NAME),
+        b.text("teamleider", _("E-mailadres van de teamleider"), lead, required=False,
+               input_type="email", max_length=MAX_EMAIL,
+               help_text=_("De teamleider krijgt een e-mail als een taak van dit team te laat is.")),
+    ]
 
 
 def team_form(b: Builder, team: Team) -> OrgForm:
     b.start(f"team-{team.code}")
-    return OrgForm(b.key, url_for("staff.admin_team", code=team.code), team.name, [
-        b.text("naam", _("Naam van het team"), team.name, max_length=MAX_NAME),
-        b.text("teamleider", _("E-mailadres van de teamleider"), team.lead_email or "", required=False,
-               input_type="email", max_length=MAX_EMAIL,
-               help_text=_("De teamleider krijgt een e-mail als een taak van dit team te laat is.")),
-    ], _("Opslaan"), context=team.name)
+    fields = _team_fields(b, team.name, team.lead_email or "")
+    fields.append(b.yes_no("actief", _("Is dit team in gebruik?"), team.active,
+                           help_text=_("Een team dat niet in gebruik is, kan in de modellen niet als kandidaatgroep "
+                                       "worden gekozen.")))
+    return OrgForm(b.key, url_for("staff.admin_team", code=team.code), team.name, fields, _("Opslaan"),
+                   _("Code %(code)s", code=team.code), team.name)
+
+
+def new_team_form(b: Builder) -> OrgForm:
+    b.start(NEW_TEAM)
+    fields = [b.text("code", _("Code van het team"), "", max_length=39,
+                     help_text=_("Kleine letters, bijvoorbeeld team-sport. De procesbeheerder kiest het team in de "
+                                 "modellen met deze code."))]
+    return OrgForm(b.key, url_for("staff.admin_team_create"), _("Team toevoegen"), fields + _team_fields(b, "", ""),
+                   _("Team toevoegen"))
 
 
 def _guide_fields(b: Builder, *, name: str, district: str | None, expertise: Sequence[str], active: bool,
@@ -235,7 +282,9 @@ class AdminForms:
     """Every form of the beheer page."""
 
     districts: list[OrgForm]
+    new_district: OrgForm
     teams: list[OrgForm]
+    new_team: OrgForm
     guides: list[OrgForm]
     new_guide: OrgForm
     years: list[YearForms]
@@ -246,7 +295,8 @@ class AdminForms:
     def problems(self) -> list[FieldView]:
         """The fields with a problem, for the error summary."""
         yearly = [form for year in self.years for form in [*year.budgets, year.fund] if form is not None]
-        every = [*self.districts, *self.teams, *self.guides, self.new_guide, *yearly, self.new_budgets, self.new_fund]
+        every = [*self.districts, self.new_district, *self.teams, self.new_team, *self.guides, self.new_guide, *yearly,
+                 self.new_budgets, self.new_fund]
         return [field for form in every for field in form.fields if field.error]
 
 
@@ -254,85 +304,15 @@ def admin_forms(b: Builder, *, districts: list[District], teams: list[Team], gui
                 years: list[BudgetYear]) -> AdminForms:
     return AdminForms(
         districts=[district_form(b, district) for district in districts],
+        new_district=new_district_form(b),
         teams=[team_form(b, team) for team in teams],
+        new_team=new_team_form(b),
         guides=[guide_form(b, row, districts) for row in guides],
         new_guide=new_guide_form(b, districts),
         years=year_forms(b, years),
         new_budgets=new_budgets_form(b, districts),
         new_fund=new_fund_form(b),
     )
-
-
-# the organisation audit in words -------------------------------------------------------------
-def action_labels() -> dict[str, str]:
-    return {
-        "district_updated": _("Wijk gewijzigd"),
-        "team_updated": _("Team gewijzigd"),
-        "guide_created": _("Begeleider toegevoegd"),
-        "guide_updated": _("Begeleider gewijzigd"),
-        "budget_created": _("Budget toegevoegd"),
-        "budget_updated": _("Budget gewijzigd"),
-        "fund_created": _("Fonds toegevoegd"),
-        "fund_updated": _("Fonds gewijzigd"),
-    }
-
-
-def change_labels() -> dict[str, str]:
-    return {"name": _("Naam"), "lead_email": _("Teamleider"), "district": _("Wijk"), "expertise": _("Kennis van"),
-            "active": _("Actief"), "amount": _("Bedrag"), "total": _("Totaal")}
-
-
-@dataclass(frozen=True)
-class OrgAuditLine:
-    entry: StaffAudit
-    action: str
-    subject: str
-    details: list[str]
-
-
-def subject_text(words: Wording, subject: str) -> str:
-    kind, _sep, key = subject.partition(":")
-    if kind == "wijk":
-        return words.district(key)
-    if kind == "team":
-        return words.team(key)
-    if kind == "begeleider":
-        return words.person(key)
-    if kind == "budget":
-        district, _sep, year = key.partition(":")
-        return _("Wijkwensen %(district)s %(year)s", district=words.district(district), year=year)
-    if kind == "fonds":
-        return _("Initiatievenfonds %(year)s", year=key)
-    return subject
-
-
-def _shown(words: Wording, key: str, value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return "–"
-    if key == "district":
-        return words.district(value)
-    if key == "expertise" and isinstance(value, list):
-        return ", ".join(words.expertise(str(code)) for code in value)
-    if key in ("amount", "total"):
-        return words.money(Decimal(str(value)))
-    if isinstance(value, bool):
-        return words.value("actief", value)
-    return str(value)
-
-
-def audit_lines(words: Wording, entries: list[StaffAudit]) -> list[OrgAuditLine]:
-    labels, what = action_labels(), change_labels()
-    lines = []
-    for entry in entries:
-        details = [
-            _("%(what)s: %(before)s → %(after)s", what=what.get(key, key), before=_shown(words, key, change[0]),
-              after=_shown(words, key, change[1]))
-            for key, change in (entry.changes or {}).items()
-            if isinstance(change, list) and len(change) == 2
-        ]
-        lines.append(OrgAuditLine(entry, labels.get(entry.action, entry.action), subject_text(words, entry.user_email),
-                                  details))
-    return lines
 
 
 def year_forms(b: Builder, years: list[BudgetYear]) -> list[YearForms]:

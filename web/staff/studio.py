@@ -14,7 +14,7 @@ from web.staff.auth import principal, requires
 from web.staff.common import ID, file_response, loket
 
 
-def _upload_error(problem: service.UploadInvalid) -> str:
+def upload_error_text(problem: service.UploadInvalid) -> str:
     name = problem.name or ""
     messages = {
         "no_files": _("Kies een of meer bestanden (.bpmn of .dmn)."),
@@ -67,7 +67,7 @@ def models_post() -> Response | tuple[str, int]:
     try:
         uploaded = service.read_uploads(request.files.getlist("bestanden"))
     except service.UploadInvalid as problem:
-        return _page(400, upload_error=_upload_error(problem))
+        return _page(400, upload_error=upload_error_text(problem))
     if not deploy:
         return _page(check=service.check(loket(), uploaded), checked_only=True)
     outcome, result = service.deploy(loket(), uploaded, actor=principal().email)

@@ -7,18 +7,18 @@ import pytest
 from flask.testing import FlaskClient
 
 from engine.service import Engine
-from processes.intake import with_district_names
+from processes.intake import with_organisation_choices
 from processes.tables.organisation import District
 from tests.forms.factories import create_field_form
 from tests.web.public.support import ALICE, fill_intake, log_in, start_case
 from tests.web_support import check_page
 
 
-def _rename(engine: Engine, code: str, name: str) -> None:
+def _rename(engine: Engine, code: str, name: str, name_en: str | None = None) -> None:
     with engine.db.transaction() as session:
         district = session.get(District, code)
         assert district is not None
-        district.name = name
+        district.name, district.name_en = name, name_en
 
 
 def _district_choices(client: FlaskClient) -> dict[str, str]:
@@ -34,8 +34,18 @@ def test_a_renamed_district_shows_its_new_name_in_every_language(client: FlaskCl
     _rename(engine, "oost", "Oosterpark")
     assert _district_choices(client) == {"oost": "Oosterpark", "west": "West", "centrum": "Centrum"}
     client.get("/taal/en")
-    # A name reads the same in English; a district still under the form's name keeps its translation.
+    # A name without an English one reads the same in English; the others keep their English name.
     assert _district_choices(client) == {"oost": "Oosterpark", "west": "West", "centrum": "Centre"}
+    _rename(engine, "oost", "Oosterpark", "East Park")
+    assert _district_choices(client)["oost"] == "East Park"
+
+
+def test_a_district_switched_off_is_no_longer_offered(client: FlaskClient, engine: Engine) -> None:
+    with engine.db.transaction() as session:
+        district = session.get(District, "centrum")
+        assert district is not None
+        district.active = False
+    assert _district_choices(client) == {"oost": "Oost", "west": "West"}
 
 
 def test_the_summary_and_the_case_page_use_the_new_name(client: FlaskClient, engine: Engine) -> None:
@@ -55,4 +65,4 @@ def test_a_start_form_without_the_district_question_is_left_as_it_is(
     form = create_field_form()
     _rename(engine, "oost", "Oosterpark")
     with engine.db.transaction() as session:
-        assert with_district_names(form, session) is form
+        assert with_organisation_choices(form, session) is form

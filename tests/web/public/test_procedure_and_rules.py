@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.service import Engine
+from processes.intake import intake_form
 from processes.loket import Loket
 from processes.procedure import Norm, overview, parse_norm
 from processes.rules import decisions_in, deployed_decisions
@@ -120,8 +121,7 @@ def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask, lo
     </decisionTable>
   </decision>
 </definitions>"""
-    [decision] = decisions_in({"test.dmn": dmn, "notes.txt": "x", "kapot.dmn": "<niet"},
-                              loket.form(loket.start_form_id()), "en")
+    [decision] = decisions_in({"test.dmn": dmn, "notes.txt": "x", "kapot.dmn": "<niet"}, intake_form(loket), "en")
     [rule] = decision.rules
     assert rule.rule_id == "r1" and rule.outputs == {"uitkomst": "ja"}
     with app.test_request_context():

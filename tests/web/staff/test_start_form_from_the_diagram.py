@@ -3,27 +3,46 @@ public form and for registering on behalf of a caller. Changing it is a diagram 
 
 from __future__ import annotations
 
+import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine import Base, Database, ModelInvalid
 from engine.service import Engine
+from processes import FORMS_DIR, MODELS_DIR
 from processes.errors import StartUnavailable
 from processes.loket import Loket
 from tests.web.staff.support import KCC, login_as
+from tests.web_support import app_on_copy
+from web import loket_of
 
-MODELS = Path(__file__).parents[3] / "bpmn_models"
+FORM_ID = '<spiffworkflow:property name="formId" value="intake"/>'
 
 
-def deploy_with_start_form(engine: Engine, form_id: str) -> None:
-    files = {path.name: path.read_bytes() for path in MODELS.iterdir() if path.suffix in (".bpmn", ".dmn")}
+def models_with_start_form(form_id: str) -> dict[str, bytes]:
+    files = {path.name: path.read_bytes() for path in MODELS_DIR.iterdir() if path.suffix in (".bpmn", ".dmn")}
     diagram = files["initiatief.bpmn"].decode()
-    assert '<spiffworkflow:property name="formId" value="intake"/>' in diagram
-    files["initiatief.bpmn"] = diagram.replace('<spiffworkflow:property name="formId" value="intake"/>',
-                                               f'<spiffworkflow:property name="formId" value="{form_id}"/>', 1).encode()
-    engine.deploy_files(files, actor="procesbeheerder")
+    assert FORM_ID in diagram
+    files["initiatief.bpmn"] = diagram.replace(FORM_ID, FORM_ID.replace("intake", form_id), 1).encode()
+    return files
+
+
+@pytest.fixture
+def app(staff_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose forms folder also has ``aanmelden_kort``: the intake form under another id and title."""
+    forms = tmp_path / "formulieren"
+    shutil.copytree(FORMS_DIR, forms)
+    intake = json.loads((FORMS_DIR / "intake.json").read_text(encoding="utf-8"))
+    intake["id"] = "aanmelden_kort"
+    intake["title"] = {"nl": "Kort aanmelden", "en": "Quick registration"}
+    (forms / "aanmelden_kort.json").write_text(json.dumps(intake, ensure_ascii=False), encoding="utf-8")
+    with app_on_copy(staff_sqlite, tmp_path, FORMS_DIR=str(forms)) as app:
+        yield app
 
 
 def test_the_bundled_diagram_names_the_intake_form(loket: Loket) -> None:
@@ -33,21 +52,28 @@ def test_the_bundled_diagram_names_the_intake_form(loket: Loket) -> None:
 def test_another_start_form_in_the_diagram_is_the_public_and_the_staff_form(
     app: Flask, client: FlaskClient, loket: Loket, engine: Engine
 ) -> None:
-    deploy_with_start_form(engine, "voorbeeld")
-    assert loket.start_form_id() == "voorbeeld"
+    engine.deploy_files(models_with_start_form("aanmelden_kort"), actor="procesbeheerder")
+    assert loket.start_form_id() == "aanmelden_kort"
     first = client.get("/aanmelden")
     assert first.status_code == 302 and first.headers["Location"].endswith("/aanmelden/stap/wie")
-    assert "Voorbeeldformulier" in client.get("/aanmelden/stap/wie").text
-    assert client.get("/aanmelden/stap/geld").status_code == 200, "a step of the new form"
+    assert "Kort aanmelden" in client.get("/aanmelden/stap/wie").text
     login_as(client, app, KCC)
-    assert "U meldt dit initiatief aan als" in client.get("/medewerker/aanmelden").text
+    assert client.get("/medewerker/aanmelden").status_code == 200
 
 
-def test_without_a_start_form_nobody_can_start_and_is_told_so(
-    client: FlaskClient, loket: Loket, engine: Engine
-) -> None:
-    deploy_with_start_form(engine, "bestaat_niet")
-    with pytest.raises(StartUnavailable):
-        loket.start_form_id()
-    response = client.get("/aanmelden")
-    assert response.status_code == 503 and "Aanmelden kan nu niet" in response.text
+def test_a_start_form_that_does_not_exist_is_refused_by_the_check(engine: Engine) -> None:
+    with pytest.raises(ModelInvalid) as refused:
+        engine.deploy_files(models_with_start_form("bestaat_niet"), actor="procesbeheerder")
+    assert "startevent.form_unknown" in [problem.code for problem in refused.value.problems]
+
+
+def test_without_deployed_models_nobody_can_start_and_is_told_so(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'leeg.sqlite3'}")
+    Base.metadata.create_all(database.engine)
+    database.dispose()
+    (tmp_path / "app").mkdir()
+    with app_on_copy(tmp_path / "leeg.sqlite3", tmp_path / "app") as app:
+        with pytest.raises(StartUnavailable):
+            loket_of(app).start_form_id()
+        response = app.test_client().get("/aanmelden")
+        assert response.status_code == 503 and "Aanmelden kan nu niet" in response.text
