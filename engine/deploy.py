@@ -68,6 +68,7 @@ def deploy_files(
     handler_exists: Callable[[str], bool],
     form_fields: FormFields | None = None,
     organisation: Organisation | None = None,
+    note: str | None = None,
 ) -> DeployResult:
     problems = [problem for problem in validate_files(files, form_exists=form_exists, handler_exists=handler_exists,
                                                       form_fields=form_fields, organisation=organisation)
@@ -88,14 +89,15 @@ def deploy_files(
         session.flush()
     parser = load_parser(files)
     versions = [
-        _store_version(session, parser, process_id, bundle.id, serializer)
+        _store_version(session, parser, process_id, bundle.id, serializer, actor, note)
         for process_id in executable_process_ids(parser)
     ]
     return DeployResult(bundle.id, new_bundle, versions)
 
 
 def _store_version(
-    session: Session, parser: object, process_id: str, bundle_id: int, serializer: StateSerializer
+    session: Session, parser: object, process_id: str, bundle_id: int, serializer: StateSerializer, actor: str,
+    note: str | None,
 ) -> DeployedVersion:
     spec = parser.get_spec(process_id)  # type: ignore[attr-defined]
     subprocess_specs = parser.get_subprocess_specs(process_id)  # type: ignore[attr-defined]
@@ -112,6 +114,8 @@ def _store_version(
         bundle_id=bundle_id,
         spec=spec_json,
         deployed_at=clock.now(),
+        deployed_by=actor,
+        note=note,
     )
     session.add(version)
     session.flush()

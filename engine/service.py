@@ -129,7 +129,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         return self.deploy_files(read_model_files(directory), actor=actor, organisation=organisation)
 
     def deploy_files(self, files: dict[str, bytes], *, actor: str = "systeem",
-                     organisation: Organisation | None = None) -> DeployResult:
+                     organisation: Organisation | None = None, note: str | None = None) -> DeployResult:
         """Validate (every blocking problem refuses the whole deploy) and store new versions."""
         with self.db.transaction() as session:
             return deploy_files(
@@ -141,6 +141,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
                 handler_exists=self.handlers.__contains__,
                 form_fields=getattr(self.forms, "fields", None),
                 organisation=organisation,
+                note=note,
             )
 
     # starting --------------------------------------------------------------------------------

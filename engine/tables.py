@@ -32,8 +32,6 @@ class ModelBundle(Base):
     files: Mapped[dict[str, str]] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deployed_by: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
-    """What changed, in the process owner's words (the change note of the deploy)."""
 
 
 class ModelVersion(Base):
@@ -53,6 +51,10 @@ class ModelVersion(Base):
     bundle_id: Mapped[int] = mapped_column(ForeignKey("model_bundle.id"))
     spec: Mapped[str] = mapped_column(Text)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deployed_by: Mapped[str | None] = mapped_column(String(200))
+    """Who put this version into use (the bundle's deployer when it was not recorded)."""
+    note: Mapped[str | None] = mapped_column(Text)
+    """What changed, in the process owner's words (the change note of the deploy)."""
 
 
 class ProcessInstance(Base):

@@ -12,13 +12,14 @@ from engine import (
     InvalidTaskData,
     MailNotSent,
     MessageNotExpected,
+    ModelInvalid,
     NotFound,
     TaskAlreadyCompleted,
 )
 
 __all__ = [
     "AccessDenied", "AccountInvalid", "ConcurrentUpdate", "EngineError", "InvalidInput", "InvalidTaskData",
-    "MailNotSent", "MessageNotExpected", "NotAllowedHere", "NotFound", "OrganisationInvalid", "Refused",
+    "MailNotSent", "MessageNotExpected", "ModelInvalid", "NotAllowedHere", "NotFound", "OrganisationInvalid", "Refused",
     "StartUnavailable", "TaskAlreadyCompleted", "TaskGone", "UnknownAccount", "UseCaseError",
 ]
 

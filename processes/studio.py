@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import (
@@ -25,7 +24,6 @@ from engine import (
     ModelProblem,
     ModelVersion,
     Organisation,
-    ProcessInstance,
     validate_files,
 )
 from processes.diagrams import Step, file_defining, steps_of
@@ -54,26 +52,6 @@ class UploadedFile(Protocol):
 
 
 @dataclass(frozen=True)
-class VersionRow:
-    version_id: int
-    version_no: int
-    deployed_at: datetime
-    deployed_by: str
-    running: int
-
-
-@dataclass(frozen=True)
-class ProcessRow:
-    process_id: str
-    name: str
-    versions: list[VersionRow]  # newest first: the first is the one new initiatives get
-
-    @property
-    def current(self) -> VersionRow:
-        return self.versions[0]
-
-
-@dataclass(frozen=True)
 class Check:
     """The set of files that was (or would be) deployed, what is wrong with it (``problems``:
     each one blocks deploying) and what is worth fixing (``warnings``: the models still work)."""
@@ -91,26 +69,6 @@ def organisation(session: Session) -> Organisation:
     districts = tuple(session.scalars(select(District.code).where(District.active.is_(True))
                                       .order_by(District.code)).all())
     return Organisation(teams, districts, DISTRICT_FIELD)
-
-
-def overview(loket: Loket) -> list[ProcessRow]:
-    with loket.reading() as session:
-        running = dict(session.execute(
-            select(ProcessInstance.model_version_id, func.count())
-            .where(ProcessInstance.state == "running")
-            .group_by(ProcessInstance.model_version_id)
-        ).all())
-        rows = session.execute(
-            select(ModelVersion.id, ModelVersion.process_id, ModelVersion.name, ModelVersion.version_no,
-                   ModelVersion.deployed_at, ModelBundle.deployed_by)
-            .join(ModelBundle, ModelBundle.id == ModelVersion.bundle_id)
-            .order_by(ModelVersion.process_id, ModelVersion.version_no.desc())
-        ).all()
-    processes: dict[str, ProcessRow] = {}
-    for version_id, process_id, name, version_no, deployed_at, deployed_by in rows:
-        row = processes.setdefault(process_id, ProcessRow(process_id, name or process_id, []))
-        row.versions.append(VersionRow(version_id, version_no, deployed_at, deployed_by, running.get(version_id, 0)))
-    return sorted(processes.values(), key=lambda process: process.name.lower())
 
 
 def read_uploads(uploads: Iterable[UploadedFile]) -> dict[str, bytes]:
@@ -196,13 +154,15 @@ def check(loket: Loket, uploaded: dict[str, bytes]) -> Check:
     return Check(replaced, added, [p for p in found if p.blocking], [p for p in found if not p.blocking])
 
 
-def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str) -> tuple[Check, DeployResult | None]:
+def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str,
+           note: str | None = None) -> tuple[Check, DeployResult | None]:
     """Deploy the files in use with these in place, if the whole set is valid (the engine
-    validates before it stores anything)."""
+    validates before it stores anything); ``note`` says what changed, for the versions' history."""
     files, replaced, added = _merged(loket, uploaded)
     warnings = [p for p in _findings(loket, files) if not p.blocking]
     try:
-        result = loket.engine.deploy_files(files, actor=actor, organisation=organisation(loket))
+        result = loket.engine.deploy_files(files, actor=actor, organisation=organisation(loket),
+                                           note=(note or "").strip()[:2000] or None)
     except ModelInvalid as invalid:
         return Check(replaced, added, list(invalid.problems), warnings), None
     return Check(replaced, added, [], warnings), result
@@ -220,14 +180,3 @@ def diagram_steps(loket: Loket, name: str) -> list[tuple[str, list[Step]]] | Non
     if content is None or not name.lower().endswith(".bpmn"):
         return None
     return steps_of(name, content)
-
-
-@dataclass(frozen=True)
-class StudioPage:
-    processes: list[ProcessRow]
-    files: list[str]
-
-
-def studio_page(loket: Loket) -> StudioPage:
-    """The process owner's page: the processes with their versions, and the files in use."""
-    return StudioPage(overview(loket), files_in_use(loket))

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import studio as service
+from processes import versions
 from processes.access import MODEL_ROLES
+from processes.errors import ModelInvalid
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, file_response, loket
@@ -27,7 +29,7 @@ def upload_error_text(problem: service.UploadInvalid) -> str:
 
 
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
-    found = service.studio_page(loket())
+    found = versions.studio_page(loket())
     return render_template("staff/models.html", processes=found.processes, files=found.files, **context), status
 
 
@@ -70,9 +72,15 @@ def models_post() -> Response | tuple[str, int]:
         return _page(400, upload_error=upload_error_text(problem))
     if not deploy:
         return _page(check=service.check(loket(), uploaded), checked_only=True)
-    outcome, result = service.deploy(loket(), uploaded, actor=principal().email)
+    outcome, result = service.deploy(loket(), uploaded, actor=principal().email,
+                                     note=request.form.get("toelichting", "")[:2000])
     if result is None:
         return _page(400, check=outcome, checked_only=False)
+    _say_what_changed(result)
+    return redirect(url_for("staff.models"))
+
+
+def _say_what_changed(result: versions.DeployResult) -> None:
     changed = [_("%(process)s (versie %(number)s)", process=v.process_id, number=v.version_no)
                for v in result.versions if v.new]
     if changed:
@@ -80,4 +88,16 @@ def models_post() -> Response | tuple[str, int]:
                 "initiatieven houden hun versie.", processes=", ".join(changed)))
     else:
         flash(_("Er is niets veranderd: deze bestanden zijn gelijk aan de versie die in gebruik is."))
+
+
+@bp.post(f"/processen/versies/<{ID}:version_id>/in-gebruik")
+@requires(MODEL_ROLES)
+def model_version_current(version_id: int) -> Response | tuple[str, int]:
+    """Make an earlier version current again: its deployment is put into use as it was."""
+    try:
+        result = versions.make_current(loket(), version_id, actor=principal().email)
+    except ModelInvalid as invalid:
+        check = service.Check([], [], [p for p in invalid.problems if p.blocking])
+        return _page(400, check=check, checked_only=False)
+    _say_what_changed(result)
     return redirect(url_for("staff.models"))

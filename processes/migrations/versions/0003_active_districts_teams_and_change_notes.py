@@ -1,4 +1,4 @@
-"""districts and teams can be switched off, a district has an English name; a deploy has a change note
+"""districts and teams can be switched off, a district has an English name; a version has its deployer and change note
 
 Revision ID: 0003
 Revises: 0002
@@ -20,13 +20,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
     with op.batch_alter_table('org_team', schema=None) as batch_op:
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
-    with op.batch_alter_table('model_bundle', schema=None) as batch_op:
+    with op.batch_alter_table('model_version', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('deployed_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('model_bundle', schema=None) as batch_op:
+    with op.batch_alter_table('model_version', schema=None) as batch_op:
         batch_op.drop_column('note')
+        batch_op.drop_column('deployed_by')
     with op.batch_alter_table('org_team', schema=None) as batch_op:
         batch_op.drop_column('active')
     with op.batch_alter_table('org_district', schema=None) as batch_op:

@@ -102,6 +102,8 @@ MATRIX: dict[str, Route] = {
                               frozenset({"procesbeheerder"})),
     "staff.model_version_file": Route("GET", fixed("/medewerker/processen/versies/1"), frozenset({"procesbeheerder"})),
     "staff.models_post": Route("POST", fixed("/medewerker/processen"), frozenset({"procesbeheerder"})),
+    "staff.model_version_current": Route("POST", fixed("/medewerker/processen/versies/99999/in-gebruik"),
+                                         frozenset({"procesbeheerder"})),
     "staff.model_editor": Route("GET", fixed("/medewerker/processen/bewerken/wijkwens.bpmn"),
                                 frozenset({"procesbeheerder"})),
     "staff.model_editor_post": Route("POST", fixed("/medewerker/processen/bewerken/wijkwens.bpmn"),

@@ -188,3 +188,24 @@ def test_an_earlier_version_is_downloaded_and_sent_again_to_go_back(app: Flask, 
     latest = client.get(URL).text
     assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == WIJKWENS
     assert "Een eerdere versie terugzetten?" in latest
+
+
+def test_an_earlier_version_is_made_current_again_with_a_button(app: Flask, client: FlaskClient) -> None:
+    login_as(client, app, PROCES)
+    page = client.get(URL)
+    assert "/in-gebruik" not in page.text, "one version only: nothing to go back to"
+    edited = WIJKWENS.replace(b'name="Beoordelen door regiegroep"', b'name="Beoordelen door de regiegroep"')
+    assert edited != WIJKWENS
+    response = client.post(URL, data={"csrf_token": csrf_token(page.text), "actie": "in_gebruik",
+                                      "toelichting": "Taaknaam verduidelijkt.",
+                                      "bestanden": [(io.BytesIO(edited), "wijkwens.bpmn")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(URL)
+    assert "Taaknaam verduidelijkt." in page.text
+    forms = re.findall(r'action="(/medewerker/processen/versies/\d+/in-gebruik)"', page.text)
+    assert forms, "the earlier versions can be made current again"
+    response = client.post(forms[0], data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+    assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == WIJKWENS
+    assert "weer in gebruik genomen" in client.get(URL).text
