@@ -11,9 +11,10 @@ from engine import clock
 from engine.amend import Reassignment
 from engine.bench import format_report as format_bench_report
 from engine.bench import run_engine_bench
+from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, CatalogFor
 from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
-from engine.deploy import MODEL_SUFFIXES, DeployResult
+from engine.deploy import DeployResult
 from engine.errors import (
     ConcurrentUpdate,
     DiagramError,
@@ -42,12 +43,15 @@ __all__ = [
     "BPMN_NS",
     "MAX_MODEL_BYTES",
     "MESSAGE_WAIT",
+    "BUNDLE_SUFFIXES",
     "MODEL_SUFFIXES",
     "START",
     "USER_TASK",
     "AttachedTimer",
     "AuditEvent",
     "Base",
+    "BundleCatalog",
+    "CatalogFor",
     "ConcurrentUpdate",
     "Database",
     "DeployResult",

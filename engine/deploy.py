@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.bundle import BUNDLE_SUFFIXES, BundleCatalog, model_files, others_hash
 from engine.errors import ModelInvalid
 from engine.model_checks import FormFields
 from engine.parsing import executable_process_ids, load_parser
 from engine.serialization import StateSerializer
 from engine.tables import ModelBundle, ModelVersion
 from engine.validation import Organisation, validate_files
-
-MODEL_SUFFIXES = (".bpmn", ".dmn")
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,11 @@ class DeployResult:
 
 
 def read_model_files(directory: Path) -> dict[str, bytes]:
-    """Every .bpmn/.dmn file under ``directory``, keyed by its path relative to it."""
+    """Every bundle file under ``directory`` (diagrams, decision tables, forms, texts), keyed by
+    its path relative to it."""
     files: dict[str, bytes] = {}
     for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.suffix.lower() in MODEL_SUFFIXES:
+        if path.is_file() and path.suffix.lower() in BUNDLE_SUFFIXES:
             files[path.relative_to(directory).as_posix()] = path.read_bytes()
     return files
 
@@ -69,9 +69,11 @@ def deploy_files(
     form_fields: FormFields | None = None,
     organisation: Organisation | None = None,
     note: str | None = None,
+    catalog: BundleCatalog | None = None,
 ) -> DeployResult:
     problems = [problem for problem in validate_files(files, form_exists=form_exists, handler_exists=handler_exists,
-                                                      form_fields=form_fields, organisation=organisation)
+                                                      form_fields=form_fields, organisation=organisation,
+                                                      catalog=catalog)
                 if problem.blocking]
     if problems:
         raise ModelInvalid(problems)
@@ -87,9 +89,10 @@ def deploy_files(
         )
         session.add(bundle)
         session.flush()
-    parser = load_parser(files)
+    parser = load_parser(model_files(files))
+    others = others_hash(files)
     versions = [
-        _store_version(session, parser, process_id, bundle.id, serializer, actor, note)
+        _store_version(session, parser, process_id, bundle.id, serializer, actor, note, others)
         for process_id in executable_process_ids(parser)
     ]
     return DeployResult(bundle.id, new_bundle, versions)
@@ -97,12 +100,14 @@ def deploy_files(
 
 def _store_version(
     session: Session, parser: object, process_id: str, bundle_id: int, serializer: StateSerializer, actor: str,
-    note: str | None,
+    note: str | None, others: str,
 ) -> DeployedVersion:
     spec = parser.get_spec(process_id)  # type: ignore[attr-defined]
     subprocess_specs = parser.get_subprocess_specs(process_id)  # type: ignore[attr-defined]
     spec_json = serializer.spec_to_json(spec, subprocess_specs)
-    digest = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
+    # The forms and texts count too: a case keeps those of its version, so a change of them
+    # alone is a new version as well.
+    digest = hashlib.sha256(spec_json.encode("utf-8") + others.encode("ascii")).hexdigest()
     current = latest_version(session, process_id)
     if current is not None and current.content_hash == digest:
         return DeployedVersion(process_id, current.version_no, current.id, digest, False)

@@ -25,7 +25,7 @@ from engine.db import Database
 from engine.handlers import HandlerContext, HandlerRegistry
 from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
-from engine.mail import Mail, Mailer, MailRenderer
+from engine.mail import BundleTexts, Mail, Mailer, MailRenderer
 from engine.scripting import end_service_call, service_call
 from engine.step_writer import Act, StepContext, StepRecord, mail_job
 from engine.tables import Job, ProcessInstance
@@ -42,6 +42,8 @@ class EngineForJobs(Protocol):
     mail_renderer: MailRenderer | None
 
     def step(self, instance_id: int, actor: str, act: Act) -> object: ...
+
+    def mail_texts(self, instance_id: int | None, within: Session | None = None) -> BundleTexts | None: ...
 
 
 class LeaseLost(Exception):
@@ -105,7 +107,7 @@ class JobRunner:
             kind, instance_id, task_id, payload = job.kind, job.instance_id, job.task_id, dict(job.payload)
         try:
             if kind == "mail":
-                self._send_mail(job_id, worker_id, payload)
+                self._send_mail(job_id, worker_id, payload, instance_id)
             elif kind == "timer" and instance_id is not None:
                 self._fire_timers(job_id, worker_id, instance_id)
             elif kind == "service" and instance_id is not None and task_id is not None:
@@ -122,12 +124,12 @@ class JobRunner:
             self._failed(job_id, worker_id, exc)
             return False
 
-    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any]) -> None:
+    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any], instance_id: int | None) -> None:
         renderer, mailer = self.engine.mail_renderer, self.engine.mailer
         if renderer is None or mailer is None:
             raise RuntimeError("geen mailserver ingesteld")
         subject, body = renderer.render(str(payload["template"]), str(payload.get("lang") or "nl"),
-                                        dict(payload.get("context") or {}))
+                                        dict(payload.get("context") or {}), self.engine.mail_texts(instance_id))
         with self.engine.db.transaction() as session:
             self._complete(session, job_id, worker_id)
             # Sending inside the transaction: if the send fails the job stays claimed and is

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 
 
 @dataclass(frozen=True)
@@ -62,22 +71,47 @@ class FolderMailer:
         (self.folder / f"{count + 1:06d}.eml").write_bytes(bytes(message))
 
 
+BundleTexts = tuple[int, Mapping[str, str]]
+"""The texts of one deployment: its bundle id (deployments never change) and file name → text."""
+
+
 class MailRenderer:
-    """Renders ``<template>.<lang>.txt``; the first line is ``Onderwerp:``/``Subject:``."""
+    """Renders ``<template>.<lang>.txt``; the first line is ``Onderwerp:``/``Subject:``.
 
-    def __init__(self, directory: Path) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(str(directory)),
-            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-            undefined=StrictUndefined,
-            keep_trailing_newline=True,
-        )
+    The texts are those of a deployment (``texts``: its bundle id and file name → text), so a
+    case's mails follow the version it runs on; without texts, the ones in ``directory``.
+    ``globals`` are seen by every text (the site's address)."""
 
-    def render(self, template: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self.globals: dict[str, Any] = {}
+        self._environments: dict[int, Environment] = {}
+
+    def _environment(self, texts: BundleTexts | None) -> Environment:
+        key = texts[0] if texts else 0
+        found = self._environments.get(key)
+        if found is None:
+            loader: BaseLoader = DictLoader(dict(texts[1])) if texts else FileSystemLoader(str(self.directory or "."))
+            found = Environment(loader=loader, undefined=StrictUndefined, keep_trailing_newline=True,
+                                autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False))
+            if len(self._environments) > 64:
+                self._environments.clear()
+            self._environments[key] = found
+        found.globals.update(self.globals)
+        return found
+
+    @property
+    def env(self) -> Environment:
+        """The environment of the texts in ``directory``."""
+        return self._environment(None)
+
+    def render(self, template: str, lang: str, context: dict[str, Any],
+               texts: BundleTexts | None = None) -> tuple[str, str]:
+        env = self._environment(texts)
         try:
-            source = self.env.get_template(f"{template}.{lang}.txt")
+            source = env.get_template(f"{template}.{lang}.txt")
         except TemplateNotFound:
-            source = self.env.get_template(f"{template}.nl.txt")
+            source = env.get_template(f"{template}.nl.txt")
         text = source.render(**context)
         first, _, body = text.partition("\n")
         label, _, subject = first.partition(":")

@@ -27,7 +27,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NSMAP = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 MAX_SCHEMA_ERRORS_PER_FILE = 10
-MODEL_SUFFIXES = (".bpmn", ".dmn")
+BUNDLE_SUFFIXES = (".bpmn", ".dmn", ".json", ".txt")  # as engine.bundle (which imports this module's users)
 
 Kind = Literal["bpmn", "dmn"]
 
@@ -304,9 +304,11 @@ def build_parser(documents: Iterable[ModelDocument]) -> tuple[SpiffBpmnParser, l
 def load_parser(files: Mapping[str, bytes]) -> SpiffBpmnParser:
     """A parser holding all ``files`` (``*.bpmn`` and ``*.dmn``, name → bytes).
 
-    Raises :class:`ModelParseError` listing every problem if any file cannot be loaded.
+    Raises :class:`ModelParseError` listing every problem if any file cannot be loaded. The
+    forms and texts of a bundle are not the parser's (the application reads them).
     """
-    documents, problems = read_documents(files)
+    documents, problems = read_documents({name: data for name, data in files.items()
+                                          if not name.lower().endswith((".json", ".txt"))})
     parser, more = build_parser(documents)
     problems.extend(more)
     if problems:
@@ -349,7 +351,7 @@ def _expand(path: Path) -> list[Path]:
     found: list[Path] = []
     for folder, subfolders, names in os.walk(path):  # os.walk does not follow symlinked folders
         subfolders.sort()
-        found.extend(Path(folder) / name for name in sorted(names) if name.lower().endswith(MODEL_SUFFIXES))
+        found.extend(Path(folder) / name for name in sorted(names) if name.lower().endswith(BUNDLE_SUFFIXES))
     return found
 
 
@@ -359,7 +361,7 @@ def _read(path: Path) -> bytes:
 
 
 def read_paths(paths: Iterable[Path | str]) -> tuple[dict[str, bytes], list[ModelProblem]]:
-    """The bytes of the given files, and of every ``*.bpmn``/``*.dmn`` under given folders."""
+    """The bytes of the given files, and of every bundle file (models, forms, texts) under given folders."""
     files: dict[str, bytes] = {}
     problems: list[ModelProblem] = []
     for path in map(Path, paths):

@@ -71,6 +71,17 @@ class QueryMixin:
         outline = self.outlines([process_id]).get(process_id)
         return outline.start_form if outline is not None else None
 
+    def version_start_form(self, conn: Connection | Session, version_id: int) -> str | None:
+        """The form the start event of one model version names (the one a case started with)."""
+        outline = self._outlines.get(version_id)
+        if outline is None:
+            version_no = conn.execute(select(ModelVersion.version_no).where(ModelVersion.id == version_id)).scalar()
+            if version_no is None:
+                return None
+            outline = outline_of(self.specs(conn, version_id)[0], version_no)
+            self._outlines[version_id] = outline
+        return outline.start_form
+
     def task_deadlines(self, instance_id: int, task_ids: Iterable[str]) -> dict[str, datetime]:
         """Per open or waiting task, when its latest interrupting timer ends it (the deadline
         of an answer the initiator is asked for); tasks without one are left out."""

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.amend import AmendMixin
+from engine.bundle import BundleCatalog, BundleMixin, CatalogFor
 from engine.db import Database
 from engine.deploy import DeployResult, deploy_files, read_model_files
 from engine.errors import (
@@ -76,7 +77,7 @@ class _NoForms:
         return True
 
 
-class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
+class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MailMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(
@@ -86,6 +87,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         handlers: HandlerRegistry | None = None,
         forms: FormCatalog | None = None,
         check_task_data: TaskDataCheck | None = None,
+        bundle_catalog: CatalogFor | None = None,
         case_prefix: str = "INI",
         recipient_field: str = "email",
         title_field: str = "titel",
@@ -98,6 +100,9 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         self.handlers = handlers or HandlerRegistry()
         self.forms = forms or _NoForms()
         self.check_task_data = check_task_data
+        self.bundle_catalog = bundle_catalog
+        self._catalogs: dict[int, BundleCatalog] = {}
+        self._version_catalogs: dict[int, BundleCatalog] = {}
         self.case_prefix = case_prefix
         self.recipient_field = recipient_field
         self.title_field = title_field
@@ -106,6 +111,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         self.script_engine = make_engine_script_engine()
         self._specs: OrderedDict[int, Specs] = OrderedDict()
         self._outlines: dict[int, ProcessOutline] = {}
+        self._texts: dict[int, dict[str, str]] = {}
         self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
         self._cache_size = cache_size
         self.mailer = mailer
@@ -130,7 +136,9 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
 
     def deploy_files(self, files: dict[str, bytes], *, actor: str = "systeem",
                      organisation: Organisation | None = None, note: str | None = None) -> DeployResult:
-        """Validate (every blocking problem refuses the whole deploy) and store new versions."""
+        """Validate (every blocking problem refuses the whole deploy) and store new versions.
+        With a ``bundle_catalog`` the bundle's own forms and texts are checked and read."""
+        catalog = self.catalog_for_files(files)
         with self.db.transaction() as session:
             return deploy_files(
                 session,
@@ -142,6 +150,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
                 form_fields=getattr(self.forms, "fields", None),
                 organisation=organisation,
                 note=note,
+                catalog=catalog,
             )
 
     # starting --------------------------------------------------------------------------------
@@ -301,16 +310,25 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, MailMixin):
         def act(ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, record: StepRecord) -> None:
             task = self._ready_human_task(ctx, row, workflow, task_id)
             form_id = properties(task).get("formId")
-            if form_id and self.check_task_data is not None:
-                errors = self.check_task_data(form_id, data)
-                if errors:
-                    raise InvalidTaskData(errors)
+            if form_id:
+                self._check_task_data(ctx, row, str(form_id), data)
             before = dict(task.data)
             task.set_data(**data)
             task.run()
             record.audit(row.id, "task_completed", task=task, detail={"changes": data_changes(before, task.data)})
 
         return self.step(instance_id, actor, act)
+
+    def _check_task_data(self, ctx: StepContext, row: InstanceRow, form_id: str, data: dict[str, Any]) -> None:
+        """The data must satisfy the form as the case's own bundle has it."""
+        catalog = None
+        if self.bundle_catalog is not None:  # kept per version: a cached step stays one round trip
+            catalog = (self._version_catalogs.get(row.model_version_id)
+                       or self.catalog_of_version(ctx.conn, row.model_version_id))
+        errors = (catalog.errors(form_id, data) if catalog is not None
+                  else self.check_task_data(form_id, data) if self.check_task_data is not None else [])
+        if errors:
+            raise InvalidTaskData(errors)
 
     def _ready_human_task(self, ctx: StepContext, row: InstanceRow, workflow: BpmnWorkflow, task_id: str) -> Task:
         try:

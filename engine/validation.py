@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.bundle import BundleCatalog, CatalogFor, engine_files
 from engine.dmn_checks import dmn_problems
 from engine.errors import ModelProblem
 from engine.model_checks import (
@@ -64,8 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usertask.form_missing": ("Deze gebruikerstaak heeft geen formulier. Voeg de eigenschap formId toe.{hint_nl}",
                               "This user task has no form. Add the formId property.{hint_en}"),
     "usertask.form_unknown": (
-        "Het formulier '{form}' bestaat niet. Maak forms/definitions/{form}.json of kies een bestaand formulier.",
-        "The form '{form}' does not exist. Create forms/definitions/{form}.json or choose an existing form."),
+        "Het formulier '{form}' bestaat niet. Maak forms/{form}.json of kies een bestaand formulier.",
+        "The form '{form}' does not exist. Create forms/{form}.json or choose an existing form."),
     "servicetask.operator_missing": (
         "Deze servicetaak noemt geen handler. Voeg spiffworkflow:serviceTaskOperator met een id toe "
         "(camunda:class, delegateExpression of topic worden niet gelezen).",
@@ -390,24 +391,29 @@ class _DataInput:
 
 def validate_files(
     files: Mapping[str, bytes], *, form_exists: Exists, handler_exists: Exists, form_fields: FormFields | None = None,
-    organisation: Organisation | None = None,
+    organisation: Organisation | None = None, catalog: BundleCatalog | None = None,
 ) -> list[ModelProblem]:
-    """Every problem in the given model files (name → bytes); deployable when none is blocking.
+    """Every problem in the given bundle files (name → bytes); deployable when none is blocking.
 
     With ``form_fields`` (a form id's field names) every name an expression reads is checked;
-    with ``organisation`` every candidate group is tried for every district against the teams."""
+    with ``organisation`` every candidate group is tried for every district against the teams.
+    With ``catalog`` the bundle's own forms and texts are read (and checked) by it."""
+    if catalog is not None:
+        form_exists, form_fields = catalog.exists, catalog.fields
     data = None if form_fields is None else _DataInput(form_fields, organisation)
     try:
-        return _validate(files, form_exists, handler_exists, data)
+        found = _validate(engine_files(files), form_exists, handler_exists, data)
+        return [*(catalog.problems() if catalog is not None else []), *found]
     except Exception as error:
         return [unexpected_problem(", ".join(map(str, files)), error)]
 
 
 def validate_paths(paths: Sequence[Path], *, form_exists: Exists, handler_exists: Exists,
-                   form_fields: FormFields | None = None) -> list[ModelProblem]:
-    """Validate files and folders (folders: every ``*.bpmn``/``*.dmn`` in them, recursively)."""
+                   form_fields: FormFields | None = None, catalog_for: CatalogFor | None = None) -> list[ModelProblem]:
+    """Validate files and folders (folders: every bundle file in them, recursively)."""
     files, problems = read_paths(paths)
     if files or not problems:
         problems.extend(validate_files(files, form_exists=form_exists, handler_exists=handler_exists,
-                                       form_fields=form_fields))
+                                       form_fields=form_fields,
+                                       catalog=catalog_for(files) if catalog_for is not None else None))
     return problems

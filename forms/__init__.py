@@ -27,7 +27,7 @@ from forms.errors import FieldError
 from forms.messages import KINDS, format_number
 from forms.parse import parse_definition
 from forms.problems import DefinitionProblem, FormDefinitionError
-from forms.registry import FormNotFound, FormRegistry
+from forms.registry import FormNotFound, FormRegistry, FormSet
 from forms.validate import validate
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "FormDefinitionError",
     "FormNotFound",
     "FormRegistry",
+    "FormSet",
     "Option",
     "DefinitionProblem",
     "RawForm",

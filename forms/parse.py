@@ -1,6 +1,6 @@
 """Turn the JSON of a form definition into :class:`forms.definition.FormDefinition`.
 
-Format (``forms/definitions/<id>.json``)::
+Format (``bpmn_models/forms/<id>.json``)::
 
     {
       "id": "intake",                                    # lower-case letters, digits, - and _

@@ -18,7 +18,9 @@ from pathlib import Path
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT_DIR / "bpmn_models"
-FORMS_DIR = ROOT_DIR / "forms" / "definitions"
-MAIL_TEMPLATES_DIR = Path(__file__).resolve().parent / "mail_templates"
+FORMS_DIR = MODELS_DIR / "forms"
+"""The forms of the model bundle (``<id>.json``), deployed and versioned with the diagrams."""
+TEXTS_DIR = MODELS_DIR / "texts"
+"""The texts the loket sends (``<name>.<lang>.txt``), deployed and versioned with the diagrams."""
 
-__all__ = ["FORMS_DIR", "MAIL_TEMPLATES_DIR", "MODELS_DIR", "ROOT_DIR"]
+__all__ = ["FORMS_DIR", "MODELS_DIR", "ROOT_DIR", "TEXTS_DIR"]

@@ -19,12 +19,12 @@ from processes.messages import post_message
 from processes.tables.organisation import Guide, GuideAssignment
 from processes.tables.staff import ContactMoment
 from processes.taskwork import ask_information as ask_on_task
-from processes.vocabulary import CONTACT_CHANNELS, EMAIL_FIELD, LANGUAGE_FIELD
+from processes.vocabulary import CONTACT_CHANNELS, EMAIL_FIELD, LANGUAGE_FIELD, NEWS_TEXT
 
 MAX_SUMMARY = 4000
 GUIDE_FIELD = "begeleider"
 GUIDE_INFO_FIELD = "begeleider_info"
-NEWS_TEMPLATE = "status_gewijzigd"
+NEWS_TEMPLATE = NEWS_TEXT
 
 
 def send_message(loket: Loket, principal: Principal, case_ref: str, body: str) -> None:

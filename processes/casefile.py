@@ -117,17 +117,21 @@ class CaseFile:
 
 
 def _forms(loket: Loket, tasks: list[OpenTask]) -> dict[str, FormDefinition]:
-    return {task.form_id: loket.form(task.form_id) for task in tasks if task.form_id}
+    return {task.form_id: loket.case_form(task.instance_id, task.form_id) for task in tasks if task.form_id}
+
+
+def _start_form(loket: Loket, session: Session, version_id: int) -> FormDefinition | None:
+    try:
+        return loket.case_start_form(session, version_id)
+    except StartUnavailable:
+        return None
 
 
 def open_case_file(loket: Loket, principal: Principal, case_ref: str) -> CaseFile:
     """The whole case file, for a user who may see it."""
-    try:
-        start_form: FormDefinition | None = loket.form(loket.start_form_id())
-    except StartUnavailable:
-        start_form = None
     with loket.reading() as session:
         case = viewable_case(session, principal, case_ref)
+        start_form = _start_form(loket, session, case.model_version_id)
         data = dict(case.case_data or {})
         audit = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == case.id)
                                      .order_by(AuditEvent.id)).all())

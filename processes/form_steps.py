@@ -23,9 +23,9 @@ from processes.loket import Loket
 from processes.procedure import Step, overview
 from processes.tables.case import Document
 from processes.tables.portal import FormDraft
-from processes.vocabulary import EMAIL_FIELD
+from processes.vocabulary import EMAIL_FIELD, RESUME_TEXT
 
-RESUME_TEMPLATE = "concept_link"
+RESUME_TEMPLATE = RESUME_TEXT
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def send_resume_link(loket: Loket, draft_key: str | None, email: str, link: Call
             return False
         token = drafts.issue_resume_link(session, row, email)
         context = {"link": link(token), "geldig_tot": long_date(row.expires_at, lang)}
-        loket.engine.send_mail_now(RESUME_TEMPLATE, email, context, lang)
+        loket.engine.send_mail_now(RESUME_TEMPLATE, email, context, lang, within=session)
     return True
 
 

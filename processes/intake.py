@@ -30,6 +30,7 @@ from processes.tables.portal import FormDraft
 from processes.vocabulary import (
     ATTACHMENTS_FIELD,
     CHANNEL_FIELD,
+    CONFIRMATION_TEXT,
     DISTRICT_FIELD,
     EMAIL_FIELD,
     INITIATIVE_PROCESS,
@@ -42,7 +43,7 @@ from processes.vocabulary import (
 
 log = logging.getLogger(__name__)
 
-CONFIRMATION_TEMPLATE = "bevestiging"
+CONFIRMATION_TEMPLATE = CONFIRMATION_TEXT
 ATTACHMENT_PURPOSE = "bijlage"
 
 

@@ -6,54 +6,50 @@ to only read — and commits or rolls back; nothing outside it does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine import Database, Engine, Mailer
-from forms import FieldError, FormDefinition, FormDefinitionError, FormNotFound, FormRegistry, validate
-from processes import FORMS_DIR, MAIL_TEMPLATES_DIR
+from forms import FormDefinition, FormRegistry
+from processes import MODELS_DIR
+from processes.bundle_content import BundleContent
 from processes.errors import StartUnavailable
 from processes.handlers import handlers
 from processes.vocabulary import INITIATIVE_PROCESS
 
 
-class FormCheck:
-    """What the engine asks of the form definitions: does a form exist, and does the data
-    submitted for a task satisfy its form."""
-
-    def __init__(self, registry: FormRegistry) -> None:
-        self.registry = registry
-
-    def exists(self, form_id: str) -> bool:
-        return self.registry.exists(form_id)
-
-    def fields(self, form_id: str) -> list[str] | None:
-        """The field names of a form (what the tasks after it may read); None when it does not exist."""
-        try:
-            return list(self.registry.get(form_id).fields)
-        except (FormNotFound, FormDefinitionError):
-            return None
-
-    def errors(self, form_id: str, data: dict[str, Any]) -> list[FieldError]:
-        try:
-            definition = self.registry.get(form_id)
-        except FormNotFound:
-            return [FieldError(field="", message=f"Het formulier '{form_id}' bestaat niet.")]
-        return validate(definition, data)
-
-
 @dataclass
 class Loket:
     engine: Engine
-    forms: FormRegistry
+    shipped_forms: FormRegistry
+    """The forms in ``bpmn_models/forms``: of deployments made before forms were bundled."""
+
+    def __post_init__(self) -> None:
+        self._without_bundle = BundleContent({}, self.shipped_forms)
+
+    def _content(self, catalog: object) -> BundleContent:
+        return catalog if isinstance(catalog, BundleContent) else self._without_bundle
+
+    @property
+    def forms(self) -> BundleContent:
+        """The forms of the models in use: what new initiatives get."""
+        return self._content(self.engine.catalog())
+
+    def case_forms(self, instance_id: int) -> BundleContent:
+        """The forms of the bundle a case runs on (a form changed later does not change its tasks)."""
+        return self._content(self.engine.catalog(instance_id=instance_id))
+
+    def bundle_content(self, files: Mapping[str, bytes]) -> BundleContent:
+        """The forms and texts of files that are not deployed (yet), to check them."""
+        return self._content(self.engine.catalog_for_files(files))
 
     def transaction(self) -> AbstractContextManager[Session]:
         """A unit of work that writes: commits when the block succeeds, rolls back on any error."""
@@ -73,7 +69,25 @@ class Loket:
         return True
 
     def form(self, form_id: str) -> FormDefinition:
+        """A form of the models in use."""
         return self.forms.get(form_id)
+
+    def version_forms(self, session: Session, version_id: int) -> BundleContent:
+        """The forms of a model version's bundle, read in the caller's unit of work."""
+        return self._content(self.engine.catalog_of_version(session, version_id))
+
+    def case_start_form(self, session: Session, version_id: int) -> FormDefinition:
+        """The start form a case was sent with, as its own bundle has it (its answers keep the
+        words they were given with); StartUnavailable when its version names none."""
+        form_id = self.engine.version_start_form(session, version_id)
+        forms = self.version_forms(session, version_id)
+        if not form_id or not forms.exists(form_id):
+            raise StartUnavailable(INITIATIVE_PROCESS)
+        return forms.get(form_id)
+
+    def case_form(self, instance_id: int, form_id: str) -> FormDefinition:
+        """A form as the case's own bundle has it (a task's form, an initiator's answer form)."""
+        return self.case_forms(instance_id).get(form_id)
 
     def start_form_id(self) -> str:
         """The form the start event of the initiative process names (``formId``): the public
@@ -112,13 +126,19 @@ def reads(query: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[L
     return use_case
 
 
-def form_check(forms_dir: Path = FORMS_DIR) -> FormCheck:
-    return FormCheck(FormRegistry(forms_dir))
+def bundle_catalog_for(models_dir: Path = MODELS_DIR) -> Callable[[Mapping[str, bytes]], BundleContent]:
+    """How the engine reads a bundle's forms and texts (the shipped ones for older bundles)."""
+    shipped_forms = FormRegistry(models_dir / "forms")
+    texts = models_dir / "texts"
+    shipped_texts = sorted(path.name for path in texts.glob("*.txt")) if texts.is_dir() else []
+
+    def catalog_for(files: Mapping[str, bytes]) -> BundleContent:
+        return BundleContent(files, shipped_forms, shipped_texts)
+
+    return catalog_for
 
 
-def build_loket(database_url: str, *, mailer: Mailer | None = None, forms_dir: Path = FORMS_DIR,
-                mail_templates: Path = MAIL_TEMPLATES_DIR) -> Loket:
-    check = form_check(forms_dir)
-    engine = Engine(Database(database_url), handlers=handlers, forms=check, check_task_data=check.errors,
-                    mailer=mailer, mail_templates=mail_templates)
-    return Loket(engine, check.registry)
+def build_loket(database_url: str, *, mailer: Mailer | None = None, models_dir: Path = MODELS_DIR) -> Loket:
+    engine = Engine(Database(database_url), handlers=handlers, bundle_catalog=bundle_catalog_for(models_dir),
+                    mailer=mailer, mail_templates=models_dir / "texts")
+    return Loket(engine, FormRegistry(models_dir / "forms"))

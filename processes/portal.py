@@ -33,7 +33,7 @@ from processes.messages import post_message
 from processes.tables.case import CaseMessage, Document
 from processes.vocabulary import INITIATIVE_PROCESS, INITIATOR_GROUP
 
-# Where a staff form puts the question for the initiator (see forms/definitions/*.json).
+# Where a staff form puts the question for the initiator (see bpmn_models/forms/*.json).
 QUESTION_FIELD = "aanvulling_vraag"
 # Files of a case the initiator may download besides their own uploads: start-form attachments
 # (also when staff registered on their behalf), answers, and what staff share with them.
@@ -66,6 +66,8 @@ class Action:
     form_id: str
     question: str | None
     deadline: datetime | None
+    instance_id: int
+    """The case: its own bundle has the form."""
 
 
 def _actions(loket: Loket, case: ProcessInstance, tasks: list[OpenTask]) -> list[Action]:
@@ -77,12 +79,12 @@ def _actions(loket: Loket, case: ProcessInstance, tasks: list[OpenTask]) -> list
         if waiting.form_id:
             question = waiting.data.get(QUESTION_FIELD)
             found.append(Action("message", waiting.message, waiting.task_id, waiting.form_id,
-                                str(question) if question else None, None))
+                                str(question) if question else None, None, case.id))
     email = (case.initiator or "").lower()
     for task in tasks:
         if (task.candidate_group == INITIATOR_GROUP and task.form_id
                 and (not task.assignee or task.assignee.lower() == email)):
-            found.append(Action("task", task.task_id, task.task_id, task.form_id, None, task.due_at))
+            found.append(Action("task", task.task_id, task.task_id, task.form_id, None, task.due_at, case.id))
     if not found:
         return found
     deadlines = loket.engine.task_deadlines(case.id, [action.task_id for action in found])
@@ -127,9 +129,9 @@ class CasePage:
 
 
 def case_page(loket: Loket, email: str, case_ref: str) -> CasePage:
-    form = loket.form(loket.start_form_id())
     with loket.reading() as session:
         case = _own_case(session, email, case_ref)
+        form = loket.case_start_form(session, case.model_version_id)
         tasks = _open_tasks(session, case.id)
         audit = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == case.id)
                                      .order_by(AuditEvent.id)).all())

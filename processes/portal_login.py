@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from processes import clock
 from processes.loket import Loket
 from processes.tables.portal import LoginToken
+from processes.vocabulary import LOGIN_TEXT
 
 LOGIN_LINK_LIFETIME = timedelta(minutes=30)
 # At most this many unused links per address per lifetime: a bot cannot flood one mailbox.
@@ -103,7 +104,7 @@ def purge_expired_tokens(session: Session) -> int:
 
 
 # use cases -----------------------------------------------------------------------------------
-LOGIN_TEMPLATE = "inloglink"
+LOGIN_TEMPLATE = LOGIN_TEXT
 
 
 def request_login_link(loket: Loket, email: str, *, next_path: str | None, link: Callable[[str], str],
@@ -116,7 +117,7 @@ def request_login_link(loket: Loket, email: str, *, next_path: str | None, link:
         issued = issue_login_link(session, email, next_path=next_path)
         if issued is not None:
             context = {"link": link(issued.token), "minuten": int(LOGIN_LINK_LIFETIME.total_seconds() // 60)}
-            loket.engine.send_mail_now(LOGIN_TEMPLATE, issued.email, context, lang)
+            loket.engine.send_mail_now(LOGIN_TEMPLATE, issued.email, context, lang, within=session)
 
 
 def login_link_valid(loket: Loket, token: str) -> bool:

@@ -1,7 +1,7 @@
 """The process owner's diagrams: which versions are in use, and checking and deploying new files.
 
 Uploaded files replace the file of the same name in the deployment in use and the other files
-stay, so a process owner sends just the diagram (or decision table) they changed. The whole set
+stay, so a process owner sends just the diagram, decision table, form or text they changed. The whole set
 is validated; checking deploys nothing, and deploying stores a new version only for processes
 whose content changed (running initiatives keep the version they started on)."""
 
@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import (
+    BUNDLE_SUFFIXES,
     MAX_MODEL_BYTES,
-    MODEL_SUFFIXES,
     DeployResult,
     ModelBundle,
     ModelInvalid,
@@ -28,7 +28,7 @@ from engine import (
 )
 from processes.diagrams import Step, file_defining, steps_of
 from processes.errors import UseCaseError
-from processes.loket import FormCheck, Loket, reads
+from processes.loket import Loket, reads
 from processes.tables.organisation import District, Team
 from processes.vocabulary import DISTRICT_FIELD
 
@@ -72,13 +72,14 @@ def organisation(session: Session) -> Organisation:
 
 
 def read_uploads(uploads: Iterable[UploadedFile]) -> dict[str, bytes]:
-    """The uploaded model files by name; UploadInvalid for anything that is not one."""
+    """The uploaded bundle files by name (diagrams, decision tables, forms, texts);
+    UploadInvalid for anything that is not one."""
     files: dict[str, bytes] = {}
     for upload in uploads:
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         if not name:
             continue  # an empty file field
-        if PurePosixPath(name).suffix.lower() not in MODEL_SUFFIXES:
+        if PurePosixPath(name).suffix.lower() not in BUNDLE_SUFFIXES:
             raise UploadInvalid("wrong_type", name)
         if len(files) >= MAX_FILES:
             raise UploadInvalid("too_many_files")
@@ -135,16 +136,22 @@ def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes],
     replaced: list[str] = []
     added: list[str] = []
     for name, data in uploaded.items():
-        target = by_basename.get(name, name)
+        target = by_basename.get(name) or _place_of(name)
         (replaced if target in in_use else added).append(target)
         files[target] = data
     return files, sorted(replaced), sorted(added)
 
 
+def _place_of(name: str) -> str:
+    """Where a new file goes in the bundle: forms and texts in their own folder."""
+    folder = {".json": "forms/", ".txt": "texts/"}.get(PurePosixPath(name).suffix.lower(), "")
+    return folder + name
+
+
 def _findings(loket: Loket, files: dict[str, bytes]) -> list[ModelProblem]:
-    check = FormCheck(loket.forms)
-    return validate_files(files, form_exists=check.exists, handler_exists=loket.engine.handlers.__contains__,
-                          form_fields=check.fields, organisation=organisation(loket))
+    content = loket.bundle_content(files)
+    return validate_files(files, form_exists=content.exists, handler_exists=loket.engine.handlers.__contains__,
+                          form_fields=content.fields, organisation=organisation(loket), catalog=content)
 
 
 def check(loket: Loket, uploaded: dict[str, bytes]) -> Check:

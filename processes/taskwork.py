@@ -55,7 +55,7 @@ def load_task(loket: Loket, principal: Principal, task_id: str) -> TaskContext:
         colleagues = tuple(Colleague(user.id, user.name) for user in
                            colleagues_for(session, task_groups(task.candidate_group), exclude=principal.email))
     case = loket.engine.instance(task.instance_id)
-    definition = loket.form(task.form_id) if task.form_id else None
+    definition = loket.case_form(task.instance_id, task.form_id) if task.form_id else None
     return TaskContext(task, definition, case, saved[0], saved[1], may_complete(principal, task), assignee_name,
                        colleagues)
 
@@ -114,6 +114,6 @@ def ask_information(loket: Loket, principal: Principal, task_id: str, question: 
         raise InvalidInput({"vraag": "empty_question"})
     with loket.reading() as session:
         task = workable_task(session, principal, task_id)
-    if not can_ask_information(loket.form(task.form_id) if task.form_id else None):
+    if not can_ask_information(loket.case_form(task.instance_id, task.form_id) if task.form_id else None):
         raise NotAllowedHere("no_question_on_form")
     return complete(loket, principal, task_id, {ASK_FIELD: True, QUESTION_FIELD: text[:2000]})

@@ -46,3 +46,17 @@ POSTCODE_FIELD = "postcode"
 LANGUAGE_FIELD = "taal"
 CHANNEL_FIELD = "kanaal"
 ATTACHMENTS_FIELD = "bijlagen"
+
+# The texts (``bpmn_models/texts/<name>.<lang>.txt``) the application itself sends; the diagrams
+# name the others in their service tasks.
+CONFIRMATION_TEXT = "bevestiging"
+"""To the initiator when an initiative is sent."""
+RESUME_TEXT = "concept_link"
+"""The link to go on with a start form saved halfway."""
+LOGIN_TEXT = "inloglink"
+"""The login link of Mijn initiatieven."""
+NEWS_TEXT = "status_gewijzigd"
+"""To the initiator when staff share news on the case."""
+ESCALATION_TEXT = "escalatie"
+"""To a team lead when a service norm has passed."""
+APPLICATION_TEXTS = (CONFIRMATION_TEXT, RESUME_TEXT, LOGIN_TEXT, NEWS_TEXT, ESCALATION_TEXT)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from engine import Engine, FolderMailer, Mailer, SmtpMailer, default_database_url
-from processes import FORMS_DIR
+from processes import MODELS_DIR
 from processes.loket import Loket, build_loket
 
 
@@ -50,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.extensions["loket"] = build_loket(app.config["DATABASE_URL"],
                                           mailer=build_mailer(app.config, Path(app.instance_path)),
-                                          forms_dir=Path(app.config.get("FORMS_DIR") or FORMS_DIR))
+                                          models_dir=Path(app.config.get("MODELS_DIR") or MODELS_DIR))
     _init_extensions(app)
     _register_blueprints(app)
     return app

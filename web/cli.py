@@ -17,7 +17,7 @@ from engine import ModelInvalid, format_bench_report, run_engine_bench, validate
 from processes import MODELS_DIR, studio
 from processes.handlers import handlers
 from processes.housekeeping import purge_portal_data
-from processes.loket import form_check
+from processes.loket import bundle_catalog_for
 from processes.schema import upgrade_database
 from web import create_app, engine_of, loket_of
 
@@ -91,9 +91,9 @@ def models_group() -> None:
 def models_validate(paths: tuple[Path, ...], lang: str) -> None:
     """Controleer modellen; exit 1 als er problemen zijn."""
     targets = list(paths) or [MODELS_DIR]
-    forms = form_check()
-    found = validate_paths(targets, form_exists=forms.exists, handler_exists=handlers.__contains__,
-                           form_fields=forms.fields)
+    shipped = bundle_catalog_for()({})
+    found = validate_paths(targets, form_exists=shipped.exists, handler_exists=handlers.__contains__,
+                           form_fields=shipped.fields, catalog_for=bundle_catalog_for())
     for problem in found:
         click.echo(("" if problem.blocking else "Let op: " if lang == "nl" else "Note: ") + problem.format(lang))
     problems = [problem for problem in found if problem.blocking]

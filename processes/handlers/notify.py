@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import HandlerContext, HandlerFailed
 from processes.handlers.registry import handlers
 from processes.tables.organisation import Team
+from processes.vocabulary import ESCALATION_TEXT
 
 LANGUAGES = ("nl", "en")
 
@@ -22,8 +23,8 @@ def _language(value: Any) -> str:
 
 @handlers.register("send_initiator_mail")
 def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Params: ``template`` (name under ``processes/mail_templates``), optional ``context`` (dict),
-    optional ``to`` and ``lang`` (default: the case's ``email`` and ``taal``).
+    """Params: ``template`` (a text of the case's bundle, ``bpmn_models/texts/<template>.<lang>.txt``),
+    optional ``context`` (dict), optional ``to`` and ``lang`` (default: the case's ``email`` and ``taal``).
 
     The template always gets ``titel`` and ``case_ref``."""
     template = str(params.get("template") or "")
@@ -44,12 +45,12 @@ def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str
 @handlers.register("notify_team_lead")
 def notify_team_lead(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``team`` (team code) and ``taak`` (the task's title). Mails the team lead that a
-    service norm has passed (template ``escalatie``)."""
+    service norm has passed (text ``escalatie``)."""
     code = str(params.get("team") or "")
     team = ctx.session.scalar(select(Team).where(Team.code == code)) if code else None
     if team is None or not team.lead_email:
         return {"notified": False, "team": code, "reason": "geen teamleider bekend"}
     context = {"titel": ctx.data.get("titel") or "", "case_ref": ctx.case_ref,
                "taak": str(params.get("taak") or ""), "team": team.name}
-    ctx.send_mail("escalatie", team.lead_email, context, "nl")
+    ctx.send_mail(ESCALATION_TEXT, team.lead_email, context, "nl")
     return {"notified": True, "team": code}

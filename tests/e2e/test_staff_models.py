@@ -15,12 +15,33 @@ from tests.e2e.test_staff_accounts import prepare, submit_login
 
 PROCES = "paul.hendriks@gemeente.example"
 WIJKWENS = (MODELS_DIR / "wijkwens.bpmn").read_bytes()
+UPLOAD = "Procesmodellen (.bpmn), beslistabellen (.dmn), formulieren (.json) en teksten (.txt)"
 
 
-def write(folder: Path, content: bytes) -> Path:
-    path = folder / "wijkwens.bpmn"
+def write(folder: Path, content: bytes, name: str = "wijkwens.bpmn") -> Path:
+    path = folder / name
     path.write_bytes(content)
     return path
+
+
+def test_a_process_owner_changes_a_mail_text_in_the_same_bundle(live_server: LiveServer, page: Page,
+                                                                 tmp_path: Path) -> None:
+    prepare(live_server)
+    submit_login(page, live_server, PROCES, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/medewerker/processen")
+    text = (MODELS_DIR / "texts" / "bevestiging.nl.txt").read_text(encoding="utf-8")
+    without_subject = write(tmp_path, text.partition("\n")[2].encode(), "bevestiging.nl.txt")
+    page.get_by_label(UPLOAD).set_input_files(without_subject)
+    page.get_by_role("button", name="Controleren en in gebruik nemen").click()
+    expect(page.get_by_role("alert")).to_contain_text("texts/bevestiging.nl.txt")
+    expect(page.get_by_role("alert")).to_contain_text("De eerste regel moet het onderwerp zijn")
+
+    changed = write(tmp_path, text.replace("Onderwerp:", "Onderwerp: Ontvangen -", 1).encode(), "bevestiging.nl.txt")
+    page.get_by_label(UPLOAD).set_input_files(changed)
+    page.get_by_role("button", name="Controleren en in gebruik nemen").click()
+    expect(page.get_by_role("status").first).to_contain_text("In gebruik genomen: ")
+    expect(page.get_by_role("status").first).to_contain_text("initiatief (versie 2)")
+    assert axe_violations(page) == []
 
 
 def test_a_process_owner_checks_and_deploys_a_changed_diagram(live_server: LiveServer, page: Page,
@@ -33,19 +54,19 @@ def test_a_process_owner_checks_and_deploys_a_changed_diagram(live_server: LiveS
     assert axe_violations(page) == []
 
     broken = write(tmp_path, WIJKWENS.replace(b'value="wijkwens_beoordelen"', b'value="bestaat_niet"'))
-    page.get_by_label("Procesmodellen (.bpmn) en beslistabellen (.dmn)").set_input_files(broken)
+    page.get_by_label(UPLOAD).set_input_files(broken)
     page.get_by_role("button", name="Controleren en in gebruik nemen").click()
     expect(page.get_by_role("alert")).to_contain_text("1 probleem gevonden")
     expect(page.get_by_role("alert")).to_contain_text("bestaat_niet")
     assert axe_violations(page) == []
 
     changed = write(tmp_path, WIJKWENS.replace(b"beoordeelt uw wijkwens.", b"kijkt naar uw wijkwens."))
-    page.get_by_label("Procesmodellen (.bpmn) en beslistabellen (.dmn)").set_input_files(changed)
+    page.get_by_label(UPLOAD).set_input_files(changed)
     page.get_by_role("button", name="Alleen controleren").click()
     expect(page.get_by_role("status").first).to_contain_text("Geen problemen gevonden")
     assert axe_violations(page) == []
 
-    page.get_by_label("Procesmodellen (.bpmn) en beslistabellen (.dmn)").set_input_files(changed)
+    page.get_by_label(UPLOAD).set_input_files(changed)
     page.get_by_role("button", name="Controleren en in gebruik nemen").click()
     expect(page.get_by_role("status").first).to_contain_text("In gebruik genomen: ")
     expect(page.get_by_role("status").first).to_contain_text("wijkwens (versie 2)")

@@ -44,7 +44,7 @@ def test_user_task_forms() -> None:
         "E2": ["usertask.form_unknown"],
         "E3": ["expression.candidate_groups", "expression.assignee"],
     }
-    assert "forms/definitions/bestaat_niet.json" in problems[1].message_nl
+    assert "forms/bestaat_niet.json" in problems[1].message_nl
 
 
 def test_a_failing_form_lookup_is_not_a_crash() -> None:

@@ -17,8 +17,8 @@ from engine.handlers import HandlerContext
 from engine.mail import Mail
 from engine.service import Engine, InstanceInfo
 from engine.tables import OpenTask
-from forms import FormRegistry, validate
 from processes.demo.organisation import load_organisation
+from processes.loket import bundle_catalog_for
 from processes.tables.organisation import DistrictBudget, Fund
 
 # A Monday without public holidays nearby, 09:00 UTC.
@@ -82,14 +82,12 @@ def complex_data(**overrides: Any) -> dict[str, Any]:
 def create_loket_engine(database_url: str, *, year: int | None = None) -> tuple[Engine, CollectingMailer]:
     """An engine with schema, demo organisation data and the real models from bpmn_models/."""
     clock.set_time(START)
-    registry = FormRegistry(processes.FORMS_DIR)
     mailer = CollectingMailer()
     engine = Engine(
         database_url,
         handlers=processes.handlers.handlers,
-        forms=registry,
-        check_task_data=lambda form_id, data: validate(registry.get(form_id), data),
-        mail_templates=processes.MAIL_TEMPLATES_DIR,
+        bundle_catalog=bundle_catalog_for(processes.MODELS_DIR),
+        mail_templates=processes.TEXTS_DIR,
         mailer=mailer,
     )
     engine.create_schema()

@@ -14,7 +14,7 @@ INITIATOR_TEMPLATES = ["aanvulling_gevraagd", "aanvulling_herinnering", "bevesti
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("template", INITIATOR_TEMPLATES)
 def test_initiator_mail_links_to_the_case(template: str, lang: str) -> None:
-    renderer = MailRenderer(processes.MAIL_TEMPLATES_DIR)
+    renderer = MailRenderer(processes.TEXTS_DIR)
     renderer.env.globals["loket_url"] = "https://loket.gemeente.example"
     context = {"case_ref": "INI-2026-000042", "titel": "Geveltuin", "title": "Geveltuin", "uitkomst": "toegekend"}
     subject, body = renderer.render(template, lang, context)

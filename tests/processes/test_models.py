@@ -159,20 +159,20 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 }
 # Mails with a login or resume link from the portal; rendered in tests/web/public/test_mail.py.
 PORTAL_LINK_TEMPLATES = {"inloglink", "concept_link"}
-TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in processes.MAIL_TEMPLATES_DIR.glob("*.txt")})
+TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in processes.TEXTS_DIR.glob("*.txt")})
 
 
 def test_every_template_exists_in_dutch_and_english() -> None:
     for name in TEMPLATE_NAMES:
         for lang in ("nl", "en"):
-            assert (processes.MAIL_TEMPLATES_DIR / f"{name}.{lang}.txt").is_file()
+            assert (processes.TEXTS_DIR / f"{name}.{lang}.txt").is_file()
     assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat", *PORTAL_LINK_TEMPLATES}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
 def test_templates_render(name: str, lang: str) -> None:
-    subject, body = MailRenderer(processes.MAIL_TEMPLATES_DIR).render(name, lang, CONTEXTS[name])
+    subject, body = MailRenderer(processes.TEXTS_DIR).render(name, lang, CONTEXTS[name])
     assert "INI-2025-000001" in subject
     assert "Geveltuin" in body
 
@@ -181,12 +181,12 @@ def test_templates_render(name: str, lang: str) -> None:
 @pytest.mark.parametrize("uitkomst", ["toegekend", "afgewezen", "doorverwezen", "ingetrokken"])
 def test_result_mail_per_outcome(uitkomst: str, lang: str) -> None:
     context = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "uitkomst": uitkomst}
-    subject, body = MailRenderer(processes.MAIL_TEMPLATES_DIR).render("resultaat", lang, context)
+    subject, body = MailRenderer(processes.TEXTS_DIR).render("resultaat", lang, context)
     assert subject
     survey = "vragenlijst" if lang == "nl" else "survey"
     assert (survey in body) == (uitkomst != "ingetrokken")
 
 
 def test_paths_exist() -> None:
-    for path in (processes.MODELS_DIR, processes.FORMS_DIR, processes.MAIL_TEMPLATES_DIR):
+    for path in (processes.MODELS_DIR, processes.FORMS_DIR, processes.TEXTS_DIR):
         assert Path(path).is_dir()

@@ -34,7 +34,7 @@ class ActionView:
 def _action_views(actions: list[portal.Action], errors: dict[str, Values], lang: str) -> list[ActionView]:
     views = []
     for number, action in enumerate(actions, start=1):
-        form = current_loket().form(action.form_id)
+        form = current_loket().case_form(action.instance_id, action.form_id)
         values, field_errors = errors.get(action.key, ({}, []))
         fields = field_views(form, step=None, values=values, errors=field_errors, lang=lang)
         if len(actions) > 1:  # two forms on one page: keep every id unique

@@ -116,7 +116,7 @@ def answer(case_ref: str, kind: str, key: str) -> Response | str | tuple[str, in
     except portal.AlreadyAnswered:
         flash(_("Dit was al beantwoord of is niet meer nodig. Hieronder ziet u hoe het nu staat."))
         return redirect(url_for("public.case_page", case_ref=case_ref))
-    form = loket.form(action.form_id)
+    form = loket.case_form(action.instance_id, action.form_id)
     values, errors = clean(form, request.form, lang=lang)
     uploads = uploads_for(form.file_fields())
     errors += check_uploads(uploads, lang, MAX_FILES)

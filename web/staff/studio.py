@@ -19,9 +19,9 @@ from web.staff.common import ID, file_response, loket
 def upload_error_text(problem: service.UploadInvalid) -> str:
     name = problem.name or ""
     messages = {
-        "no_files": _("Kies een of meer bestanden (.bpmn of .dmn)."),
+        "no_files": _("Kies een of meer bestanden (.bpmn, .dmn, .json of .txt)."),
         "too_many_files": _("Stuur hoogstens %(count)s bestanden tegelijk.", count=service.MAX_FILES),
-        "wrong_type": _("%(name)s is geen procesmodel: alleen .bpmn- en .dmn-bestanden kunnen.", name=name),
+        "wrong_type": _("%(name)s past niet: kies een .bpmn-, .dmn-, .json- of .txt-bestand.", name=name),
         "too_large": _("%(name)s is groter dan 5 MB.", name=name),
         "not_utf8": _("%(name)s is niet als UTF-8 opgeslagen. Sla het bestand opnieuw op als UTF-8.", name=name),
     }

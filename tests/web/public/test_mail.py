@@ -7,14 +7,14 @@ import pytest
 from flask import Flask
 
 from engine.mail import MailRenderer
-from processes import MAIL_TEMPLATES_DIR
+from processes import TEXTS_DIR
 from processes.loket import Loket
 from web import engine_of
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_link_mails_render_in_both_languages(lang: str) -> None:
-    renderer = MailRenderer(MAIL_TEMPLATES_DIR)
+    renderer = MailRenderer(TEXTS_DIR)
     subject, body = renderer.render("inloglink", lang, {"link": "https://x.example/inloggen/abc", "minuten": 30})
     assert subject and "https://x.example/inloggen/abc" in body and "30" in body
     subject, body = renderer.render("concept_link", lang, {"link": "https://x.example/aanmelden/verder/abc",
@@ -24,7 +24,7 @@ def test_link_mails_render_in_both_languages(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_mails_without_a_portal_address_still_render(lang: str) -> None:
-    renderer = MailRenderer(MAIL_TEMPLATES_DIR)
+    renderer = MailRenderer(TEXTS_DIR)
     for template in ("bevestiging", "status_gewijzigd"):
         _subject, body = renderer.render(template, lang, {"case_ref": "INI-2026-000007", "titel": "Feest",
                                                           "title": "Feest"})

@@ -108,7 +108,7 @@ def test_unusable_uploads_get_a_clear_error(app: Flask, client: FlaskClient, eng
     login_as(client, app, PROCES)
     cases = [
         ([], "Kies een of meer bestanden"),
-        ([("notities.txt", b"hallo")], "notities.txt is geen procesmodel"),
+        ([("notities.docx", b"hallo")], "notities.docx past niet"),
         ([("utf16.bpmn", "<a/>".encode("utf-16"))], "utf16.bpmn is niet als UTF-8 opgeslagen"),
         ([("groot.bpmn", b" " * (MAX_MODEL_BYTES + 1))], "groot.bpmn is groter dan 5 MB"),
         ([(f"m{n}.bpmn", b"<a/>") for n in range(21)], "Stuur hoogstens 20 bestanden"),
