@@ -14,6 +14,7 @@ from processes.errors import ModelInvalid
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, file_response, loket
+from web.staff.editor_links import editor_endpoint
 
 
 def upload_error_text(problem: service.UploadInvalid) -> str:
@@ -30,7 +31,8 @@ def upload_error_text(problem: service.UploadInvalid) -> str:
 
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
     found = versions.studio_page(loket())
-    return render_template("staff/models.html", processes=found.processes, files=found.files, **context), status
+    return render_template("staff/models.html", processes=found.processes, files=found.files,
+                           editor_endpoint=editor_endpoint, **context), status
 
 
 @bp.get("/processen")
