@@ -15,6 +15,7 @@ from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, Catalo
 from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import DeployResult
+from engine.deploy import read_model_files as read_bundle_files
 from engine.errors import (
     ConcurrentUpdate,
     DiagramError,
@@ -34,6 +35,9 @@ from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, Outlin
 from engine.parsing import BPMN_NS
 from engine.queries import WaitingMessage
 from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
+from engine.scenarios import Step as ScenarioStep
+from engine.scenarios import Trace as ScenarioTrace
+from engine.scenarios import run_scenario
 from engine.service import Engine, InstanceInfo
 from engine.tables import AuditEvent, Job, ModelBundle, ModelVersion, OpenTask, ProcessInstance
 from engine.validation import Organisation, validate_files, validate_paths
@@ -80,6 +84,8 @@ __all__ = [
     "ProcessInstance",
     "ProcessOutline",
     "Reassignment",
+    "ScenarioStep",
+    "ScenarioTrace",
     "SmtpMailer",
     "TaskAlreadyCompleted",
     "UnsafeXml",
@@ -92,8 +98,10 @@ __all__ = [
     "now",
     "parse_xml",
     "queue_mail",
+    "read_bundle_files",
     "record_audit",
     "run_engine_bench",
+    "run_scenario",
     "set_task_assignee",
     "sqlite_file_settings",
     "task_completion",

@@ -9,16 +9,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta, tzinfo
 
 _lock = threading.Lock()
 _frozen: datetime | None = None
+_own_time: ContextVar[list[datetime] | None] = ContextVar("_own_time", default=None)
 
 
 def now() -> datetime:
-    """Current time (UTC, timezone-aware) according to the engine clock."""
+    """Current time (UTC, timezone-aware) according to the engine clock (or to the clock of the
+    scenario running in this context, see :func:`own_clock`)."""
+    own = _own_time.get()
+    if own is not None:
+        return own[0]
     frozen = _frozen
     return frozen if frozen is not None else datetime.now(UTC)
+
+
+@contextmanager
+def own_clock(moment: datetime) -> Iterator[list[datetime]]:
+    """A clock of this context only (a scenario run in memory): the yielded one-item list holds
+    its time; set ``[0]`` to move it. Other threads and requests keep the real clock."""
+    current = [moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)]
+    token = _own_time.set(current)
+    try:
+        yield current
+    finally:
+        _own_time.reset(token)
 
 
 def set_time(moment: datetime | None) -> None:

@@ -1,10 +1,10 @@
 """The forms and texts of a model bundle, as the loket reads them (the engine's ``BundleCatalog``).
 
 A bundle holds, beside its diagrams and decision tables, the forms its tasks show
-(``forms/<id>.json``) and the texts it sends (``texts/<name>.<lang>.txt``, first line
-``Onderwerp:``/``Subject:``). A case keeps the bundle of its version, so a changed form or text
-reaches new initiatives only. Bundles deployed before forms and texts were part of them read the
-ones shipped in ``bpmn_models/``."""
+(``forms/<id>.json``), the texts it sends (``texts/<name>.<lang>.txt``, first line
+``Onderwerp:``/``Subject:``) and its scenarios (``scenarios/<name>.json``). A case keeps the
+bundle of its version, so a changed form or text reaches new initiatives only. Bundles deployed
+before forms and texts were part of them read the ones shipped in ``bpmn_models/``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from jinja2 import Environment, TemplateSyntaxError
 
 from engine import BPMN_NS, ModelProblem, UnsafeXml, parse_xml
 from forms import FieldError, FormDefinition, FormDefinitionError, FormNotFound, FormRegistry, FormSet, validate
+from processes.scenario_files import is_scenario_file, scenarios_in
+from processes.text_safety import unsafe_part
 from processes.vocabulary import APPLICATION_TEXTS
 
 TEXT_NAME = re.compile(r"^(?P<name>[a-z0-9][a-z0-9_-]*)\.(?P<lang>nl|en)\.txt$")
@@ -31,7 +33,7 @@ class BundleContent:
     def __init__(self, files: Mapping[str, bytes], shipped_forms: FormRegistry,
                  shipped_texts: Iterable[str] = ()) -> None:
         self.files = dict(files)
-        own = FormSet(files)
+        own = FormSet({name: data for name, data in files.items() if not is_scenario_file(name)})
         self.own_forms = bool(own.files)
         self.registry: FormSet | FormRegistry = own if self.own_forms else shipped_forms
         self.texts = {PurePosixPath(name).name: data for name, data in files.items() if name.lower().endswith(".txt")}
@@ -72,7 +74,12 @@ class BundleContent:
         """Every mistake in the bundle's forms and texts, and every text a diagram names that
         the bundle does not have."""
         found = [*self._form_problems(), *self._text_problems()]
-        return found + self._missing_texts()
+        return found + self._missing_texts() + self._scenario_problems()
+
+    def _scenario_problems(self) -> list[ModelProblem]:
+        _scenarios, broken = scenarios_in(self.files)
+        return [ModelProblem(name, None, None, "scenario.invalid", f"Dit scenario klopt niet: {message}",
+                             f"This scenario is not right: {message}") for name, message in broken.items()]
 
     def _form_problems(self) -> list[ModelProblem]:
         if not isinstance(self.registry, FormSet):
@@ -140,11 +147,13 @@ def _text_problems(environment: Environment, path: str, data: bytes) -> list[Mod
                              "De eerste regel moet het onderwerp zijn: 'Onderwerp: …' (of 'Subject: …').",
                              "The first line must be the subject: 'Subject: …' (or 'Onderwerp: …').")]
     try:
-        environment.parse(text)
+        unsafe = unsafe_part(environment, text)
     except TemplateSyntaxError as error:
         return [ModelProblem(path, None, None, "text.syntax",
                              f"Regel {error.lineno}: een {{{{ … }}}} of {{% … %}} klopt niet ({error.message}).",
                              f"Line {error.lineno}: a {{{{ … }}}} or {{% … %}} is not right ({error.message}).")]
+    if unsafe is not None:
+        return [ModelProblem(path, None, None, "text.unsafe", unsafe.message("nl"), unsafe.message("en"))]
     return []
 
 

@@ -29,6 +29,7 @@ from engine import (
 from processes.diagrams import Step, file_defining, steps_of
 from processes.errors import UseCaseError
 from processes.loket import Loket, reads
+from processes.scenario_files import SCENARIO_FOLDER, looks_like_scenario
 from processes.tables.organisation import District, Team
 from processes.vocabulary import DISTRICT_FIELD
 
@@ -136,16 +137,18 @@ def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes],
     replaced: list[str] = []
     added: list[str] = []
     for name, data in uploaded.items():
-        target = by_basename.get(name) or _place_of(name)
+        target = by_basename.get(name) or _place_of(name, data)
         (replaced if target in in_use else added).append(target)
         files[target] = data
     return files, sorted(replaced), sorted(added)
 
 
-def _place_of(name: str) -> str:
-    """Where a new file goes in the bundle: forms and texts in their own folder."""
-    folder = {".json": "forms/", ".txt": "texts/"}.get(PurePosixPath(name).suffix.lower(), "")
-    return folder + name
+def _place_of(name: str, data: bytes) -> str:
+    """Where a new file goes in the bundle: forms, texts and scenarios in their own folder."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".json" and looks_like_scenario(data):
+        return f"{SCENARIO_FOLDER}/{name}"
+    return {".json": "forms/", ".txt": "texts/"}.get(suffix, "") + name
 
 
 def _findings(loket: Loket, files: dict[str, bytes]) -> list[ModelProblem]:

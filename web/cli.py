@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from engine import ModelInvalid, format_bench_report, run_engine_bench, validate_paths, work_forever
-from processes import MODELS_DIR, studio
+from processes import MODELS_DIR, scenarios, studio
 from processes.handlers import handlers
 from processes.housekeeping import purge_portal_data
 from processes.loket import bundle_catalog_for
@@ -102,6 +102,22 @@ def models_validate(paths: tuple[Path, ...], lang: str) -> None:
         click.echo(f"{len(problems)} {word} gevonden." if lang == "nl" else f"{len(problems)} problem(s) found.")
         sys.exit(1)
     click.echo("Geen problemen gevonden." if lang == "nl" else "No problems found.")
+
+
+@models_group.command("test")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
+def models_test(path: Path | None) -> None:
+    """Draai de scenario's (scenarios/*.json) in het geheugen; exit 1 als er een mislukt."""
+    outcomes, broken = scenarios.run_folder(path or MODELS_DIR, bundle_catalog_for())
+    for outcome in outcomes:
+        verdict = "geslaagd" if outcome.passed else f"MISLUKT: {outcome.difference}"
+        click.echo(f"{outcome.scenario.file} ({outcome.scenario.name}): {verdict}")
+    for name, message in broken.items():
+        click.echo(f"{name}: MISLUKT: dit scenario klopt niet: {message}")
+    failed = sum(not outcome.passed for outcome in outcomes) + len(broken)
+    click.echo(f"{len(outcomes) + len(broken) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
 
 
 @models_group.command("deploy")

@@ -43,3 +43,28 @@ def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["models", "validate", str(tmp_path / "bestaat-niet.bpmn")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_models_test_runs_the_bundled_scenarios() -> None:
+    result = CliRunner().invoke(cli, ["models", "test"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "scenarios/eenvoudig_toegekend.json (Eenvoudig: geveltuin toegekend, met enquête): geslaagd" in lines
+    assert lines[-1].endswith(" passed, 0 failed")
+
+
+def test_models_test_fails_with_the_first_difference(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "modellen"
+    shutil.copytree(BUNDLED, folder)
+    scenario = folder / "scenarios" / "eenvoudig_toegekend.json"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace('"einde_toegekend"', '"einde_afgewezen"'),
+                        encoding="utf-8")
+    (folder / "scenarios" / "kapot.json").write_text("{", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["models", "test", str(folder)])
+    assert result.exit_code == 1
+    assert ('scenarios/eenvoudig_toegekend.json (Eenvoudig: geveltuin toegekend, met enquête): MISLUKT: '
+            'einde: verwacht "einde_afgewezen", maar het was "einde_toegekend"') in result.output
+    assert "scenarios/kapot.json: MISLUKT: dit scenario klopt niet" in result.output
+    assert result.output.splitlines()[-1].endswith(" passed, 2 failed")
