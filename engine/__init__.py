@@ -16,6 +16,7 @@ from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import DeployResult
 from engine.deploy import read_model_files as read_bundle_files
+from engine.dmn_replay import CompiledDecision, DecisionUnusable, compile_decision
 from engine.errors import (
     ConcurrentUpdate,
     DiagramError,
@@ -56,8 +57,10 @@ __all__ = [
     "Base",
     "BundleCatalog",
     "CatalogFor",
+    "CompiledDecision",
     "ConcurrentUpdate",
     "Database",
+    "DecisionUnusable",
     "DeployResult",
     "DiagramError",
     "Engine",
@@ -92,6 +95,7 @@ __all__ = [
     "UtcDateTime",
     "WaitingMessage",
     "clock",
+    "compile_decision",
     "default_database_url",
     "format_bench_report",
     "normalise_url",

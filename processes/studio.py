@@ -106,6 +106,11 @@ def file_in_use(loket: Loket, name: str) -> bytes | None:
     return _files_in_use(loket).get(name)
 
 
+def bundle_in_use(loket: Loket) -> dict[str, bytes]:
+    """Every file in use by name, read at once (an editor that needs several of them)."""
+    return _files_in_use(loket)
+
+
 def version_file(loket: Loket, version_id: int) -> tuple[str, bytes] | None:
     """The .bpmn file (name, content) that defined a process in one of its versions, to look
     back at or to send again (deploying earlier content makes it the newest version)."""

@@ -13,6 +13,8 @@ CATEGORIES = ("eenvoudig", "wijkwens", "complex")
 """The three categories of the Dordrecht letter; each is also the id of the process that handles it."""
 TASK_PROCESSES = (INITIATIVE_PROCESS, *CATEGORIES, ANSWER_PROCESS)
 """The processes a staff task can belong to (the task lists filter on them)."""
+CATEGORY_DECISION = "categorie"
+"""The decision (``categorisatie.dmn``) that proposes the category of a new initiative."""
 CATEGORY_OUTPUT = "categorie_voorstel"
 """The output of the categorisation table that holds the proposed category."""
 

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,8 +14,15 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from engine import ModelInvalid, format_bench_report, run_engine_bench, validate_paths, work_forever
-from processes import MODELS_DIR, scenarios, studio
+from engine import (
+    ModelInvalid,
+    format_bench_report,
+    read_bundle_files,
+    run_engine_bench,
+    validate_paths,
+    work_forever,
+)
+from processes import MODELS_DIR, replay, scenarios, studio
 from processes.handlers import handlers
 from processes.housekeeping import purge_portal_data
 from processes.loket import bundle_catalog_for
@@ -120,6 +128,33 @@ def models_test(path: Path | None) -> None:
         sys.exit(1)
 
 
+@models_group.command("replay")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--van", "since", type=click.DateTime(["%Y-%m-%d"]), help="Vanaf deze dag (JJJJ-MM-DD).")
+@click.option("--tot", "until", type=click.DateTime(["%Y-%m-%d"]), help="Tot en met deze dag.")
+@with_appcontext
+def models_replay(path: Path | None, since: datetime | None, until: datetime | None) -> None:
+    """Welke eerdere initiatieven krijgen met de beslistabel in PATH een andere categorie?"""
+    loket = loket_of(current_app)
+    target = path or MODELS_DIR
+    changed = read_bundle_files(target) if target.is_dir() else {target.name: target.read_bytes()}
+    try:
+        report = replay.replay(loket, changed, studio.bundle_in_use(loket), since=since and since.date(),
+                               until=until and until.date())
+    except replay.DecisionUnusable as unusable:
+        click.echo(str(unusable))
+        sys.exit(1)
+    click.echo(f"{report.total} initiatieven opnieuw beslist in {report.seconds:.2f} s; "
+               f"{report.switched} krijgen een andere categorie.")
+    for name, (before, after) in report.per_category.items():
+        click.echo(f"  {name}: {before} -> {after}")
+    for switch in report.switches:
+        click.echo(f"  {switch.case_ref}: {switch.before} ({switch.before_rule}) -> {switch.after} "
+                   f"({switch.after_rule})")
+    if report.unreadable:
+        click.echo(f"{report.unreadable} initiatieven hadden niet alle antwoorden die de tabel nodig heeft.")
+
+
 @models_group.command("deploy")
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--actor", default="procesbeheerder")
@@ -180,6 +215,17 @@ def bench_engine(as_json: bool, rounds: int, postgres_url: str | None, no_postgr
     """Ruwe SpiffWorkflow tegen de opgeslagen engine, op SQLite en PostgreSQL."""
     report = run_engine_bench(rounds=rounds, postgres_url="none" if no_postgres else postgres_url)
     click.echo(json.dumps(report) if as_json else format_bench_report(report))
+
+
+@bench_group.command("replay")
+@click.option("--cases", default=100_000, show_default=True)
+@click.option("--postgres-url", default=None, help="Standaard: LOKET_TEST_POSTGRES_URL.")
+@click.option("--no-postgres", is_flag=True, help="Sla PostgreSQL over.")
+def bench_replay(cases: int, postgres_url: str | None, no_postgres: bool) -> None:
+    """Een gewijzigde beslistabel opnieuw toepassen op eerdere initiatieven, getimed."""
+    from processes.bench_replay import format_replay_report, run_replay_bench
+
+    click.echo(format_replay_report(run_replay_bench(cases, "none" if no_postgres else postgres_url)))
 
 
 def main() -> None:
