@@ -18,6 +18,7 @@ bp = Blueprint("staff", __name__, url_prefix="/medewerker", static_folder="stati
 from web.staff import (  # noqa: E402,F401 - registers the routes
     auth,
     common,
+    compare,
     dossier,
     editor,
     incidents,
