@@ -32,6 +32,7 @@ from engine.errors import (
 from engine.handlers import HandlerContext, HandlerFailed, HandlerRegistry
 from engine.jobs import work_forever
 from engine.mail import FolderMailer, Mail, Mailer, SmtpMailer
+from engine.migration import CannotMove, MoveCheck
 from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, OutlineElement, ProcessOutline
 from engine.parsing import BPMN_NS
 from engine.queries import WaitingMessage
@@ -56,6 +57,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BundleCatalog",
+    "CannotMove",
     "CatalogFor",
     "CompiledDecision",
     "ConcurrentUpdate",
@@ -80,6 +82,7 @@ __all__ = [
     "ModelInvalid",
     "ModelProblem",
     "ModelVersion",
+    "MoveCheck",
     "NotFound",
     "OpenTask",
     "Organisation",

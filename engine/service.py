@@ -42,6 +42,7 @@ from engine.instance_info import InstanceInfo, info_of, require_running
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.jobs import JobRunner
 from engine.mail import Mailer, MailRenderer
+from engine.migration import MigrationMixin
 from engine.outbox import MailMixin
 from engine.outline import ProcessOutline
 from engine.plaindata import jsonable
@@ -77,7 +78,7 @@ class _NoForms:
         return True
 
 
-class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MailMixin):
+class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin, MailMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(

@@ -22,7 +22,7 @@ from engine import (
     validate_paths,
     work_forever,
 )
-from processes import MODELS_DIR, replay, scenarios, studio
+from processes import MODELS_DIR, moving, replay, scenarios, studio
 from processes.handlers import handlers
 from processes.housekeeping import purge_portal_data
 from processes.loket import bundle_catalog_for
@@ -153,6 +153,36 @@ def models_replay(path: Path | None, since: datetime | None, until: datetime | N
                    f"({switch.after_rule})")
     if report.unreadable:
         click.echo(f"{report.unreadable} initiatieven hadden niet alle antwoorden die de tabel nodig heeft.")
+
+
+@models_group.command("migrate")
+@click.option("--process", "process_id", required=True, help="Het proces, bijvoorbeeld complex.")
+@click.option("--to-version", "version_no", required=True, type=int, help="Het versienummer.")
+@click.option("--dry-run", is_flag=True, help="Alleen laten zien wat er zou gebeuren.")
+@click.option("--case", "case_refs", multiple=True, help="Alleen dit initiatief (vaker te geven).")
+@click.option("--at", "at", default=None, help="Alleen initiatieven die bij deze stap zijn (element-id).")
+@with_appcontext
+def models_migrate(process_id: str, version_no: int, dry_run: bool, case_refs: tuple[str, ...],
+                   at: str | None) -> None:
+    """Zet lopende initiatieven over op een andere versie (met --dry-run: alleen kijken)."""
+    loket = loket_of(current_app)
+    try:
+        to = moving.target(loket, process_id, version_no)
+    except moving.InvalidInput:
+        click.echo(f"{process_id} heeft geen versie {version_no}.")
+        sys.exit(1)
+    checks = moving.candidates(loket, to, case_refs=case_refs, at=at)
+    if dry_run:
+        for check in checks:
+            click.echo(f"{check.case_ref} (bij {', '.join(check.at) or '-'}): "
+                       + ("kan mee" if check.can_move else f"kan niet mee: {check.reason}"))
+        click.echo(f"{sum(c.can_move for c in checks)} van {len(checks)} initiatieven kunnen naar {to.label}.")
+        return
+    moved = moving.move(loket, to, checks, actor="procesbeheerder (CLI)")
+    for result in moved:
+        outcome = "overgezet" if result.reason is None else f"niet overgezet: {result.reason}"
+        click.echo(f"{result.case_ref}: {outcome}")
+    click.echo(f"{sum(r.reason is None for r in moved)} van {len(moved)} initiatieven overgezet naar {to.label}.")
 
 
 @models_group.command("deploy")

@@ -23,6 +23,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     editor,
     incidents,
     kcc,
+    moving,
     orgadmin,
     password,
     register,

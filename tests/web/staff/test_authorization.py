@@ -112,6 +112,8 @@ MATRIX: dict[str, Route] = {
                            frozenset({"procesbeheerder"})),
     "staff.compare_file": Route("GET", fixed("/medewerker/processen/vergelijken/1/wijkwens.bpmn"),
                                 frozenset({"procesbeheerder"})),
+    "staff.moving": Route("GET", fixed("/medewerker/processen/verplaatsen?proces=complex&versie=1"),
+                          frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),
     "staff.admin_guide_create": Route("POST", fixed("/medewerker/beheer/begeleiders/nieuw"), frozenset({"beheerder"})),
