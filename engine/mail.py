@@ -18,6 +18,7 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,11 @@ class MailRenderer:
         found = self._environments.get(key)
         if found is None:
             loader: BaseLoader = DictLoader(dict(texts[1])) if texts else FileSystemLoader(str(self.directory or "."))
-            found = Environment(loader=loader, undefined=StrictUndefined, keep_trailing_newline=True,
-                                autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False))
+            # The texts are the process owner's: rendered in Jinja's sandbox, which keeps them from
+            # Python's insides even if a text got past the bundle check's allow-list.
+            found = ImmutableSandboxedEnvironment(
+                loader=loader, undefined=StrictUndefined, keep_trailing_newline=True,
+                autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False))
             if len(self._environments) > 64:
                 self._environments.clear()
             self._environments[key] = found

@@ -121,3 +121,13 @@ def test_a_bundle_deployed_before_forms_and_texts_were_in_it_reads_the_shipped_o
     assert loket.case_form(case.id, CONFIRM).fields == loket.form(CONFIRM).fields
     assert engine.mail_texts(case.id) is None  # the renderer then reads bpmn_models/texts
     case.complete(CONFIRM, ACCEPT, actor=INTAKE)
+
+
+def test_mail_texts_render_in_the_sandbox(engine: Engine) -> None:
+    from jinja2.exceptions import SecurityError
+
+    renderer = engine.mail_renderer
+    assert renderer is not None
+    texts = (99001, {"proef.nl.txt": "Onderwerp: x\n{{ titel.__class__.__mro__ }}"})
+    with pytest.raises(SecurityError):
+        renderer.render("proef", "nl", {"titel": "Moestuin"}, texts)
