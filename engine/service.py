@@ -50,7 +50,17 @@ from engine.queries import QueryMixin
 from engine.rawsql import RawSql
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
-from engine.step_writer import AUDIT, Act, Snapshot, StepContext, StepRecord, StepWriter, case_data_of, data_changes
+from engine.step_writer import (
+    AUDIT,
+    Act,
+    Snapshot,
+    StepContext,
+    StepRecord,
+    StepWriter,
+    case_data_of,
+    data_changes,
+    time_open,
+)
 from engine.tables import COMPLETED_EVENT, ProcessInstance
 from engine.task_tree import properties
 from engine.validation import Organisation
@@ -316,7 +326,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
             before = dict(task.data)
             task.set_data(**data)
             task.run()
-            record.audit(row.id, "task_completed", task=task, detail={"changes": data_changes(before, task.data)})
+            record.audit(row.id, "task_completed", task=task,
+                         detail={"changes": data_changes(before, task.data), **time_open(task)})
 
         return self.step(instance_id, actor, act)
 

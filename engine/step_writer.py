@@ -52,6 +52,10 @@ _ASSIGN_UNRESOLVED = ("UPDATE open_task SET candidate_group = ?, assignee = ? "
                       "WHERE task_id = ? AND candidate_group IS NULL AND assignee IS NULL")
 
 
+OPENED_AT = "loket_opened_at"
+"""When a human task was opened (ISO), in the task's internal data."""
+
+
 @dataclass
 class Snapshot:
     """What was true at the last wait state, to write only the differences."""
@@ -176,6 +180,20 @@ def _task_label(task: Task) -> str:
     return str(task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name)
 
 
+def time_open(task: Task) -> dict[str, Any]:
+    """Where a completed human task was and how long it was open, for the audit event (what the
+    owner's overview of where cases wait is counted from)."""
+    found: dict[str, Any] = {"element": str(task.task_spec.bpmn_id or task.task_spec.name),
+                             "process": str(task.workflow.spec.name)}
+    opened = task.internal_data.get(OPENED_AT)
+    if isinstance(opened, str):
+        try:
+            found["seconds"] = max(0, int((clock.now() - datetime.fromisoformat(opened)).total_seconds()))
+        except ValueError:
+            pass
+    return found
+
+
 def data_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for key, value in after.items():
@@ -248,6 +266,9 @@ class StepWriter:
         now = clock.now()
         for task_id, task in after.human.items():
             if task_id not in before.human:
+                # Kept with the task, so its completion can say how long it was open (where
+                # cases wait) without reading the task list.
+                task.internal_data[OPENED_AT] = now.isoformat()
                 self.new_tasks.append(self._open_task(self._view(task), now))
             elif self.record.reassign:
                 self._assign_again(task)

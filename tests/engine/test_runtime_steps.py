@@ -6,11 +6,13 @@ queues a mail in the outbox in the same transaction. A stale completion is a dom
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from engine import clock
 from engine.errors import InvalidTaskData, TaskAlreadyCompleted
 from engine.service import Engine
 from engine.tables import AuditEvent, Job, OpenTask, ProcessInstance
@@ -125,10 +127,23 @@ def test_audit_records_actor_task_and_data_changes(make_engine: MakeEngine) -> N
             "akkoord": {"old": None, "new": True},
             "team": {"old": "groen", "new": "verkeer"},
             "toelichting": {"old": None, "new": "Mooi plan"},
-        }
+        },
+        "element": "beoordelen", "process": "eenvoudig_test", "seconds": 0,
     }
     assert all(e.at is not None for e in events)
     assert [e.actor for e in events if e.kind in ("status", "completed")] == ["systeem"] * 4
+
+
+def test_a_completed_task_says_how_long_it_was_open(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    with clock.frozen_at(datetime(2026, 3, 2, 9, tzinfo=UTC)):
+        info = create_instance(engine)
+        task = engine.open_tasks(instance_id=info.id)[0]
+        clock.advance(timedelta(hours=26, minutes=1))
+        engine.complete_task(info.id, task.task_id, {"akkoord": True}, actor="medewerker@gemeente.nl")
+    [completed] = [event for event in engine.audit_trail(info.id) if event.kind == "task_completed"]
+    assert completed.detail is not None
+    assert (completed.detail["element"], completed.detail["seconds"]) == ("beoordelen", 26 * 3600 + 60)
 
 
 # status texts and the outbox ------------------------------------------------------------------
