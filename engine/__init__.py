@@ -17,6 +17,8 @@ from engine.db import Base, Database, UtcDateTime, default_database_url, normali
 from engine.deploy import DeployResult
 from engine.deploy import read_model_files as read_bundle_files
 from engine.dmn_replay import CompiledDecision, DecisionUnusable, compile_decision
+from engine.dmn_table import DecisionInput, DecisionInputs, decision_inputs
+from engine.dmn_try import DecisionTrial, FiredRule, try_decision
 from engine.errors import (
     ConcurrentUpdate,
     DiagramError,
@@ -62,11 +64,15 @@ __all__ = [
     "CompiledDecision",
     "ConcurrentUpdate",
     "Database",
+    "DecisionInput",
+    "DecisionInputs",
+    "DecisionTrial",
     "DecisionUnusable",
     "DeployResult",
     "DiagramError",
     "Engine",
     "EngineError",
+    "FiredRule",
     "FolderMailer",
     "HandlerContext",
     "HandlerFailed",
@@ -99,6 +105,7 @@ __all__ = [
     "WaitingMessage",
     "clock",
     "compile_decision",
+    "decision_inputs",
     "default_database_url",
     "format_bench_report",
     "normalise_url",
@@ -112,6 +119,7 @@ __all__ = [
     "set_task_assignee",
     "sqlite_file_settings",
     "task_completion",
+    "try_decision",
     "validate_files",
     "validate_paths",
     "work_forever",

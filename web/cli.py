@@ -258,5 +258,16 @@ def bench_replay(cases: int, postgres_url: str | None, no_postgres: bool) -> Non
     click.echo(format_replay_report(run_replay_bench(cases, "none" if no_postgres else postgres_url)))
 
 
+@bench_group.command("waiting")
+@click.option("--cases", default=100_000, show_default=True)
+@click.option("--postgres-url", default=None, help="Standaard: LOKET_TEST_POSTGRES_URL.")
+@click.option("--no-postgres", is_flag=True, help="Sla PostgreSQL over.")
+def bench_waiting(cases: int, postgres_url: str | None, no_postgres: bool) -> None:
+    """Het overzicht van waar initiatieven wachten, op de geschiedenis van een hele proef, getimed."""
+    from processes.bench_waiting import format_waiting_report, run_waiting_bench
+
+    click.echo(format_waiting_report(run_waiting_bench(cases, "none" if no_postgres else postgres_url)))
+
+
 def main() -> None:
     cli(prog_name="loket")

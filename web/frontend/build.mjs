@@ -36,7 +36,8 @@ await esbuild.build({
   absWorkingDir: root,
   entryPoints: {
     'bpmn-editor': 'web/frontend/bpmn/editor.js',
-    'dmn-editor': 'web/frontend/dmn/editor.js'
+    'dmn-editor': 'web/frontend/dmn/editor.js',
+    'form-editor': 'web/frontend/forms/editor.js'
   },
   outdir: 'web/static/vendor/editor',
   bundle: true,

@@ -21,6 +21,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     compare,
     dossier,
     editor,
+    form_editor,
     incidents,
     kcc,
     moving,
@@ -28,7 +29,10 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     password,
     register,
     studio,
+    studio_drafts,
     tasks,
+    text_editor,
     users,
+    waiting,
     wording,
 )

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from processes import editor_choices
+from processes import editor_choices, rules_try, studio_drafts
 from processes import studio as service
 from processes.access import INITIATOR_GROUP, MODEL_ROLES
 from web.i18n import current_lang
@@ -22,6 +22,8 @@ from web.staff.common import loket
 from web.staff.studio import upload_error_text
 
 KINDS = {".bpmn": "bpmn", ".dmn": "dmn"}
+ANSWER = "antwoord-"
+"""The prefix of the try panel's answer fields (``antwoord-<input id>``)."""
 
 
 @dataclass
@@ -93,6 +95,12 @@ def _texts(kind: str) -> dict[str, object]:
     }
     if kind == "bpmn":
         texts["panel"] = _panel_texts()
+    else:
+        texts["try"] = {
+            "failed": _("Het proberen is niet gelukt. Controleer uw verbinding en probeer het opnieuw."),
+            "loggedOut": _("Er is niets geprobeerd: u bent uitgelogd of de pagina is verlopen. Uw wijzigingen "
+                           "staan nog hier. Log in een nieuw tabblad opnieuw in en kies dan hier opnieuw."),
+        }
     return texts
 
 
@@ -109,8 +117,9 @@ def _choices() -> dict[str, list[dict[str, str]]]:
 def model_editor(name: str) -> str:
     kind = _kind(name)
     content = service.file_in_use(loket(), name) or b""
+    table = rules_try.table_inputs(content, PurePosixPath(name).name) if kind == "dmn" else None
     return render_template("staff/editor.html", name=name, kind=kind, xml=content.decode("utf-8"),
-                           texts=_texts(kind), choices=_choices() if kind == "bpmn" else {})
+                           texts=_texts(kind), choices=_choices() if kind == "bpmn" else {}, table=table)
 
 
 def _answer(status: int, **context: object) -> tuple[Response, int]:
@@ -133,9 +142,48 @@ def model_editor_post(name: str) -> tuple[Response, int]:
         return _answer(400, upload_error=upload_error_text(problem))
     if not deploy:
         return _answer(200, name=basename, check=service.check(loket(), files), checked_only=True)
-    outcome, result = service.deploy(loket(), files, actor=principal().email)
+    outcome, result = studio_drafts.deploy(loket(), files, actor=principal().email)
     if result is None:
         return _answer(400, name=basename, check=outcome, checked_only=False)
     changed = [_("%(process)s (versie %(number)s)", process=v.process_id, number=v.version_no)
                for v in result.versions if v.new]
     return _answer(200, deployed=True, changed=", ".join(changed))
+
+
+def _try_answer(status: int, trial: rules_try.Trial | None = None, **context: object) -> tuple[Response, int]:
+    """The outcome of a try as JSON: the outcome and the answer fields (for the table as it is
+    now), rendered here like every page, and which rules fit, for the page's script."""
+    html = render_template("staff/editor_try_result.html", trial=trial, **context)
+    if trial is None:
+        return jsonify(html=html), status
+    decision = trial.decision
+    return jsonify(
+        html=html,
+        fields=render_template("staff/editor_try_fields.html", table=trial.table),
+        decided=decision is not None and decision.decided,
+        applied=[rule.number for rule in decision.applied] if decision else [],
+        matched=[rule.number for rule in decision.matched] if decision else [],
+        invalid=[problem.input_id for problem in trial.answer_problems],
+    ), status
+
+
+@bp.post("/processen/bewerken/<path:name>/proberen")
+@requires(MODEL_ROLES)
+def model_editor_try(name: str) -> tuple[Response, int]:
+    """Try the decision table as it is in the editor (not deployed) on the answers of the panel;
+    with ``actie=invoer`` only the answer fields for the table as it is now."""
+    if _kind(name) != "dmn":
+        abort(404)
+    basename = PurePosixPath(name).name
+    upload = request.files.get("bestand")
+    try:
+        files = service.read_uploads([_Posted(upload, basename)] if upload is not None else [])
+    except service.UploadInvalid as problem:
+        return _try_answer(400, upload_error=upload_error_text(problem))
+    content = files[basename]
+    if request.form.get("actie") == "invoer":
+        table = rules_try.table_inputs(content, basename)
+        return jsonify(fields=render_template("staff/editor_try_fields.html", table=table)), 200
+    answers = {key.removeprefix(ANSWER): value for key, value in request.form.items() if key.startswith(ANSWER)}
+    trial = rules_try.try_table(content, answers, basename)
+    return _try_answer(400 if trial.answer_problems else 200, trial)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import studio as service
-from processes import versions
+from processes import studio_drafts, versions
 from processes.access import MODEL_ROLES
 from processes.errors import ModelInvalid
 from web.staff import bp
@@ -32,7 +32,20 @@ def upload_error_text(problem: service.UploadInvalid) -> str:
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
     found = versions.studio_page(loket())
     return render_template("staff/models.html", processes=found.processes, files=found.files,
-                           editor_endpoint=editor_endpoint, **context), status
+                           editor_endpoint=editor_endpoint, drafts=_drafts(found.files), **context), status
+
+
+def _drafts(files: list[str]) -> list[tuple[studio_drafts.DraftInfo, str | None]]:
+    """The user's own drafts, each with the address of the editor that continues it."""
+    found = []
+    for draft in studio_drafts.list_for(loket(), principal().email):
+        name = draft.name if draft.name in files else (studio_drafts.twin_of(draft.name) or draft.name)
+        endpoint = editor_endpoint(name)
+        link = None
+        if endpoint is not None and name in files:
+            link = url_for(endpoint, name=name, concept="1") if name.endswith(".txt") else url_for(endpoint, name=name)
+        found.append((draft, link))
+    return found
 
 
 @bp.get("/processen")
@@ -74,8 +87,8 @@ def models_post() -> Response | tuple[str, int]:
         return _page(400, upload_error=upload_error_text(problem))
     if not deploy:
         return _page(check=service.check(loket(), uploaded), checked_only=True)
-    outcome, result = service.deploy(loket(), uploaded, actor=principal().email,
-                                     note=request.form.get("toelichting", "")[:2000])
+    outcome, result = studio_drafts.deploy(loket(), uploaded, actor=principal().email,
+                                           note=request.form.get("toelichting", "")[:2000])
     if result is None:
         return _page(400, check=outcome, checked_only=False)
     _say_what_changed(result)

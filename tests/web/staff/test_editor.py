@@ -178,3 +178,17 @@ def test_in_english_the_editor_and_the_problems_are_in_english(app: Flask, clien
     broken = WIJKWENS.replace(b'value="wijkwens_beoordelen"', b'value="bestaat_niet"')
     _deployed, text = answer(send(client, "wijkwens.bpmn", broken, action="in_gebruik"))
     assert "1 problem found" in text and "formulier" not in text.lower()
+
+
+def test_putting_a_diagram_into_use_throws_away_the_owners_draft_of_it(app: Flask, client: FlaskClient) -> None:
+    from processes import studio_drafts
+    from web import loket_of
+
+    login_as(client, app, PROCES)
+    loket = loket_of(app)
+    studio_drafts.save(loket, PROCES, "wijkwens.bpmn", WIJKWENS.replace(OLD_STATUS, NEW_STATUS).decode())
+    studio_drafts.save(loket, INTAKE, "wijkwens.bpmn", WIJKWENS.decode())  # someone else's stays
+    deployed, _text = answer(send(client, "wijkwens.bpmn", WIJKWENS.replace(OLD_STATUS, NEW_STATUS), "in_gebruik"))
+    assert deployed
+    assert studio_drafts.load(loket, PROCES, "wijkwens.bpmn") is None
+    assert studio_drafts.load(loket, INTAKE, "wijkwens.bpmn") is not None

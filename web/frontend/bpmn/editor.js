@@ -15,6 +15,7 @@ import lintConfig from 'virtual:bpmnlint-config';
 
 import { connectSaving, failed, pageData } from '../shared/page';
 import { changeTracker } from '../shared/changes';
+import { connectDrafts } from '../shared/drafts';
 import flushableDebounce from '../shared/flushable-debounce';
 import { translateModule } from '../shared/translate';
 import dutch from './dutch';
@@ -38,8 +39,7 @@ function focusProperties(panel) {
   }, 50);
 }
 
-function editorFor(modeler, panel) {
-  const changes = changeTracker(modeler.get('eventBus'));
+function editorFor(modeler, panel, changes) {
   return {
     flush: () => modeler.get('pendingInput').flush(),
     saveXML: async () => (await modeler.saveXML({ format: true })).xml,
@@ -98,15 +98,23 @@ async function start(root) {
   });
   const { warnings } = await modeler.importXML(data.xml);
   modeler.get('canvas').zoom('fit-viewport');
-  const editor = editorFor(modeler, panel);
+  const changes = changeTracker(modeler.get('eventBus'));
+  const editor = editorFor(modeler, panel, changes);
   showImportWarnings(warnings, data.texts);
   connectPicker(modeler, document.getElementById('editor-element'), data.lang, dutch);
-  connectSaving({
-    form: document.getElementById('editor-opslaan'),
-    outcome: document.getElementById('editor-uitkomst'),
-    texts: data.texts,
-    name: data.name,
-    editor
+  const form = document.getElementById('editor-opslaan');
+  const outcome = document.getElementById('editor-uitkomst');
+  connectSaving({ form, outcome, texts: data.texts, name: data.name, editor });
+  await connectDrafts({
+    url: root.dataset.concepten,
+    form,
+    outcome,
+    editor,
+    changes,
+    load: async (xml) => {
+      await modeler.importXML(xml);
+      modeler.get('canvas').zoom('fit-viewport');
+    }
   });
   root.setAttribute('data-geladen', 'ja');
 }

@@ -35,6 +35,7 @@ export function connectPicker(modeler, select, lang, dictionary) {
   }
 
   let pending = 0;
+  modeler.on('import.done', () => fill()); // another version of the file was opened (a draft)
   modeler.on('elements.changed', () => {
     window.clearTimeout(pending);
     pending = window.setTimeout(fill, 300);

@@ -14,9 +14,11 @@ import '../shared/editor.css';
 import DmnModeler from 'dmn-js/lib/Modeler';
 
 import { changeTracker } from '../shared/changes';
+import { connectDrafts } from '../shared/drafts';
 import { connectSaving, failed, pageData } from '../shared/page';
 import { translateModule } from '../shared/translate';
 import dutch from './dutch';
+import { connectTrying } from './try-panel';
 
 function tables(modeler) {
   return modeler.getViews().filter((view) => view.type === 'decisionTable');
@@ -54,12 +56,15 @@ function editorFor(modeler, container, changes) {
         modeler.open(view);
         return true;
       }
-      const cell = container.querySelector(`[data-row-id="${CSS.escape(id)}"], [data-col-id="${CSS.escape(id)}"]`);
-      if (!cell) {
+      const selector = `[data-row-id="${CSS.escape(id)}"], [data-col-id="${CSS.escape(id)}"]`;
+      const cells = Array.from(container.querySelectorAll(selector));
+      if (!cells.length) {
         return false;
       }
-      cell.scrollIntoView({ block: 'center' });
-      cell.focus();
+      // A rule: its first cell that can be typed in; an input: its column's heading.
+      const target = cells.map((cell) => cell.querySelector('[contenteditable="true"]')).find(Boolean) || cells[0];
+      target.scrollIntoView({ block: 'center' });
+      target.focus();
       return true;
     }
   };
@@ -78,20 +83,49 @@ async function start(root) {
     boxedExpression: { additionalModules: [language] }
   });
   const changes = changeTracker();
-  modeler.on('viewer.created', ({ viewer }) => changes.follow(viewer.get('eventBus')));
+  let trying = null;
+  modeler.on('viewer.created', ({ viewer }) => {
+    const eventBus = viewer.get('eventBus');
+    changes.follow(eventBus);
+    eventBus.on('commandStack.changed', () => trying && trying.tableChanged());
+  });
   await modeler.importXML(data.xml, { open: false });
   const first = tables(modeler)[0] || modeler.getViews()[0];
   if (first) {
     await modeler.open(first);
   }
   connectViews(modeler, document.getElementById('editor-tabelkeuze'));
-  connectSaving({
-    form: document.getElementById('editor-opslaan'),
-    outcome: document.getElementById('editor-uitkomst'),
-    texts: data.texts,
-    name: data.name,
-    editor: editorFor(modeler, container, changes)
+  const editor = editorFor(modeler, container, changes);
+  const form = document.getElementById('editor-opslaan');
+  const outcome = document.getElementById('editor-uitkomst');
+  connectSaving({ form, outcome, texts: data.texts, name: data.name, editor });
+  await connectDrafts({
+    url: root.dataset.concepten,
+    form,
+    outcome,
+    editor,
+    changes,
+    load: async (xml) => {
+      await modeler.importXML(xml, { open: false });
+      const view = tables(modeler)[0] || modeler.getViews()[0];
+      if (view) {
+        await modeler.open(view);
+      }
+      if (trying) {
+        trying.tableChanged();
+      }
+    }
   });
+  const panel = document.getElementById('proberen');
+  if (panel) {
+    trying = connectTrying({
+      panel,
+      name: data.name,
+      texts: data.texts.try || {},
+      saveXML: async () => (await modeler.saveXML({ format: false })).xml,
+      showElement: editor.showElement
+    });
+  }
   root.setAttribute('data-geladen', 'ja');
 }
 

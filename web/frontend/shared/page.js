@@ -1,7 +1,7 @@
 // What both editor pages do around the editor: read the page's data, send the edited file
 // to the server to check it or put it into use, show the server's answer (the server's
 // check is the authority), link each problem to its element, and warn before leaving with
-// unsaved changes.
+// unsaved changes. After a file went into use the form sends the event 'editor:deployed'.
 
 /** The page's data: the file, its content and the texts and choices the server rendered. */
 export function pageData(root) {
@@ -14,13 +14,13 @@ export function pageData(root) {
   };
 }
 
-function showAnswer(outcome, html) {
+export function showAnswer(outcome, html) {
   outcome.innerHTML = html; // rendered and escaped by the server's template
   outcome.hidden = false;
   outcome.focus();
 }
 
-function localAnswer(text, kind = 'error') {
+export function localAnswer(text, kind = 'error') {
   const alert = document.createElement('div');
   alert.className = `utrecht-alert utrecht-alert--${kind}`;
   alert.setAttribute('role', kind === 'error' ? 'alert' : 'status');
@@ -34,7 +34,8 @@ function localAnswer(text, kind = 'error') {
 /**
  * Wire the save form. ``editor`` has saveXML() -> Promise<string>, isDirty(), markSaved(),
  * showElement(id) (select an element a problem names; false when there is none) and maybe
- * flush() (write out input the editor is still waiting on).
+ * flush() (write out input the editor is still waiting on) and hasUnsavedWork() (whether
+ * leaving loses something; without it, isDirty() decides).
  */
 export function connectSaving({ form, outcome, texts, name, editor }) {
   const buttons = Array.from(form.querySelectorAll('button[type=submit]'));
@@ -70,6 +71,7 @@ export function connectSaving({ form, outcome, texts, name, editor }) {
       const answer = await response.json();
       if (answer.deployed) {
         editor.markSaved();
+        form.dispatchEvent(new CustomEvent('editor:deployed'));
       }
       showAnswer(outcome, answer.html);
     } catch (problem) {
@@ -88,7 +90,7 @@ export function connectSaving({ form, outcome, texts, name, editor }) {
   });
 
   window.addEventListener('beforeunload', (event) => {
-    if (editor.isDirty()) {
+    if (editor.hasUnsavedWork ? editor.hasUnsavedWork() : editor.isDirty()) {
       event.preventDefault();
       event.returnValue = ''; // older browsers need a value to ask
     }
