@@ -221,12 +221,12 @@ def check(loket: Loket, name: str, data: bytes) -> studio.Check:
     return refused or studio.check(loket, files)
 
 
-def deploy(loket: Loket, name: str, data: bytes, *, actor: str,
-           note: str | None = None) -> tuple[studio.Check, DeployResult | None]:
+def deploy(loket: Loket, name: str, data: bytes, *, actor: str, note: str | None = None,
+           reason: str | None = None) -> tuple[studio.Check, DeployResult | None]:
     """Put the bundle in use with this form in place, when the whole bundle passes the check:
     a new version for every process, so running initiatives keep the form they started with."""
     files, refused = _upload(name, data)
     if refused is not None:
         return refused, None
     what = (note or "").strip() or f"Formulier {PurePosixPath(name).name} gewijzigd in de formulier-editor."
-    return studio_drafts.deploy(loket, files, actor=actor, note=what)
+    return studio_drafts.deploy(loket, files, actor=actor, note=what, reason=reason)

@@ -24,8 +24,10 @@ from engine import (
     ModelProblem,
     ModelVersion,
     Organisation,
+    read_bundle_files,
     validate_files,
 )
+from processes import scenarios
 from processes.diagrams import Step, file_defining, steps_of
 from processes.errors import UseCaseError
 from processes.loket import Loket, reads
@@ -34,6 +36,10 @@ from processes.tables.organisation import District, Team
 from processes.vocabulary import DISTRICT_FIELD
 
 MAX_FILES = 20
+
+
+SCENARIO_FAILED = "scenario.failed"
+"""The code of a problem that only a failing scenario raises (a reason lets it through)."""
 
 
 class UploadInvalid(UseCaseError):
@@ -162,19 +168,46 @@ def _findings(loket: Loket, files: dict[str, bytes]) -> list[ModelProblem]:
                           form_fields=content.fields, organisation=organisation(loket), catalog=content)
 
 
+def scenario_failures(loket: Loket, files: dict[str, bytes]) -> list[ModelProblem]:
+    """The bundle's scenarios that fail on these files, as problems that block putting them into
+    use unless the owner says why (``reason``)."""
+    outcomes, _broken = scenarios.run_all(files, loket.bundle_content(files))
+    return [ModelProblem(outcome.scenario.file, None, None, SCENARIO_FAILED,
+                         f"Het scenario '{outcome.scenario.name}' klopt niet meer: {outcome.difference}. "
+                         "Pas het model of het scenario aan, of geef een reden om toch in gebruik te nemen.",
+                         f"The scenario '{outcome.scenario.name}' no longer holds: {outcome.difference}. "
+                         "Change the model or the scenario, or give a reason to put it into use anyway.")
+            for outcome in outcomes if not outcome.passed]
+
+
 def check(loket: Loket, uploaded: dict[str, bytes]) -> Check:
-    """What deploying these files would find; deploys nothing."""
+    """What deploying these files would find (the scenarios run when the models pass); deploys nothing."""
     files, replaced, added = _merged(loket, uploaded)
     found = _findings(loket, files)
-    return Check(replaced, added, [p for p in found if p.blocking], [p for p in found if not p.blocking])
+    problems = [p for p in found if p.blocking]
+    return Check(replaced, added, problems or scenario_failures(loket, files), [p for p in found if not p.blocking])
 
 
-def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str,
-           note: str | None = None) -> tuple[Check, DeployResult | None]:
+def _noted(note: str | None, failures: list[ModelProblem], reason: str) -> str:
+    names = ", ".join(problem.file for problem in failures)
+    why = f"Toch in gebruik genomen terwijl {len(failures)} scenario('s) mislukten ({names}). Reden: {reason}"
+    return "\n".join(part for part in ((note or "").strip(), why) if part)
+
+
+def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str, note: str | None = None,
+           reason: str | None = None) -> tuple[Check, DeployResult | None]:
     """Deploy the files in use with these in place, if the whole set is valid (the engine
-    validates before it stores anything); ``note`` says what changed, for the versions' history."""
+    validates before it stores anything) and its scenarios pass — or the owner gives a
+    ``reason`` to deploy anyway, kept with the versions; ``note`` says what changed."""
     files, replaced, added = _merged(loket, uploaded)
-    warnings = [p for p in _findings(loket, files) if not p.blocking]
+    found = _findings(loket, files)
+    warnings = [p for p in found if not p.blocking]
+    failures = [] if any(p.blocking for p in found) else scenario_failures(loket, files)
+    reason = (reason or "").strip()[:1000]
+    if failures and not reason:
+        return Check(replaced, added, failures, warnings), None
+    if failures:
+        note, warnings = _noted(note, failures, reason), [*warnings, *failures]
     try:
         result = loket.engine.deploy_files(files, actor=actor, organisation=organisation(loket),
                                            note=(note or "").strip()[:2000] or None)
@@ -183,9 +216,17 @@ def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str,
     return Check(replaced, added, [], warnings), result
 
 
-def deploy_directory(loket: Loket, directory: Path, *, actor: str) -> DeployResult:
-    """Deploy the models in a folder (``loket models deploy``): the same checks as the owner's page."""
-    return loket.engine.deploy_directory(directory, actor=actor, organisation=organisation(loket))
+def deploy_directory(loket: Loket, directory: Path, *, actor: str, reason: str | None = None) -> DeployResult:
+    """Deploy the models in a folder (``loket models deploy``): the same checks as the owner's
+    page, scenarios included; ModelInvalid lists what is wrong."""
+    files = read_bundle_files(directory)
+    found = [p for p in _findings(loket, files) if p.blocking]
+    failures = [] if found else scenario_failures(loket, files)
+    reason = (reason or "").strip()[:1000]
+    if failures and not reason:
+        raise ModelInvalid(failures)
+    note = _noted(None, failures, reason) if failures else None
+    return loket.engine.deploy_files(files, actor=actor, organisation=organisation(loket), note=note)
 
 
 def diagram_steps(loket: Loket, name: str) -> list[tuple[str, list[Step]]] | None:

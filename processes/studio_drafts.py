@@ -152,11 +152,11 @@ def discard_deployed(loket: Loket, owner: str, check: studio.Check) -> int:
     return discard(loket, owner, [*check.replaced, *check.added])
 
 
-def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str,
-           note: str | None = None) -> tuple[studio.Check, DeployResult | None]:
+def deploy(loket: Loket, uploaded: dict[str, bytes], *, actor: str, note: str | None = None,
+           reason: str | None = None) -> tuple[studio.Check, DeployResult | None]:
     """:func:`processes.studio.deploy`, and when the files went into use, the actor's drafts of
     them are thrown away. The other editors can call this instead of ``studio.deploy``."""
-    check, result = studio.deploy(loket, uploaded, actor=actor, note=note)
+    check, result = studio.deploy(loket, uploaded, actor=actor, note=note, reason=reason)
     if result is not None:
         discard_deployed(loket, actor, check)
     return check, result

@@ -263,7 +263,8 @@ def check(loket: Loket, mail: MailText, parts: Mapping[str, Part]) -> Outcome:
     return Outcome(studio.Check(found.replaced, found.added, problems, found.warnings), unchanged=not files)
 
 
-def deploy(loket: Loket, mail: MailText, parts: Mapping[str, Part], *, actor: str, note: str | None) -> Outcome:
+def deploy(loket: Loket, mail: MailText, parts: Mapping[str, Part], *, actor: str, note: str | None,
+           reason: str | None = None) -> Outcome:
     """Put the changed twins into use (a new version of every process; running initiatives keep
     their texts); the actor's drafts of both twins are then thrown away."""
     files = changed_files(mail, parts)
@@ -272,7 +273,7 @@ def deploy(loket: Loket, mail: MailText, parts: Mapping[str, Part], *, actor: st
     own = _subject_problems(mail, files) or unknown_names(mail, parts)
     if own:
         return Outcome(studio.Check([], [], own))
-    found, result = studio_drafts.deploy(loket, files, actor=actor, note=note)
+    found, result = studio_drafts.deploy(loket, files, actor=actor, note=note, reason=reason)
     if result is not None:
         studio_drafts.discard(loket, actor, mail.names.values())
     return Outcome(found, result)

@@ -188,11 +188,12 @@ def models_migrate(process_id: str, version_no: int, dry_run: bool, case_refs: t
 @models_group.command("deploy")
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--actor", default="procesbeheerder")
+@click.option("--reden", "reason", default=None, help="Waarom toch in gebruik nemen als scenario's mislukken.")
 @with_appcontext
-def models_deploy(path: Path | None, actor: str) -> None:
+def models_deploy(path: Path | None, actor: str, reason: str | None) -> None:
     """Zet de modellen in een map in gebruik (nieuwe versie alleen als er iets veranderd is)."""
     try:
-        result = studio.deploy_directory(loket_of(current_app), path or MODELS_DIR, actor=actor)
+        result = studio.deploy_directory(loket_of(current_app), path or MODELS_DIR, actor=actor, reason=reason)
     except ModelInvalid as exc:
         for problem in exc.problems:
             click.echo(problem.format("nl"))

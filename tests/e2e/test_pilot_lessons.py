@@ -125,6 +125,12 @@ def test_a_changed_norm_reaches_new_initiatives_and_earlier_ones_keep_theirs(liv
     change_in_editor(page, live_server, "eenvoudig.bpmn")
     select_element(page, GREEN_TASK)
     page.get_by_label("Servicenorm in werkdagen").fill("15")
+    page.get_by_role("button", name="Controleren en in gebruik nemen").click()  # a scenario expects the old norm
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("scenarios/eenvoudig_servicenorm_verlopen.json")
+    expect(alert).to_contain_text('klopt niet meer: mails: op plaats 1 verwacht "escalatie"')
+    page.get_by_label("Als scenario's mislukken: waarom toch in gebruik nemen?").fill(
+        "Na de evaluatie 15 werkdagen; het scenario passen we deze week aan.")
     put_into_use(page, "eenvoudig (versie 2)")
     log_out(page)
 

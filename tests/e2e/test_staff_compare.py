@@ -18,7 +18,8 @@ PROCES = "paul.hendriks@gemeente.example"
 def test_the_changed_norm_is_listed_and_outlined_on_the_diagram(live_server: LiveServer, page: Page) -> None:
     prepare(live_server)
     changed = read_bundle_files(MODELS_DIR)["eenvoudig.bpmn"].replace(b"werkdagen(10)", b"werkdagen(12)")
-    studio.deploy(loket_of(live_server.app), {"eenvoudig.bpmn": changed}, actor=PROCES)
+    studio.deploy(loket_of(live_server.app), {"eenvoudig.bpmn": changed}, actor=PROCES,
+                  reason="De proefscenario's volgen in een latere versie.")
     log_in(page, live_server, PROCES)
     page.goto(live_server.url + "/medewerker/processen")
     page.get_by_role("link", name="vergelijken met versie 1 (Eenvoudig (groen) initiatief)").click()

@@ -107,6 +107,7 @@ def test_the_norm_in_working_days_is_written_on_the_overdue_timer(live_server: L
     norm = page.get_by_label("Servicenorm in werkdagen")
     expect(norm).to_have_value("10")
     norm.fill("12")
+    page.get_by_label("Als scenario's mislukken: waarom toch in gebruik nemen?").fill("Norm verlengd na de evaluatie.")
     page.get_by_role("button", name="Controleren en in gebruik nemen").click()
     expect(page.get_by_role("status")).to_contain_text("In gebruik genomen")
     assert ">werkdagen(12)</bpmn:timeDate>" in in_use(live_server, "eenvoudig.bpmn")

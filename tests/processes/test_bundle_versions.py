@@ -29,7 +29,7 @@ def _form_with_required_check() -> bytes:
 
 
 def _deploy(loket: Loket, files: dict[str, bytes]) -> studio.Check:
-    check, result = studio.deploy(loket, files, actor=PROCES, note="test")
+    check, result = studio.deploy(loket, files, actor=PROCES, note="test", reason="de scenario's volgen later")
     assert result is not None, [problem.format() for problem in check.problems]
     return check
 

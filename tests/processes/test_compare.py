@@ -58,7 +58,7 @@ def test_the_same_files_compare_as_unchanged() -> None:
 
 
 def test_two_deployed_versions_are_compared_with_markers_for_the_diagram(loket: Loket) -> None:
-    studio.deploy(loket, {"eenvoudig.bpmn": changed_bundle()["eenvoudig.bpmn"]}, actor=PROCES)
+    studio.deploy(loket, {"eenvoudig.bpmn": changed_bundle()["eenvoudig.bpmn"]}, actor=PROCES, reason="proef")
     eenvoudig = next(row for row in versions.overview(loket) if row.process_id == "eenvoudig")
     new, old = eenvoudig.versions[0], eenvoudig.versions[1]
     comparison = compare_versions(loket, old.version_id, new.version_id)

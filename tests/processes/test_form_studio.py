@@ -144,9 +144,15 @@ def test_checking_finds_the_problems_of_the_whole_bundle_and_changes_nothing(lok
 def test_a_form_put_into_use_reaches_new_cases_and_running_ones_keep_theirs(loket: Loket, engine: Engine) -> None:
     before = Case.start(engine, complex_data())
     compact = json.dumps(with_required_check(confirm_form()), separators=(",", ":")).encode()
-    check, result = form_studio.deploy(loket, CONFIRM_FILE, compact, actor=PROCES)
+    refused, nothing = form_studio.deploy(loket, CONFIRM_FILE, compact, actor=PROCES)
+    assert nothing is None and {problem.code for problem in refused.problems} == {"scenario.failed"}
+    check, result = form_studio.deploy(loket, CONFIRM_FILE, compact, actor=PROCES,
+                                       reason="de scenario's krijgen het vinkje in de volgende ronde")
     assert result is not None, [problem.format() for problem in check.problems]
     assert {version.process_id for version in result.versions if version.new} >= {"initiatief"}
+    newest = {row.process_id: row.current for row in versions.overview(loket)}
+    assert newest["initiatief"].note is not None
+    assert "Reden: de scenario's krijgen het vinkje in de volgende ronde" in newest["initiatief"].note
     stored = studio.file_in_use(loket, CONFIRM_FILE)
     assert stored is not None and stored.decode() == form_studio.formatted(json.loads(compact))  # kept tidy
 

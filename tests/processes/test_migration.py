@@ -44,7 +44,8 @@ def with_participation_check() -> bytes:
 
 
 def deploy_new_version(loket: Loket) -> int:
-    check, result = studio.deploy(loket, {"complex.bpmn": with_participation_check()}, actor=PROCES)
+    check, result = studio.deploy(loket, {"complex.bpmn": with_participation_check()}, actor=PROCES,
+                                  reason="de scenario's van het complexe pad krijgen de nieuwe stap later")
     assert result is not None, [problem.format() for problem in check.problems]
     return next(version.version_id for version in result.versions if version.process_id == "initiatief")
 
@@ -85,7 +86,7 @@ def test_a_case_at_a_removed_step_stays_and_says_why(loket: Loket, engine: Engin
     assert case.task_names() == ["intakegesprek"]
     renamed = ((MODELS_DIR / "complex.bpmn").read_bytes().replace(b'"intakegesprek"', b'"kennismaking"')
                .replace(b'name="formId" value="kennismaking"', b'name="formId" value="intakegesprek"'))
-    check, result = studio.deploy(loket, {"complex.bpmn": renamed}, actor=PROCES)
+    check, result = studio.deploy(loket, {"complex.bpmn": renamed}, actor=PROCES, reason="proef")
     assert result is not None, [problem.format() for problem in check.problems]
     new_version = next(version.version_id for version in result.versions if version.process_id == "initiatief")
     [found] = engine.check_moves([case.id], new_version)

@@ -5,14 +5,17 @@ file says what to fix."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from engine import read_bundle_files
-from processes import MODELS_DIR, studio
+from processes import MODELS_DIR, studio, versions
 from processes.loket import Loket, bundle_catalog_for
 from processes.scenario_files import ScenarioInvalid, parse_scenario, scenarios_in
 from processes.scenarios import run, run_all
+from web.cli import cli
 
 FILES = read_bundle_files(MODELS_DIR)
 CONTENT = bundle_catalog_for()(FILES)
@@ -85,3 +88,33 @@ def test_a_broken_scenario_in_the_bundle_is_reported_by_the_check_and_is_no_form
 def test_an_uploaded_scenario_goes_with_the_scenarios(loket: Loket) -> None:
     check = studio.check(loket, {"nieuw_pad.json": FILES["scenarios/eenvoudig_afgewezen.json"]})
     assert check.added == ["scenarios/nieuw_pad.json"] and check.problems == []
+
+
+def test_a_deploy_whose_scenarios_fail_is_refused_unless_a_reason_is_given(loket: Loket) -> None:
+    longer_norm = FILES["eenvoudig.bpmn"].replace(b"werkdagen(10)", b"werkdagen(15)")
+    checked = studio.check(loket, {"eenvoudig.bpmn": longer_norm})
+    assert [problem.file for problem in checked.problems] == ["scenarios/eenvoudig_servicenorm_verlopen.json"]
+    refused, nothing = studio.deploy(loket, {"eenvoudig.bpmn": longer_norm}, actor="paul@gemeente.example")
+    assert nothing is None and [problem.code for problem in refused.problems] == ["scenario.failed"]
+    assert studio.file_in_use(loket, "eenvoudig.bpmn") == FILES["eenvoudig.bpmn"]
+
+    done, result = studio.deploy(loket, {"eenvoudig.bpmn": longer_norm}, actor="paul@gemeente.example",
+                                 note="Norm 15 werkdagen.", reason="Het scenario volgt na de evaluatie.")
+    assert result is not None and [problem.code for problem in done.warnings] == ["scenario.failed"]
+    note = next(row for row in versions.overview(loket) if row.process_id == "eenvoudig").current.note
+    assert note == ("Norm 15 werkdagen.\nToch in gebruik genomen terwijl 1 scenario('s) mislukten "
+                    "(scenarios/eenvoudig_servicenorm_verlopen.json). Reden: Het scenario volgt na de evaluatie.")
+
+
+def test_models_deploy_needs_a_reason_when_scenarios_fail(app: Flask, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "modellen"
+    shutil.copytree(MODELS_DIR, folder)
+    (folder / "eenvoudig.bpmn").write_bytes(FILES["eenvoudig.bpmn"].replace(b"werkdagen(10)", b"werkdagen(15)"))
+    runner = app.test_cli_runner()
+    refused = runner.invoke(cli, ["models", "deploy", str(folder)])
+    assert refused.exit_code == 1 and "eenvoudig_servicenorm_verlopen.json" in refused.output
+    done = runner.invoke(cli, ["models", "deploy", str(folder), "--reden", "evaluatie"])
+    assert done.exit_code == 0, done.output
+    assert "eenvoudig: versie 2 (nieuw)" in done.output

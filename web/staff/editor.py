@@ -142,7 +142,8 @@ def model_editor_post(name: str) -> tuple[Response, int]:
         return _answer(400, upload_error=upload_error_text(problem))
     if not deploy:
         return _answer(200, name=basename, check=service.check(loket(), files), checked_only=True)
-    outcome, result = studio_drafts.deploy(loket(), files, actor=principal().email)
+    outcome, result = studio_drafts.deploy(loket(), files, actor=principal().email,
+                                           reason=request.form.get("reden", "")[:1000])
     if result is None:
         return _answer(400, name=basename, check=outcome, checked_only=False)
     changed = [_("%(process)s (versie %(number)s)", process=v.process_id, number=v.version_no)

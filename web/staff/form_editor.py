@@ -131,7 +131,8 @@ def form_editor_post(name: str) -> tuple[Response, int]:
     if request.form.get("actie") != "in_gebruik":
         return _answer(200, name=name, check=service.check(loket(), name, data), checked_only=True)
     outcome, result = service.deploy(loket(), name, data, actor=principal().email,
-                                     note=request.form.get("toelichting", "")[:2000])
+                                     note=request.form.get("toelichting", "")[:2000],
+                                     reason=request.form.get("reden", "")[:1000])
     if result is None:
         return _answer(400, name=name, check=outcome, checked_only=False)
     changed = [_("%(process)s (versie %(number)s)", process=v.process_id, number=v.version_no)

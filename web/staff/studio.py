@@ -88,7 +88,8 @@ def models_post() -> Response | tuple[str, int]:
     if not deploy:
         return _page(check=service.check(loket(), uploaded), checked_only=True)
     outcome, result = studio_drafts.deploy(loket(), uploaded, actor=principal().email,
-                                           note=request.form.get("toelichting", "")[:2000])
+                                           note=request.form.get("toelichting", "")[:2000],
+                                           reason=request.form.get("reden", "")[:1000])
     if result is None:
         return _page(400, check=outcome, checked_only=False)
     _say_what_changed(result)

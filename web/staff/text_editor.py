@@ -146,7 +146,8 @@ def _save_draft(mail: MailText, parts: Mapping[str, Part]) -> Response | tuple[s
 
 def _deploy(mail: MailText, parts: Mapping[str, Part]) -> Response | tuple[str, int]:
     note = request.form.get("toelichting", "")[:2000]
-    outcome = text_studio.deploy(loket(), mail, parts, actor=principal().email, note=note)
+    outcome = text_studio.deploy(loket(), mail, parts, actor=principal().email, note=note,
+                                 reason=request.form.get("reden", "")[:1000])
     if outcome.unchanged:
         return _page(mail, parts, given=_given(), unchanged=True, edited=True)
     if outcome.result is None:

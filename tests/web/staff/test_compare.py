@@ -17,7 +17,7 @@ from tests.web.staff.support import PROCES, login_as
 def test_the_owner_compares_a_changed_norm_with_the_version_before(app: Flask, client: FlaskClient,
                                                                     loket: Loket) -> None:
     changed = read_bundle_files(MODELS_DIR)["eenvoudig.bpmn"].replace(b"werkdagen(10)", b"werkdagen(12)")
-    studio.deploy(loket, {"eenvoudig.bpmn": changed}, actor=PROCES)
+    studio.deploy(loket, {"eenvoudig.bpmn": changed}, actor=PROCES, reason="proef")
     eenvoudig = next(row for row in versions.overview(loket) if row.process_id == "eenvoudig")
     new, old = eenvoudig.versions[0].version_id, eenvoudig.versions[1].version_id
     login_as(client, app, PROCES)
