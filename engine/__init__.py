@@ -39,6 +39,7 @@ from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, Outlin
 from engine.parsing import BPMN_NS
 from engine.queries import WaitingMessage
 from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
+from engine.scenarios import OpenTask as ScenarioOpenTask
 from engine.scenarios import Step as ScenarioStep
 from engine.scenarios import Trace as ScenarioTrace
 from engine.scenarios import run_scenario
@@ -96,6 +97,7 @@ __all__ = [
     "ProcessInstance",
     "ProcessOutline",
     "Reassignment",
+    "ScenarioOpenTask",
     "ScenarioStep",
     "ScenarioTrace",
     "SmtpMailer",

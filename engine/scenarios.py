@@ -24,6 +24,7 @@ from engine import calendar, clock
 from engine.bundle import model_files
 from engine.handlers import Handler, HandlerContext, HandlerRegistry
 from engine.incidents import run_until_stopped
+from engine.outline import outline_of
 from engine.parsing import ModelParseError, load_parser
 from engine.plaindata import jsonable
 from engine.scripting import end_service_call, make_engine_script_engine, service_call
@@ -51,6 +52,15 @@ FormCheck = Callable[[str, dict[str, Any]], list[str]]
 """(form id, answers) → what is wrong with the answers for that form (empty: nothing)."""
 
 
+@dataclass(frozen=True)
+class OpenTask:
+    """A human task the run waits at: its element id, its name and the form it shows."""
+
+    element: str
+    name: str
+    form: str | None
+
+
 @dataclass
 class Trace:
     """What happened, in order, and where the run stopped."""
@@ -64,6 +74,10 @@ class Trace:
     """At the end: the human tasks open (element ids) and the messages awaited (``bericht:<name>``)."""
     ended_at: str | None = None
     """The end event the process finished at (None while it runs on)."""
+    open_tasks: list[OpenTask] = field(default_factory=list)
+    """At the end: the human tasks open, with their names and forms (to walk on by hand)."""
+    start_form: str | None = None
+    """The form the start event shows (``formId``)."""
     steps_done: int = 0
     problem: str | None = None
     """Why the run stopped before its last step (in Dutch)."""
@@ -110,6 +124,7 @@ def run_scenario(files: Mapping[str, bytes], process_id: str, start_data: Mappin
     except (ModelParseError, KeyError, ValueError) as error:
         trace.problem = f"De modellen kunnen niet worden gelezen: {str(error).splitlines()[0]}"
         return trace
+    trace.start_form = outline_of(spec, 0).start_form
     calls: list[tuple[str, dict[str, Any]]] = []
     context = HandlerContext(session=cast(Any, None), instance_id=0, case_ref="PROEF-1", data={}, now=start)
     token = service_call(_Answers(answer, calls), context)
@@ -199,6 +214,8 @@ def _finish(workflow: BpmnWorkflow, trace: Trace) -> None:
         if open_tasks:
             trace.data = {**trace.data, **open_tasks[-1].data}
     trace.waiting = _waiting_list(workflow)
+    trace.open_tasks = [OpenTask(_element(task), str(getattr(task.task_spec, "bpmn_name", None) or _element(task)),
+                                 str(properties(task).get("formId") or "") or None) for task in _open_tasks(workflow)]
 
 
 def _answers_fit(check: FormCheck | None, task: Task, answers: dict[str, Any], trace: Trace) -> bool:

@@ -25,6 +25,7 @@ Every ``verwacht`` key is optional; ``wacht_op`` lists what the process waits fo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -34,6 +35,8 @@ from engine import ScenarioStep
 from processes.vocabulary import INITIATIVE_PROCESS
 
 SCENARIO_FOLDER = "scenarios"
+SCENARIO_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\.json$")
+"""A scenario file's own name (the sandbox names the scenarios it records so)."""
 EXPECTATIONS = ("categorie", "regel", "pad", "mails", "einde", "wacht_op")
 
 

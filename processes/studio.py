@@ -31,7 +31,7 @@ from processes import scenarios
 from processes.diagrams import Step, file_defining, steps_of
 from processes.errors import UseCaseError
 from processes.loket import Loket, reads
-from processes.scenario_files import SCENARIO_FOLDER, looks_like_scenario
+from processes.scenario_files import SCENARIO_FOLDER, is_scenario_file, looks_like_scenario
 from processes.tables.organisation import District, Team
 from processes.vocabulary import DISTRICT_FIELD
 
@@ -148,7 +148,7 @@ def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes],
     replaced: list[str] = []
     added: list[str] = []
     for name, data in uploaded.items():
-        target = by_basename.get(name) or _place_of(name, data)
+        target = name if name in in_use else by_basename.get(name) or _place_of(name, data)
         (replaced if target in in_use else added).append(target)
         files[target] = data
     return files, sorted(replaced), sorted(added)
@@ -156,7 +156,10 @@ def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes],
 
 def _place_of(name: str, data: bytes) -> str:
     """Where a new file goes in the bundle: forms, texts and scenarios in their own folder."""
-    suffix = PurePosixPath(name).suffix.lower()
+    path = PurePosixPath(name)
+    suffix = path.suffix.lower()
+    if is_scenario_file(name) or (len(path.parts) == 2 and path.parts[0] in {"forms", "texts"}):
+        return name  # a draft's full name: already in its folder
     if suffix == ".json" and looks_like_scenario(data):
         return f"{SCENARIO_FOLDER}/{name}"
     return {".json": "forms/", ".txt": "texts/"}.get(suffix, "") + name

@@ -21,6 +21,7 @@ from processes import studio
 from processes.bundle_content import TEXT_NAME
 from processes.errors import UseCaseError
 from processes.loket import Loket, reads
+from processes.scenario_files import SCENARIO_NAME, is_scenario_file
 from processes.tables.studio_draft import StudioDraft
 
 MAX_DRAFT_BYTES = MAX_MODEL_BYTES
@@ -59,8 +60,11 @@ def _owner(owner: str) -> str:
 
 
 def draftable(loket: Loket, name: str) -> bool:
-    """Whether ``name`` is a file a draft may be kept of: a file in use, or the missing twin in
-    the other language of a text in use (``texts/x.en.txt`` beside ``texts/x.nl.txt``)."""
+    """Whether ``name`` is a file a draft may be kept of: a file in use, the missing twin in the
+    other language of a text in use (``texts/x.en.txt`` beside ``texts/x.nl.txt``), or a
+    scenario (``scenarios/x.json``)."""
+    if is_scenario_file(name) and SCENARIO_NAME.fullmatch(PurePosixPath(name).name):
+        return True  # a scenario may be new: it is recorded in the sandbox before it is in use
     in_use = set(studio.files_in_use(loket))
     return name in in_use or twin_of(name) in in_use
 

@@ -47,17 +47,19 @@ def test_a_process_owner_tries_a_changed_threshold_before_putting_it_into_use(li
     answer(page, {"Vergunning nodig?": "Nee", "Locatie nodig?": "Nee", "Reikwijdte": "buurt",
                   "Aantal vakgebieden": "1", "Soort initiatief": "activiteit", "Gevraagd bedrag (euro)": "2.800"})
     panel.get_by_role("button", name="Probeer", exact=True).click()
-    expect(outcome).to_contain_text("Regel 7 past: categorie_voorstel = complex — U vraagt meer dan 2.500 euro.")
+    # R7 is row 10: the wijkwens rules come first
+    expect(outcome).to_contain_text("Regel 10 past: categorie_voorstel = complex — U gaf aan dat u meer dan 2.500 euro")
     assert axe_violations(page) == []
 
     edit_cell(page, "Rule_R6", "Input_bedrag", "<= 3000")
     panel.get_by_role("button", name="Probeer", exact=True).click()
-    expect(outcome).to_contain_text("Regel 6 past: categorie_voorstel = wijkwens — Dit is een activiteit in uw straat")
-    expect(outcome).to_contain_text("Regels 7 en 8 passen ook, maar de eerste regel die past geldt.")
+    expect(outcome).to_contain_text("Regel 1 past: categorie_voorstel = wijkwens — U gaf aan dat het gaat om een "
+                                    "activiteit voor uw straat")
+    expect(outcome).to_contain_text("Regels 10 en 11 passen ook, maar de eerste regel die past geldt.")
     assert "&lt;= 2500" in in_use(live_server, NAME) and "3000" not in in_use(live_server, NAME)  # not deployed
     assert axe_violations(page) == []
 
-    outcome.get_by_role("link", name="Toon in de tabel (regel 6)").click()  # back to the rule in the table
+    outcome.get_by_role("link", name="Toon in de tabel (regel 1)").click()  # back to the rule in the table
     page.wait_for_function("document.activeElement.closest('[data-row-id]')?.dataset.rowId === 'Rule_R6'")
 
 
@@ -74,7 +76,7 @@ def test_a_wrong_answer_and_a_missing_one_are_explained(live_server: LiveServer,
 
     answer(page, {"Gevraagd bedrag (euro)": "500"})  # "Aantal vakgebieden" stays empty
     panel.get_by_role("button", name="Probeer", exact=True).click()
-    expect(outcome).to_contain_text("Regel 4 heeft een antwoord nodig bij ‘Aantal vakgebieden’.")
+    expect(outcome).to_contain_text("Regel 8 heeft een antwoord nodig bij ‘Aantal vakgebieden’.")  # R4
     expect(panel.get_by_label("Gevraagd bedrag (euro)")).not_to_have_attribute("aria-invalid", "true")
 
 

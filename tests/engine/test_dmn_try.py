@@ -6,6 +6,7 @@ exception."""
 from __future__ import annotations
 
 import random
+import re
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,10 @@ from engine.scripting import make_engine_script_engine
 from processes import MODELS_DIR
 
 TABLE = (MODELS_DIR / "categorisatie.dmn").read_bytes()
+ROW = {rule_id.decode(): number for number, rule_id in enumerate(re.findall(rb'<rule id="Rule_(R\d+)"', TABLE), 1)}
+"""The row (1-based, as the editor numbers it) of each rule id: R6, the first wijkwens rule, is row 1."""
+GREEN_LIMIT = b"&lt; 1500"
+"""The amount cell of R5: green initiatives below it are simple."""
 GREEN = {"Input_vergunning": False, "Input_locatie": False, "Input_reikwijdte": "straat",
          "Input_vakgebieden": 1, "Input_soort": "groen", "Input_bedrag": 0}
 """A simple green initiative (tests/processes/factories.intake_data), as answers per input."""
@@ -46,9 +51,10 @@ def test_the_inputs_of_the_categorisation_table_with_their_types_and_values() ->
     assert described == [
         ("Input_vergunning", "Vergunning nodig?", "vergunning_nodig", "boolean", "vergunning_nodig", ()),
         ("Input_locatie", "Locatie nodig?", "locatie_nodig", "boolean", "locatie_nodig", ()),
-        ("Input_reikwijdte", "Reikwijdte", "reikwijdte", "string", "reikwijdte", ("wijk", "stad")),
+        ("Input_reikwijdte", "Reikwijdte", "reikwijdte", "string", "reikwijdte", ("straat", "buurt", "wijk", "stad")),
         ("Input_vakgebieden", "Aantal vakgebieden", "len(disciplines)", "number", None, ()),
-        ("Input_soort", "Soort initiatief", "soort_initiatief", "string", "soort_initiatief", ("groen", "activiteit")),
+        ("Input_soort", "Soort initiatief", "soort_initiatief", "string", "soort_initiatief",
+         ("activiteit", "anders", "groen")),
         ("Input_bedrag", "Gevraagd bedrag (euro)", "gevraagd_bedrag", "number", "gevraagd_bedrag", ()),
     ]
 
@@ -65,34 +71,42 @@ def test_input_values_of_the_table_come_before_the_cells() -> None:
 @pytest.mark.parametrize(
     ("changes", "rule", "category"),
     [
-        ({}, 5, "eenvoudig"),
-        ({"Input_bedrag": 1500}, 8, "complex"),
-        ({"Input_vergunning": True}, 1, "complex"),
-        ({"Input_locatie": True}, 2, "complex"),
-        ({"Input_reikwijdte": "stad"}, 3, "complex"),
-        ({"Input_vakgebieden": 3}, 4, "complex"),
-        ({"Input_soort": "activiteit", "Input_reikwijdte": "buurt", "Input_bedrag": 750}, 6, "wijkwens"),
-        ({"Input_soort": "activiteit", "Input_bedrag": 2500}, 6, "wijkwens"),
-        ({"Input_soort": "activiteit", "Input_bedrag": 2600}, 7, "complex"),
-        ({"Input_soort": "voorziening"}, 8, "complex"),
+        ({}, "R5", "eenvoudig"),
+        ({"Input_bedrag": 1200}, "R5", "eenvoudig"),
+        ({"Input_bedrag": 1500}, "R8", "complex"),
+        ({"Input_vergunning": True}, "R1", "complex"),
+        ({"Input_locatie": True}, "R2", "complex"),
+        ({"Input_reikwijdte": "stad"}, "R3", "complex"),
+        ({"Input_vakgebieden": 3}, "R4", "complex"),
+        ({"Input_soort": "activiteit", "Input_reikwijdte": "buurt", "Input_bedrag": 750}, "R6", "wijkwens"),
+        ({"Input_soort": "activiteit", "Input_bedrag": 2500}, "R6", "wijkwens"),
+        ({"Input_soort": "activiteit", "Input_bedrag": 2600}, "R7", "complex"),
+        ({"Input_soort": "activiteit", "Input_vergunning": True, "Input_bedrag": 300}, "R9", "wijkwens"),
+        ({"Input_soort": "activiteit", "Input_locatie": True, "Input_bedrag": 450}, "R10", "wijkwens"),
+        ({"Input_soort": "activiteit", "Input_reikwijdte": "wijk", "Input_vakgebieden": 4, "Input_bedrag": 800},
+         "R6", "wijkwens"),
+        ({"Input_soort": "activiteit", "Input_reikwijdte": "stad", "Input_bedrag": 800}, "R3", "complex"),
+        ({"Input_soort": "anders", "Input_bedrag": 100}, "R11", "wijkwens"),
+        ({"Input_soort": "voorziening"}, "R8", "complex"),
     ],
 )
-def test_the_categorisation_table_fires_the_expected_rule(changes: dict[str, Any], rule: int, category: str) -> None:
+def test_the_categorisation_table_fires_the_expected_rule(changes: dict[str, Any], rule: str, category: str) -> None:
     trial = try_decision(TABLE, answers(**changes))
-    assert applied(trial) == [rule]
+    assert applied(trial) == [ROW[rule]]
     [fired] = trial.applied
     outputs = {name: value for name, _label, value in fired.outputs}
-    assert outputs["categorie_voorstel"] == category and outputs["categorie_regel"] == f"R{rule}"
+    assert outputs["categorie_voorstel"] == category and outputs["categorie_regel"] == rule
     assert fired.description and fired.description == outputs["categorie_uitleg"]
+    assert outputs["categorie_uitleg_en"] and outputs["categorie_uitleg_en"] != outputs["categorie_uitleg"]
     assert trial.result == outputs
     assert ("Voorgestelde categorie" in [label for _name, label, _value in fired.outputs])
 
 
 def test_every_rule_that_fits_is_listed_and_the_first_one_applies() -> None:
     trial = try_decision(TABLE, answers(Input_reikwijdte="wijk"))
-    assert [rule.number for rule in trial.matched] == [3, 5, 8]
-    assert applied(trial) == [3]
-    assert trial.matched[1].outputs == () and trial.matched[1].description.startswith("Dit is een groen initiatief")
+    assert [rule.number for rule in trial.matched] == [ROW["R3"], ROW["R5"], ROW["R8"]]
+    assert applied(trial) == [ROW["R3"]]
+    assert trial.matched[1].outputs == () and trial.matched[1].description.startswith("U gaf aan dat het gaat om groen")
 
 
 def spiff_result(data: dict[str, Any]) -> dict[str, Any]:
@@ -121,14 +135,14 @@ def test_the_trial_gives_what_a_case_with_the_same_data_gets() -> None:
 def test_a_changed_threshold_decides_as_changed() -> None:
     changed = TABLE.replace(b"&lt;= 2500", b"&lt;= 3000")
     trial = try_decision(changed, answers(Input_soort="activiteit", Input_bedrag=2800), filename="categorisatie.dmn")
-    assert applied(trial) == [6]
-    assert applied(try_decision(TABLE, answers(Input_soort="activiteit", Input_bedrag=2800))) == [7]
+    assert applied(trial) == [ROW["R6"]]
+    assert applied(try_decision(TABLE, answers(Input_soort="activiteit", Input_bedrag=2800))) == [ROW["R7"]]
 
 
 def test_a_collect_table_applies_every_rule_that_fits() -> None:
     collect = TABLE.replace(b'hitPolicy="FIRST"', b'hitPolicy="COLLECT"')
     trial = try_decision(collect, answers(Input_reikwijdte="wijk"))
-    assert applied(trial) == [3, 5, 8]
+    assert applied(trial) == [ROW["R3"], ROW["R5"], ROW["R8"]]
     assert trial.result["categorie_regel"] == ["R3", "R5", "R8"]
 
 
@@ -143,8 +157,8 @@ def test_an_input_left_empty_that_a_rule_reads_is_named() -> None:
     partial = {key: value for key, value in GREEN.items() if key != "Input_vakgebieden"}
     element, dutch, english = only_problem(try_decision(TABLE, partial))
     assert element == "Rule_R4"
-    assert dutch.startswith("Regel 4 heeft een antwoord nodig bij ‘Aantal vakgebieden’. Vul dat in.")
-    assert english.startswith("Rule 4 needs an answer for ‘Aantal vakgebieden’.")
+    assert dutch.startswith(f"Regel {ROW['R4']} heeft een antwoord nodig bij ‘Aantal vakgebieden’. Vul dat in.")
+    assert english.startswith(f"Rule {ROW['R4']} needs an answer for ‘Aantal vakgebieden’.")
     assert "alle regels" in dutch  # FIRST: SpiffWorkflow looks at every rule, even after a fit
 
 
@@ -164,18 +178,20 @@ def test_a_cell_that_does_not_work_with_the_answers_names_its_rule() -> None:
     changed = TABLE.replace(b"&gt;= 3", b"&gt;= 'drie'")
     element, dutch, english = only_problem(try_decision(changed, answers()))
     assert element == "Rule_R4"
-    assert dutch.startswith("Regel 4: de cel ‘len(disciplines)>= 'drie'’ werkt niet met deze antwoorden (TypeError")
-    assert english.startswith("Rule 4: the cell ‘len(disciplines)>= 'drie'’ does not work with these answers")
+    row = ROW["R4"]
+    assert dutch.startswith(f"Regel {row}: de cel ‘len(disciplines)>= 'drie'’ werkt niet met deze antwoorden")
+    assert "(TypeError" in dutch
+    assert english.startswith(f"Rule {row}: the cell ‘len(disciplines)>= 'drie'’ does not work with these")
 
 
 def test_a_cell_naming_something_that_is_no_input_says_so() -> None:
-    element, dutch, _ = only_problem(try_decision(TABLE.replace(b"&lt;= 1000", b"&lt;= drempel"), answers()))
+    element, dutch, _ = only_problem(try_decision(TABLE.replace(GREEN_LIMIT, b"&lt;= drempel"), answers()))
     assert element == "Rule_R5"
-    assert dutch.startswith("Regel 5 gebruikt ‘drempel’, maar dat is geen invoer van deze tabel.")
+    assert dutch.startswith(f"Regel {ROW['R5']} gebruikt ‘drempel’, maar dat is geen invoer van deze tabel.")
 
 
 def test_a_cell_the_sandbox_refuses_is_not_run() -> None:
-    element, dutch, english = only_problem(try_decision(TABLE.replace(b"&lt;= 1000", b"? == ().__class__"),
+    element, dutch, english = only_problem(try_decision(TABLE.replace(GREEN_LIMIT, b"? == ().__class__"),
                                                         answers()))
     assert element == "Rule_R5"
     assert "mag niet worden uitgevoerd" in dutch and "'.__class__' is niet toegestaan" in dutch
@@ -190,9 +206,9 @@ def test_a_cell_the_sandbox_refuses_is_not_run() -> None:
 ])
 def test_a_huge_or_runaway_cell_is_bounded(cell: bytes, dutch: str) -> None:
     started = time.monotonic()
-    element, message, english = only_problem(try_decision(TABLE.replace(b"&lt;= 1000", cell), answers()))
+    element, message, english = only_problem(try_decision(TABLE.replace(GREEN_LIMIT, cell), answers()))
     assert time.monotonic() - started < 5
-    assert element == "Rule_R5" and dutch in message and english.startswith("Rule 5")
+    assert element == "Rule_R5" and dutch in message and english.startswith(f"Rule {ROW['R5']}")
 
 
 @pytest.mark.parametrize(("content", "code"), [
@@ -213,11 +229,11 @@ def test_a_broken_table_gives_a_problem_not_an_exception(content: bytes, code: s
 def test_an_unknown_decision_id_is_named() -> None:
     [problem] = try_decision(TABLE, answers(), "bestaat_niet").problems
     assert problem.message_nl == "In dit bestand staat geen beslissing met id 'bestaat_niet'."
-    assert applied(try_decision(TABLE, answers(), "categorie")) == [5]
+    assert applied(try_decision(TABLE, answers(), "categorie")) == [ROW["R5"]]
 
 
 def test_two_inputs_reading_the_same_data_must_agree() -> None:
     twice = TABLE.replace(b"<text>len(disciplines)</text>", b"<text>gevraagd_bedrag</text>")
     element, dutch, _ = only_problem(try_decision(twice, answers(Input_vakgebieden=5, Input_bedrag=10)))
     assert element == "Input_bedrag" and "lezen allebei ‘gevraagd_bedrag’" in dutch
-    assert applied(try_decision(twice, answers(Input_vakgebieden=10, Input_bedrag=10))) == [4]
+    assert applied(try_decision(twice, answers(Input_vakgebieden=10, Input_bedrag=10))) == [ROW["R4"]]

@@ -18,7 +18,8 @@ def changed_bundle() -> dict[str, bytes]:
     new = dict(OLD)
     new["eenvoudig.bpmn"] = (OLD["eenvoudig.bpmn"].replace(b"werkdagen(10)", b"werkdagen(12)")
                              .replace(b"Team Groen bekijkt uw initiatief.", b"Team Groen kijkt ernaar."))
-    new["categorisatie.dmn"] = OLD["categorisatie.dmn"].replace(b"&lt;= 2500", b"&lt;= 1000")
+    new["categorisatie.dmn"] = OLD["categorisatie.dmn"].replace(b'"In_R6_bedrag"><text>&lt;= 2500',
+                                                                b'"In_R6_bedrag"><text>&lt;= 1000')
     form = json.loads(OLD["forms/intake.json"])
     form["fields"]["naam"]["label"]["nl"] = "Naam"
     form["fields"]["kvk"] = {"label": {"nl": "KvK-nummer", "en": "Chamber of Commerce number"}, "widget": "text"}
@@ -36,7 +37,8 @@ def test_every_kind_of_change_is_named_with_its_details() -> None:
     timer = changes[("eenvoudig.bpmn", "Timer_norm_groen_beoordelen")]
     assert timer.details == ("timeDate: 'werkdagen(10)' → 'werkdagen(12)'",) and timer.drawn == "norm_groen_beoordelen"
     cell = changes[("categorisatie.dmn", "In_R6_bedrag")]
-    assert (cell.label, cell.drawn, cell.details) == ("regel 6", "Rule_R6", ("text: '<= 2500' → '<= 1000'",))
+    # R6 is the table's first row, and the editor numbers rows from 1
+    assert (cell.label, cell.drawn, cell.details) == ("regel 1", "Rule_R6", ("text: '<= 2500' → '<= 1000'",))
     form = changes[("forms/intake.json", "intake")]
     assert form.details == ("vraag kvk toegevoegd", "vraag naam gewijzigd")
     text = changes[("texts/bevestiging.nl.txt", "bevestiging.nl.txt")]

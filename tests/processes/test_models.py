@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -125,6 +126,16 @@ def decide(data: dict[str, Any]) -> dict[str, Any]:
         (wijkwens_data(gevraagd_bedrag=2600), "complex", "R7"),
         (intake_data(soort_initiatief="voorziening"), "complex", "R8"),
         (complex_data(), "complex", "R1"),
+        # Issue 14: small initiatives answered honestly stay out of the complex route.
+        (wijkwens_data(titel="Sinterklaas in het buurthuis", locatie_nodig=True, gevraagd_bedrag=450),
+         "wijkwens", "R10"),
+        (wijkwens_data(titel="Burendag", reikwijdte="straat", vergunning_nodig=True, gevraagd_bedrag=300),
+         "wijkwens", "R9"),
+        (wijkwens_data(titel="Wijkfeest", reikwijdte="wijk", gevraagd_bedrag=800), "wijkwens", "R6"),
+        (intake_data(titel="Geveltuinen voor twintig huizen", gevraagd_bedrag=1200), "eenvoudig", "R5"),
+        (intake_data(titel="Minibieb", soort_initiatief="anders", disciplines=["cultuur"], gevraagd_bedrag=100),
+         "wijkwens", "R11"),
+        (wijkwens_data(reikwijdte="stad", gevraagd_bedrag=800), "complex", "R3"),
     ],
 )
 def test_categorisation_rules(data: dict[str, Any], category: str, rule: str) -> None:
@@ -133,18 +144,22 @@ def test_categorisation_rules(data: dict[str, Any], category: str, rule: str) ->
     assert result["categorie_uitleg"]
 
 
-def test_every_rule_is_explained_in_plain_dutch() -> None:
+def test_every_rule_is_explained_in_plain_dutch_and_english() -> None:
     root = etree.parse(str(processes.MODELS_DIR / "categorisatie.dmn")).getroot()
     [table] = root.iter(f"{{{DMN_NS['dmn']}}}decisionTable")
     assert table.get("hitPolicy") == "FIRST"
     rules = table.findall("dmn:rule", DMN_NS)
-    assert len(rules) == 8
+    assert len(rules) == 11
     for rule in rules:
         description = rule.findtext("dmn:description", namespaces=DMN_NS)
         outputs = [o.findtext("dmn:text", namespaces=DMN_NS) for o in rule.findall("dmn:outputEntry", DMN_NS)]
         assert description and description.endswith(".")
         assert outputs[1] == f"'{rule.get('id').removeprefix('Rule_')}'"
         assert outputs[2] == repr(description)
+        english = ast.literal_eval(outputs[3])
+        assert english.endswith(".") and english != description
+        # The explanation quotes the answers ("U gaf aan dat ..."), it never states a fact about the initiative.
+        assert not description.startswith(("Voor dit initiatief is", "Dit initiatief is", "Dit is"))
 
 
 # --- mail templates -------------------------------------------------------------------------------

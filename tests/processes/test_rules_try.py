@@ -3,6 +3,8 @@ input's type, with a message per field; then the engine decides."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from processes import MODELS_DIR
@@ -10,6 +12,8 @@ from processes.rules_try import read_answer, table_inputs, try_table
 
 TABLE = (MODELS_DIR / "categorisatie.dmn").read_bytes()
 NAME = "categorisatie.dmn"
+ROW = {rule_id.decode(): number for number, rule_id in enumerate(re.findall(rb'<rule id="Rule_(R\d+)"', TABLE), 1)}
+"""The row (1-based, as the editor numbers it) of each rule id."""
 GREEN = {"Input_vergunning": "nee", "Input_locatie": "nee", "Input_reikwijdte": "straat",
          "Input_vakgebieden": "1", "Input_soort": "groen", "Input_bedrag": "0"}
 
@@ -29,29 +33,30 @@ def test_the_inputs_to_ask_for() -> None:
 
 
 @pytest.mark.parametrize(("changes", "rule"), [
-    ({}, 5),
-    ({"Input_vergunning": "ja"}, 1),
-    ({"Input_vergunning": "True"}, 1),
-    ({"Input_locatie": " JA "}, 2),
-    ({"Input_reikwijdte": "stad"}, 3),
-    ({"Input_vakgebieden": "3"}, 4),
-    ({"Input_soort": "activiteit", "Input_bedrag": "2.500"}, 6),
-    ({"Input_soort": "activiteit", "Input_bedrag": "€ 2.500,01"}, 7),
-    ({"Input_soort": "activiteit", "Input_bedrag": "2500.50"}, 7),
-    ({"Input_bedrag": "1.000,00"}, 5),
-    ({"Input_bedrag": "1001"}, 8),
+    ({}, "R5"),
+    ({"Input_vergunning": "ja"}, "R1"),
+    ({"Input_vergunning": "True"}, "R1"),
+    ({"Input_locatie": " JA "}, "R2"),
+    ({"Input_reikwijdte": "stad"}, "R3"),
+    ({"Input_vakgebieden": "3"}, "R4"),
+    ({"Input_soort": "activiteit", "Input_bedrag": "2.500"}, "R6"),
+    ({"Input_soort": "activiteit", "Input_bedrag": "€ 2.500,01"}, "R7"),
+    ({"Input_soort": "activiteit", "Input_bedrag": "2500.50"}, "R7"),
+    ({"Input_soort": "activiteit", "Input_vergunning": "ja", "Input_bedrag": "300"}, "R9"),
+    ({"Input_bedrag": "1.499,99"}, "R5"),
+    ({"Input_bedrag": "1500"}, "R8"),
 ])
-def test_form_answers_are_read_by_type_and_decided_by_the_engine(changes: dict[str, str], rule: int) -> None:
-    assert fired(**changes) == [rule]
+def test_form_answers_are_read_by_type_and_decided_by_the_engine(changes: dict[str, str], rule: str) -> None:
+    assert fired(**changes) == [ROW[rule]]
 
 
 def test_the_outcome_carries_the_outputs_and_the_explanation() -> None:
     trial = try_table(TABLE, {**GREEN, "Input_reikwijdte": "wijk"}, NAME)
     assert trial.decision is not None
     [rule] = trial.decision.applied
-    assert (rule.number, rule.outputs[0][0], rule.outputs[0][2]) == (3, "categorie_voorstel", "complex")
-    assert rule.description.startswith("Dit initiatief is voor een hele wijk of de hele stad.")
-    assert [other.number for other in trial.decision.matched] == [3, 5, 8]
+    assert (rule.number, rule.outputs[0][0], rule.outputs[0][2]) == (ROW["R3"], "categorie_voorstel", "complex")
+    assert rule.description.startswith("U gaf aan dat uw initiatief voor de hele wijk of de hele stad is.")
+    assert [other.number for other in trial.decision.matched] == [ROW["R3"], ROW["R5"], ROW["R8"]]
 
 
 @pytest.mark.parametrize(("input_id", "raw", "dutch", "english"), [
@@ -82,7 +87,7 @@ def test_an_empty_answer_is_not_answered() -> None:
 
 
 def test_unknown_answers_are_ignored() -> None:
-    assert fired(csrf_token="x", Input_onbekend="ja") == [5]
+    assert fired(csrf_token="x", Input_onbekend="ja") == [ROW["R5"]]
 
 
 def test_a_broken_table_is_not_tried() -> None:

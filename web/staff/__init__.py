@@ -28,6 +28,8 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     orgadmin,
     password,
     register,
+    replay,
+    scenarios,
     studio,
     studio_drafts,
     tasks,

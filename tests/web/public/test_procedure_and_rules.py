@@ -58,9 +58,8 @@ def _edited_models(tmp_path: Path) -> Path:
     eenvoudig.write_text(eenvoudig.read_text(encoding="utf-8").replace("werkdagen(10)", "werkdagen(12)"),
                          encoding="utf-8")
     rules = folder / "categorisatie.dmn"
-    cell = '<inputEntry id="In_R6_bedrag"><text>&lt;= {}</text>'
-    rules.write_text(rules.read_text(encoding="utf-8").replace(cell.format(2500), cell.format(3000)),
-                     encoding="utf-8")
+    rules.write_text(rules.read_text(encoding="utf-8").replace("<text>&lt;= 2500</text>", "<text>&lt;= 3000</text>"),
+                     encoding="utf-8")  # the limit of every wijkwens rule
     return folder
 
 
@@ -90,7 +89,8 @@ def test_landing_page_in_english(client: FlaskClient) -> None:
 def test_rules_are_put_into_words(app: Flask, loket: Loket) -> None:
     [decision] = deployed_decisions(loket, "nl")
     assert decision.hit_policy == "FIRST"
-    assert [rule.rule_id for rule in decision.rules] == [f"R{n}" for n in range(1, 9)]
+    assert [rule.rule_id for rule in decision.rules] == ["R6", "R9", "R10", "R11", "R1", "R2", "R3", "R4", "R5", "R7",
+                                                         "R8"]
     with app.test_request_context():
         words = {rule.rule_id: [(condition_label(c), condition_value(c), c.literal) for c in rule.conditions]
                  for rule in decision.rules}
@@ -99,8 +99,17 @@ def test_rules_are_put_into_words(app: Flask, loket: Loket) -> None:
     assert words["R4"] == [("Aantal keuzes bij “Waar gaat uw initiatief over?”", "3 of meer", False)]
     assert words["R7"] == [("Hoeveel geld vraagt u aan de gemeente? (in euro)", "meer dan € 2.500", False)]
     assert words["R8"] == []
-    assert [r.rule_id for r in decision.rules_for("categorie_voorstel", "wijkwens")] == ["R6"]
-    assert decision.rules[5].explanation.startswith("Dit is een activiteit in uw straat of buurt")
+    assert words["R6"] == [("Ik denk dat ik een vergunning nodig heb", "nee", False),
+                           ("Ik zoek een gebouw of stuk grond om langere tijd te gebruiken", "nee", False),
+                           ("Voor wie is uw initiatief?", "Mijn straat of Mijn buurt of De hele wijk", False),
+                           ("Wat voor initiatief is het?", "Een activiteit, bijvoorbeeld een buurtfeest, burendag, "
+                            "kinderactiviteit of Sinterklaasfeest", False),
+                           ("Hoeveel geld vraagt u aan de gemeente? (in euro)", "€ 2.500 of minder", False)]
+    assert words["R5"][1] == ("Hoeveel geld vraagt u aan de gemeente? (in euro)", "minder dan € 1.500", False)
+    assert words["R11"][3] == ("Wat voor initiatief is het?", "Iets anders", False)
+    assert [r.rule_id for r in decision.rules_for("categorie_voorstel", "wijkwens")] == ["R6", "R9", "R10", "R11"]
+    assert decision.rules[0].explanation.startswith("U gaf aan dat het gaat om een activiteit voor uw straat")
+    assert decision.rules[4].explanation.startswith("U gaf aan dat u denkt een vergunning nodig te hebben.")
 
 
 def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask, loket: Loket) -> None:

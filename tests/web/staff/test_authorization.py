@@ -67,6 +67,7 @@ def kcc_url(suffix: str = "") -> Callable[[dict[str, tuple[str, str]], str], str
     return lambda objects, _role: f"/medewerker/kcc/{objects['intake'][1]}{suffix}"
 
 
+REPLAY = "/medewerker/processen/bewerken/categorisatie.dmn/terugkijken"
 MATRIX: dict[str, Route] = {
     "staff.home": Route("GET", fixed("/medewerker/"), frozenset(EVERYONE)),
     "staff.logout": Route("POST", fixed("/medewerker/uitloggen"), frozenset(EVERYONE)),
@@ -135,6 +136,16 @@ MATRIX: dict[str, Route] = {
     "staff.moving": Route("GET", fixed("/medewerker/processen/verplaatsen?proces=complex&versie=1"),
                           frozenset({"procesbeheerder"})),
     "staff.waiting": Route("GET", fixed("/medewerker/processen/wachten/eenvoudig"), frozenset({"procesbeheerder"})),
+    "staff.scenarios_page": Route("GET", fixed("/medewerker/processen/proefdraaien"), frozenset({"procesbeheerder"})),
+    "staff.scenarios_run": Route("POST", fixed("/medewerker/processen/proefdraaien"), frozenset({"procesbeheerder"})),
+    "staff.scenarios_deploy": Route("POST", fixed("/medewerker/processen/proefdraaien/in-gebruik"),
+                                    frozenset({"procesbeheerder"})),
+    "staff.scenario_recorder": Route("GET", fixed("/medewerker/processen/proefdraaien/opnemen"),
+                                     frozenset({"procesbeheerder"})),
+    "staff.scenario_recorder_post": Route("POST", fixed("/medewerker/processen/proefdraaien/opnemen"),
+                                          frozenset({"procesbeheerder"})),
+    "staff.model_editor_replay_panel": Route("GET", fixed(REPLAY), frozenset({"procesbeheerder"})),
+    "staff.model_editor_replay": Route("POST", fixed(REPLAY), frozenset({"procesbeheerder"})),
     "staff.admin": Route("GET", fixed("/medewerker/beheer"), frozenset({"beheerder"})),
     "staff.admin_guide": Route("POST", fixed("/medewerker/beheer/begeleiders/99999"), frozenset({"beheerder"})),
     "staff.admin_guide_create": Route("POST", fixed("/medewerker/beheer/begeleiders/nieuw"), frozenset({"beheerder"})),

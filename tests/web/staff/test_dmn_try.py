@@ -6,6 +6,7 @@ answer, never a 500."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from tests.web_support import check_page, csrf_token
 NAME = "categorisatie.dmn"
 URL = f"/medewerker/processen/bewerken/{NAME}"
 TABLE = (MODELS_DIR / NAME).read_bytes()
+ROW = {rule_id.decode(): number for number, rule_id in enumerate(re.findall(rb'<rule id="Rule_(R\d+)"', TABLE), 1)}
+"""The row (1-based, as the editor numbers it) of each rule id."""
 GREEN = {"Input_vergunning": "nee", "Input_locatie": "nee", "Input_reikwijdte": "straat",
          "Input_vakgebieden": "1", "Input_soort": "groen", "Input_bedrag": "0"}
 
@@ -62,7 +65,7 @@ def test_the_editor_page_has_the_panel_with_a_field_per_input(app: Flask, client
     amount = form.find(id=labels["Gevraagd bedrag (euro)"])
     assert amount["name"] == "antwoord-Input_bedrag" and amount["inputmode"] == "decimal"
     suggestions = form.find(id="proberen-Input_reikwijdte-waarden").find_all("option")
-    assert [option["value"] for option in suggestions] == ["wijk", "stad"]
+    assert [option["value"] for option in suggestions] == ["straat", "buurt", "wijk", "stad"]
     help_text = form.find(id="proberen-Input_vakgebieden-uitleg").get_text(" ", strip=True)
     assert "De tabel rekent len(disciplines) uit: vul de uitkomst in." in help_text
     assert panel.find(id="proberen-uitkomst")["aria-live"] == "polite"
@@ -70,17 +73,19 @@ def test_the_editor_page_has_the_panel_with_a_field_per_input(app: Flask, client
 
 
 @pytest.mark.parametrize(("changes", "rule", "sentence"), [
-    ({}, 5, "Regel 5 past: categorie_voorstel = eenvoudig — Dit is een groen initiatief in uw straat of buurt"),
-    ({"Input_reikwijdte": "wijk"}, 3, "Regel 3 past: categorie_voorstel = complex — Dit initiatief is voor een hele"),
-    ({"Input_soort": "activiteit", "Input_bedrag": "2.500"}, 6, "Regel 6 past: categorie_voorstel = wijkwens"),
+    ({}, "R5", f"Regel {ROW['R5']} past: categorie_voorstel = eenvoudig — U gaf aan dat het gaat om groen"),
+    ({"Input_reikwijdte": "wijk"}, "R3",
+     f"Regel {ROW['R3']} past: categorie_voorstel = complex — U gaf aan dat uw initiatief voor de hele wijk"),
+    ({"Input_soort": "activiteit", "Input_bedrag": "2.500"}, "R6",
+     f"Regel {ROW['R6']} past: categorie_voorstel = wijkwens"),
 ])
 def test_trying_answers_shows_the_rule_that_fits(app: Flask, client: FlaskClient, changes: dict[str, str],
-                                                 rule: int, sentence: str) -> None:
+                                                 rule: str, sentence: str) -> None:
     login_as(client, app, PROCES)
     response = try_it(client, {**GREEN, **changes})
     assert response.status_code == 200
     payload = response.get_json()
-    assert payload["decided"] is True and payload["applied"] == [rule] and payload["matched"][-1] == 8
+    assert payload["decided"] is True and payload["applied"] == [ROW[rule]] and payload["matched"][-1] == ROW["R8"]
     assert sentence in outcome(response)
     fields = BeautifulSoup(payload["fields"], "html.parser")
     assert fields.find(id="proberen-Input_bedrag") is not None
@@ -90,10 +95,11 @@ def test_the_table_as_edited_is_tried_not_the_one_in_use(app: Flask, client: Fla
     before = versions(engine)
     login_as(client, app, PROCES)
     answers = {**GREEN, "Input_soort": "activiteit", "Input_bedrag": "2800"}
-    assert try_it(client, answers).get_json()["applied"] == [7]
+    assert try_it(client, answers).get_json()["applied"] == [ROW["R7"]]
     response = try_it(client, answers, TABLE.replace(b"&lt;= 2500", b"&lt;= 3000"))
-    assert response.get_json()["applied"] == [6]
-    assert "Regels 7 en 8 passen ook, maar de eerste regel die past geldt." in outcome(response)
+    assert response.get_json()["applied"] == [ROW["R6"]]
+    assert (f"Regels {ROW['R7']} en {ROW['R8']} passen ook, maar de eerste regel die past geldt."
+            in outcome(response))
     assert versions(engine) == before  # trying deploys nothing
 
 
@@ -122,9 +128,11 @@ def test_a_rule_that_cannot_decide_links_to_its_row(app: Flask, client: FlaskCli
     response = try_it(client, {**GREEN, "Input_vakgebieden": ""})
     assert response.status_code == 200 and response.get_json()["decided"] is False
     text = outcome(response)
-    assert text.startswith("De tabel kan niet beslissen Regel 4 heeft een antwoord nodig bij ‘Aantal vakgebieden’.")
+    row = ROW["R4"]
+    assert text.startswith(f"De tabel kan niet beslissen Regel {row} heeft een antwoord nodig bij "
+                           "‘Aantal vakgebieden’.")
     link = BeautifulSoup(response.get_json()["html"], "html.parser").find("a")
-    assert link["data-element"] == "Rule_R4" and link.get_text(" ", strip=True) == "Toon in de tabel (Regel 4)"
+    assert link["data-element"] == "Rule_R4" and link.get_text(" ", strip=True) == f"Toon in de tabel (Regel {row})"
 
 
 def test_the_fields_follow_the_table_as_edited(app: Flask, client: FlaskClient) -> None:
@@ -143,8 +151,8 @@ def test_in_english_when_the_staff_language_is_english(app: Flask, client: Flask
         session["lang"] = "en"
     assert "Try it out" in client.get(URL).text
     text = outcome(try_it(client, {**GREEN, "Input_reikwijdte": "stad"}))
-    assert text.startswith("Rule 3 fits: categorie_voorstel = complex — Dit initiatief")  # the table's own words
-    assert "Rules 5 and 8 also fit, but the first rule that fits applies." in text
+    assert text.startswith(f"Rule {ROW['R3']} fits: categorie_voorstel = complex — U gaf aan")  # the table's own words
+    assert f"Rules {ROW['R5']} and {ROW['R8']} also fit, but the first rule that fits applies." in text
     response = try_it(client, {**GREEN, "Input_bedrag": "veel"})
     assert outcome(response) == "Check the answers Enter a number for ‘Gevraagd bedrag (euro)’, such as 3 or 1,250.50."
 

@@ -19,6 +19,7 @@ import { connectSaving, failed, pageData } from '../shared/page';
 import { translateModule } from '../shared/translate';
 import dutch from './dutch';
 import { connectTrying } from './try-panel';
+import { connectReplay } from './replay-panel';
 
 function tables(modeler) {
   return modeler.getViews().filter((view) => view.type === 'decisionTable');
@@ -84,10 +85,11 @@ async function start(root) {
   });
   const changes = changeTracker();
   let trying = null;
+  let replaying = null;
   modeler.on('viewer.created', ({ viewer }) => {
     const eventBus = viewer.get('eventBus');
     changes.follow(eventBus);
-    eventBus.on('commandStack.changed', () => trying && trying.tableChanged());
+    eventBus.on('commandStack.changed', () => [trying, replaying].forEach((shown) => shown && shown.tableChanged()));
   });
   await modeler.importXML(data.xml, { open: false });
   const first = tables(modeler)[0] || modeler.getViews()[0];
@@ -125,6 +127,14 @@ async function start(root) {
       saveXML: async () => (await modeler.saveXML({ format: false })).xml,
       showElement: editor.showElement
     });
+    // "Terugkijken op eerdere initiatieven" (only for the table that decides the category).
+    replaying = await connectReplay({
+      url: panel.querySelector('form').action.replace(/\/proberen$/, '/terugkijken'),
+      after: panel,
+      name: data.name,
+      saveXML: async () => (await modeler.saveXML({ format: false })).xml,
+      showElement: editor.showElement
+    }).catch(() => null); // without it the editor and the try panel still work
   }
   root.setAttribute('data-geladen', 'ja');
 }

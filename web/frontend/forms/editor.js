@@ -2,6 +2,7 @@
 // as JSON, with a live preview drawn by the server, checked and put into use like a diagram.
 import './form-editor.css';
 
+import { connectDrafts } from '../shared/drafts';
 import { connectSaving, failed } from '../shared/page';
 import { el, fill, showError, textField } from './dom';
 import { shapeProblem } from './model';
@@ -48,6 +49,20 @@ function read(texts, text) {
   return { form };
 }
 
+/** The changes kept where, for a form (compared as text: the form editor has no command stack). */
+function textChanges(current, initial) {
+  const saved = { inUse: initial, draft: initial };
+  const marks = (mark) => (mark === undefined ? Object.keys(saved) : [mark]);
+  return {
+    isDirty: (mark = 'inUse') => current() !== saved[mark],
+    snapshot: () => current(),
+    markSaved: (mark, snapshot) => marks(mark).forEach((name) => {
+      saved[name] = snapshot === undefined ? current() : snapshot;
+    }),
+    markDiffers: (mark) => marks(mark).forEach((name) => { saved[name] = null; })
+  };
+}
+
 function start(root) {
   const texts = JSON.parse(root.dataset.texts || '{}');
   const { name } = root.dataset;
@@ -76,7 +91,7 @@ function start(root) {
   const jsonControl = jsonField.querySelector('textarea');
   const jsonView = el('div', { id: 'fe-json', class: 'fe-json', hidden: true }, jsonField);
   const currentText = () => (state.view === 'json' ? jsonControl.value : stringify(state.form));
-  let saved = root.dataset.nieuw ? '' : normal(root.dataset.json);
+  const saved = root.dataset.nieuw ? '' : normal(root.dataset.json);
 
   const preview = previewer({
     url: root.dataset.previewUrl,
@@ -206,17 +221,34 @@ function start(root) {
     show('vragen');
   }
 
-  connectSaving({
+  const changes = textChanges(() => normal(currentText()), saved);
+  const editor = {
+    saveXML: async () => currentText(),
+    isDirty: () => changes.isDirty('inUse'),
+    markSaved: () => changes.markSaved(),
+    showElement: () => false,
+    flush
+  };
+  const outcome = document.getElementById('editor-uitkomst');
+  connectSaving({ form: saveForm, outcome, texts, name, editor });
+  connectDrafts({
+    url: root.dataset.concepten,
     form: saveForm,
-    outcome: document.getElementById('editor-uitkomst'),
-    texts,
-    name,
-    editor: {
-      saveXML: async () => currentText(),
-      isDirty: () => normal(currentText()) !== saved,
-      markSaved: () => { saved = normal(currentText()); },
-      showElement: () => false,
-      flush
+    outcome,
+    editor,
+    changes,
+    load: async (text) => {
+      const found = read(texts, text);
+      if (found.error) {
+        jsonControl.value = text;
+        show('json');
+        showError(jsonControl, found.error);
+      } else {
+        state.form = found.form;
+        drawVisual();
+        show('vragen');
+      }
+      preview.schedule();
     }
   });
   root.setAttribute('data-geladen', 'ja');
