@@ -18,14 +18,16 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.db import Database
 from engine.errors import EngineError
 from engine.instance_store import InstanceRow
 from engine.serialization import StateSerializer
 from engine.step_writer import StepContext, StepRecord
-from engine.tables import ModelVersion, ProcessInstance
+from engine.tables import Job, ModelVersion, ProcessInstance
 
 INSTANCES = cast(Table, ProcessInstance.__table__)
+JOBS = cast(Table, Job.__table__)
 RESET = TaskState.READY | TaskState.ERROR
 """Re-predicted on the new spec (waiting timers and messages keep their state and time)."""
 
@@ -137,8 +139,12 @@ class MigrationMixin:
                 raise CannotMove(f"Dit initiatief kan niet mee: {reason}.")
             before = row.model_version_id
             move(workflow, spec, dependencies, top, subprocesses)
-            ctx.conn.execute(update(INSTANCES).where(INSTANCES.c.id == row.id).values(model_version_id=to_version))
-            row.model_version_id = to_version
+            ctx.conn.execute(update(INSTANCES).where(INSTANCES.c.id == row.id)
+                             .values(model_version_id=to_version, has_incident=False))
+            # the failed steps run again on the new version (reset above): their incidents are over
+            ctx.conn.execute(update(JOBS).where(JOBS.c.instance_id == row.id, JOBS.c.state == "failed")
+                             .values(state="done", done_at=clock.now(), locked_until=None))
+            row.model_version_id, row.has_incident = to_version, False
             record.audit(row.id, "migrated", detail={"from_version": before, "to_version": to_version,
                                                      "to_version_no": version_no})
 

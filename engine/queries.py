@@ -21,7 +21,7 @@ from engine.db import Database
 from engine.errors import NotFound
 from engine.outline import ProcessOutline, outline_of
 from engine.step_writer import StepRecord
-from engine.tables import AuditEvent, Job, ModelVersion, OpenTask, ProcessInstance
+from engine.tables import AuditEvent, Job, ModelVersion, OpenTask, OpenTaskGroup, ProcessInstance
 from engine.task_tree import boundary_timers, properties, timer_due
 
 
@@ -126,12 +126,13 @@ class QueryMixin:
         candidate_groups: list[str] | None = None,
         assignee: str | None = None,
     ) -> list[OpenTask]:
-        """Open human tasks from the projection table."""
+        """Open human tasks from the projection table (``candidate_groups``: tasks open to any of them)."""
         query = select(OpenTask).order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
         if instance_id is not None:
             query = query.where(OpenTask.instance_id == instance_id)
         if candidate_groups is not None:
-            query = query.where(OpenTask.candidate_group.in_(candidate_groups))
+            groups = select(OpenTaskGroup.task_id).where(OpenTaskGroup.group_code.in_(candidate_groups))
+            query = query.where(OpenTask.task_id.in_(groups))
         if assignee is not None:
             query = query.where(OpenTask.assignee == assignee)
         with self.db.reading() as session:

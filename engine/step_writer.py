@@ -18,7 +18,7 @@ from engine import clock
 from engine.incidents import STEP, Failure, failure_of
 from engine.instance_store import InstanceRow
 from engine.rawsql import RawSql
-from engine.tables import AuditEvent
+from engine.tables import AuditEvent, task_groups
 from engine.task_tree import (
     StatusChange,
     TaskView,
@@ -45,6 +45,13 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 _INSERT_AUDIT = _insert_sql("audit_event", _AUDIT_COLUMNS)
 _INSERT_JOB = _insert_sql("job", _JOB_COLUMNS)
 _INSERT_TASK = _insert_sql("open_task", _TASK_COLUMNS)
+_INSERT_GROUP = _insert_sql("open_task_group", ("task_id", "group_code", "due_at", "created_at"))
+_REFRESH_GROUP_NORM = "UPDATE open_task_group SET due_at = ? WHERE task_id = ?"
+# After _ASSIGN_UNRESOLVED (possibly in the same batch, so no row count to go by): the
+# groups of a task that was opened for nobody, once.
+_ASSIGN_GROUP = ("INSERT INTO open_task_group (task_id, group_code, due_at, created_at) "
+                 "SELECT task_id, ?, due_at, created_at FROM open_task WHERE task_id = ? AND candidate_group = ? "
+                 "AND NOT EXISTS (SELECT 1 FROM open_task_group WHERE task_id = ? AND group_code = ?)")
 _DELETE_TIMERS = "DELETE FROM job WHERE instance_id = ? AND kind = 'timer' AND state = 'ready'"
 _REFRESH_NORM = "UPDATE open_task SET overdue = ?, due_at = ? WHERE task_id = ? AND overdue <> ?"
 _RAISE_INCIDENT = "UPDATE process_instance SET has_incident = ? WHERE id = ?"
@@ -220,6 +227,7 @@ class StepWriter:
     service_retries: int
     gone: list[str] = field(default_factory=list)
     new_tasks: list[tuple[Any, ...]] = field(default_factory=list)
+    new_groups: list[tuple[Any, ...]] = field(default_factory=list)
     timer_changed: bool = False
     incident: bool = False
 
@@ -254,8 +262,10 @@ class StepWriter:
             raw.run(_RAISE_INCIDENT, (raw.flag(True), self.row.id))
         if self.gone:
             marks = ", ".join("?" for _ in self.gone)  # placeholders only; the ids are parameters
+            raw.run(f"DELETE FROM open_task_group WHERE task_id IN ({marks})", self.gone)  # noqa: S608
             raw.run(f"DELETE FROM open_task WHERE task_id IN ({marks})", self.gone)  # noqa: S608
         raw.many(_INSERT_TASK, self.new_tasks)
+        raw.many(_INSERT_GROUP, self.new_groups)
         if self.timer_changed:
             raw.run(_DELETE_TIMERS, (self.row.id,))
         self.record.flush(raw)
@@ -291,9 +301,13 @@ class StepWriter:
         view = self._view(task)
         if view.candidate_group is not None or view.assignee is not None:
             self.raw.run(_ASSIGN_UNRESOLVED, (view.candidate_group, view.assignee, view.task_id))
+            for group in task_groups(view.candidate_group):
+                self.raw.run(_ASSIGN_GROUP, (group, view.task_id, view.candidate_group, view.task_id, group))
 
     def _open_task(self, view: TaskView, now: datetime) -> tuple[Any, ...]:
         raw = self.raw
+        self.new_groups.extend((view.task_id, group, raw.time(view.due_at), raw.time(now))
+                               for group in task_groups(view.candidate_group))
         return (view.task_id, self.row.id, self.row.case_ref, view.process_id, view.task_name, view.title,
                 view.form_id, view.candidate_group, view.assignee, raw.time(view.due_at), raw.flag(view.overdue),
                 raw.time(now))
@@ -305,6 +319,8 @@ class StepWriter:
         raw = self.raw
         cursor = raw.run(_REFRESH_NORM, (raw.flag(view.overdue), raw.time(view.due_at), view.task_id,
                                          raw.flag(view.overdue)))
+        if cursor.rowcount:
+            raw.run(_REFRESH_GROUP_NORM, (raw.time(view.due_at), view.task_id))
         if cursor.rowcount and view.overdue:
             self.record.audit(self.row.id, "overdue", task=task, actor="systeem")
 

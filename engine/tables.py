@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -84,10 +85,14 @@ class OpenTask(Base):
     """Projection of the human tasks that are open now; task lists query only this.
 
     Every step that opens or closes a task writes a page of each index here, and a page
-    costs a commit about as much as a small statement: only indexes a query uses."""
+    costs a commit about as much as a small statement: only indexes a query uses. A team's
+    queue is read from :class:`OpenTaskGroup`; "my tasks" from the assignee index, in the
+    order the list shows (deadline first), so a page of either reads only its own rows."""
 
     __tablename__ = "open_task"
-    __table_args__ = (Index("ix_open_task_group_due", "candidate_group", "due_at"),)
+    __table_args__ = (
+        Index("ix_open_task_assignee_due", func.lower(text("assignee")), "due_at", "created_at", "task_id"),
+    )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(
@@ -103,6 +108,32 @@ class OpenTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OpenTaskGroup(Base):
+    """One row per candidate group of an open task: a team's queue is an index range in the
+    order the list shows (deadline first, then the oldest), however many tasks other teams
+    have, and its count reads only that range. Written and deleted with the task; a task's
+    ``candidate_group`` keeps the groups as the diagram gave them (joined with commas)."""
+
+    __tablename__ = "open_task_group"
+    # Without rowid on SQLite the primary key is the table: one b-tree less to write per task.
+    __table_args__ = (Index("ix_open_task_group_queue", "group_code", "due_at", "created_at", "task_id"),
+                      {"sqlite_with_rowid": False})
+
+    task_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("open_task.task_id", ondelete="CASCADE"), primary_key=True
+    )
+    group_code: Mapped[str] = mapped_column(String(200), primary_key=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def task_groups(candidate_group: str | None) -> list[str]:
+    """The groups of a task, as the engine joins them (comma-separated), each once."""
+    if not candidate_group:
+        return []
+    return sorted({part.strip() for part in candidate_group.split(",") if part.strip()})
 
 
 # A literal, not a bound parameter: only then can a query's plan use the partial index.

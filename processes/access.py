@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import AuditEvent, OpenTask, ProcessInstance
+from engine import AuditEvent, OpenTask, OpenTaskGroup, ProcessInstance
 from processes.tables.organisation import Guide, GuideAssignment
 
 INTAKE = "intake"
@@ -110,21 +110,18 @@ def may_complete(principal: Principal, task: TaskLike) -> bool:
 
 
 # queries -------------------------------------------------------------------------------------
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def queue_groups(groups: Iterable[str]) -> list[str]:
+    """The candidate groups whose tasks a team member sees in the queue (never the initiator's)."""
+    return sorted(set(groups) - {INITIATOR_GROUP})
 
 
 def group_condition(groups: Iterable[str]) -> ColumnElement[bool]:
-    """Open tasks of one of ``groups`` (also when a task has a list of groups)."""
-    wanted = sorted(set(groups) - {INITIATOR_GROUP})
+    """Open tasks of one of ``groups`` (also when a task has a list of groups): an index
+    lookup in the task's group rows, never a pattern over the comma-separated list."""
+    wanted = queue_groups(groups)
     if not wanted:
         return false()
-    in_list = [
-        OpenTask.candidate_group.like(pattern, escape="\\")
-        for group in wanted
-        for pattern in (f"{_like_escape(group)},%", f"%,{_like_escape(group)}", f"%,{_like_escape(group)},%")
-    ]
-    return or_(OpenTask.candidate_group.in_(wanted), and_(OpenTask.candidate_group.contains(","), or_(*in_list)))
+    return OpenTask.task_id.in_(select(OpenTaskGroup.task_id).where(OpenTaskGroup.group_code.in_(wanted)))
 
 
 def assigned_condition(principal: Principal) -> ColumnElement[bool]:

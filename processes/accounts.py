@@ -15,12 +15,13 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, object_session
 
 from processes import clock, throttle
 from processes.access import ALL_ROLES, Principal
 from processes.loket import reads, writes
+from processes.tables.login_session import LoginSession
 from processes.tables.organisation import Guide
 from processes.tables.staff import LoginAttempt, StaffRole, StaffUser, TeamMembership
 
@@ -91,8 +92,12 @@ def set_password(session: Session, user: StaffUser, password: str, *, must_chang
 
 
 def end_sessions(user: StaffUser) -> None:
-    """Every login session of the account stops working at its next request."""
+    """Every login session of the account stops working at its next request: the account's
+    token changes and the sessions' rows on the server go."""
     user.session_token = secrets.token_hex(16)
+    session = object_session(user)
+    if session is not None and user.id is not None:
+        session.execute(delete(LoginSession).where(LoginSession.staff_user_id == user.id))
 
 
 def verify_password(user: StaffUser, password: str) -> bool:
@@ -156,17 +161,25 @@ def principal_of(session: Session, user: StaffUser) -> Principal:
     )
 
 
-@reads
-def load_principal(session: Session, session_id: str) -> Principal | None:
-    """The Principal for a login session id (``staff:<id>:<token>``), if the account is still
-    active and the token still current."""
+def active_user_of_session_id(session: Session, session_id: str) -> StaffUser | None:
+    """The account of a Flask-Login id (``staff:<id>:<token>``), if it is still active and the
+    token still current."""
     parts = session_id.split(":")
     if len(parts) != 3 or parts[0] != "staff" or not parts[1].isdigit():
         return None
     user = session.get(StaffUser, int(parts[1]))
     if user is None or not user.active or not secrets.compare_digest(user.session_token, parts[2]):
         return None
-    return principal_of(session, user)
+    return user
+
+
+@reads
+def load_principal(session: Session, session_id: str) -> Principal | None:
+    """The Principal for a login session id (``staff:<id>:<token>``), if the account is still
+    active and the token still current. The web also checks the login's own session row
+    (:func:`processes.sessions.staff_principal`)."""
+    user = active_user_of_session_id(session, session_id)
+    return principal_of(session, user) if user is not None else None
 
 
 def colleagues_for(session: Session, groups: Iterable[str], *, exclude: str | None = None) -> list[StaffUser]:

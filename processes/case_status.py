@@ -53,6 +53,14 @@ class CategoryReason:
     rule: str | None
     explanation: str | None
     confirmed: bool = False
+    explanation_en: str | None = None
+    """The same explanation in English, when the decision table gives one (``categorie_uitleg_en``)."""
+
+    def explanation_in(self, lang: str) -> tuple[str | None, str]:
+        """The explanation in ``lang`` if there is one (else in Dutch), and the language it is in."""
+        if lang == "en" and self.explanation_en:
+            return self.explanation_en, "en"
+        return self.explanation, "nl"
 
     @property
     def changed_by_staff(self) -> bool:
@@ -66,8 +74,10 @@ def category_of(data: Mapping[str, Any]) -> CategoryReason | None:
     if not category:
         return None
     rule, explanation = data.get("categorie_regel"), data.get("categorie_uitleg")
+    english = data.get("categorie_uitleg_en")
     return CategoryReason(str(category), str(proposed) if proposed else None, str(rule) if rule else None,
-                          str(explanation) if explanation else None, confirmed=bool(data.get("categorie")))
+                          str(explanation) if explanation else None, confirmed=bool(data.get("categorie")),
+                          explanation_en=str(english) if english else None)
 
 
 @dataclass(frozen=True)

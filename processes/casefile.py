@@ -3,6 +3,7 @@ see it, and the files and diagram it refers to. What staff do on a case: :mod:`p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from engine import AuditEvent, NotFound, OpenTask, ProcessInstance, WaitingMessa
 from forms import FormDefinition
 from processes.access import GUIDE_ADMIN_ROLES, Principal, may_view_case, may_work_on
 from processes.diagrams import model_of_case
-from processes.documents import documents_of
+from processes.documents import content_chunks, documents_of
 from processes.errors import AccessDenied, StartUnavailable
 from processes.loket import Loket
 from processes.messages import thread
@@ -154,20 +155,23 @@ def active_guides(session: Session) -> list[Guide]:
 
 @dataclass(frozen=True)
 class Download:
-    content: bytes
+    content: Iterable[bytes]
+    """Read piece by piece while it is sent (see :func:`processes.documents.content_chunks`)."""
     filename: str
     content_type: str
+    size: int
 
 
 def case_document(loket: Loket, principal: Principal, case_ref: str, public_id: str) -> Download:
     """A file of a case whose file this user may see."""
     with loket.reading() as session:
         case = viewable_case(session, principal, case_ref)
-        document = session.scalar(select(Document).where(Document.public_id == public_id[:36],
-                                                         Document.instance_id == case.id))
-        if document is None:
-            raise NotFound(public_id)
-        return Download(document.content, document.filename, document.content_type)
+        found = session.execute(select(Document.id, Document.filename, Document.content_type, Document.size)
+                                .where(Document.public_id == public_id[:36], Document.instance_id == case.id)).first()
+    if found is None:
+        raise NotFound(public_id)
+    document_id, filename, content_type, size = found
+    return Download(content_chunks(loket.reading, document_id, size), filename, content_type, size)
 
 
 def case_diagram(loket: Loket, principal: Principal, case_ref: str, process_id: str) -> bytes | None:

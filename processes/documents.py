@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import LargeBinary, func, select
+from sqlalchemy.orm import Session, defer
 
 from processes import clock
 from processes.tables.case import Document
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
+CHUNK_BYTES = 256 * 1024
+"""A download is read and sent in pieces of this size, never held whole."""
 ALLOWED_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -97,8 +101,24 @@ def store_document(
 
 
 def documents_of(session: Session, instance_id: int) -> list[Document]:
-    query = select(Document).where(Document.instance_id == instance_id).order_by(Document.uploaded_at)
+    """The files of a case, without their content (reading it from one of these is an error)."""
+    query = (select(Document).options(defer(Document.content, raiseload=True))
+             .where(Document.instance_id == instance_id).order_by(Document.uploaded_at))
     return list(session.scalars(query).all())
+
+
+def content_chunks(reading: Callable[[], AbstractContextManager[Session]], document_id: int,
+                   size: int) -> Iterator[bytes]:
+    """The content of a document piece by piece, each read in a short unit of work of its own
+    (a stored document never changes), so a download holds neither a 10 MB value nor a
+    transaction while the client receives it."""
+    for start in range(0, size, CHUNK_BYTES):
+        with reading() as session:
+            piece = session.scalar(select(func.substr(Document.content, start + 1, CHUNK_BYTES, type_=LargeBinary))
+                                   .where(Document.id == document_id))
+        if not piece:
+            return
+        yield bytes(piece)
 
 
 def attach_draft_documents(session: Session, draft_key: str, instance_id: int) -> int:

@@ -12,6 +12,7 @@ from processes import clock
 from processes.drafts import purge_expired
 from processes.loket import Loket
 from processes.portal_login import purge_expired_tokens
+from processes.sessions import purge_expired_sessions
 from processes.tables.case import Document
 from processes.tables.portal import FormDraft
 from processes.tables.staff import LoginAttempt
@@ -42,8 +43,8 @@ def purge_orphan_uploads(session: Session) -> int:
 
 
 def purge_portal_data(loket: Loket) -> int:
-    """Delete what may no longer be kept: expired drafts and login links, files of forms never
-    sent, old login attempts. Returns how many rows went."""
+    """Delete what may no longer be kept: expired drafts, login links and login sessions, files
+    of forms never sent, old login attempts. Returns how many rows went."""
     with loket.transaction() as session:
         return (purge_expired(session) + purge_expired_tokens(session) + purge_orphan_uploads(session)
-                + purge_old_login_attempts(session))
+                + purge_old_login_attempts(session) + purge_expired_sessions(session))

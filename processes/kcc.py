@@ -1,6 +1,10 @@
 """The contact centre: find any initiative, a read-only view of where it stands, and the
 access log. Every search result list and every case view is personal data seen by the KCC,
-so each one is written to ``staff_kcc_access`` in the same transaction that reads it."""
+so each one is written to ``staff_kcc_access`` in the same transaction that reads it.
+
+A search reads an index, never every initiative: an exact reference is one lookup; other words
+go through the search text of :mod:`processes.tables.search` (trigrams on PostgreSQL, FTS5 on
+SQLite), and hits are counted up to :data:`COUNT_LIMIT` (a common word says "more than")."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine import Job, OpenTask, ProcessInstance, WaitingMessage
@@ -19,15 +23,20 @@ from processes.casefile import GuideView, case_by_ref, contact_moments, current_
 from processes.diagrams import model_of_case
 from processes.loket import Loket
 from processes.paging import clamp_page, page_count, page_numbers
+from processes.tables.search import FTS_TABLE, postgres_text
 from processes.tables.staff import ContactMoment, KccAccess
 from processes.vocabulary import INITIATIVE_PROCESS
 
 PAGE_SIZE = 25
 MIN_QUERY = 2
+COUNT_LIMIT = 500
+"""Hits are counted up to this many; past it the page says "more than" (a common word)."""
+MAX_TERMS = 6
+TRIGRAM = 3
+"""The shortest term a trigram index can look up."""
 """Page links shown either side of the current page (plus the first and the last)."""
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 NAME = ProcessInstance.case_data["naam"].as_string()
-POSTCODE = ProcessInstance.case_data["postcode"].as_string()
 
 
 @dataclass(frozen=True)
@@ -47,19 +56,42 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _condition(query: str) -> ColumnElement[bool]:
-    text = query.strip()
-    pattern = f"%{_escape(text)}%"
-    conditions = [
-        ProcessInstance.case_ref.ilike(pattern, escape="\\"),
-        ProcessInstance.title.ilike(pattern, escape="\\"),
-        NAME.ilike(pattern, escape="\\"),
-        ProcessInstance.initiator == text.lower(),
-    ]
-    postcode = _POSTCODE.match(text)
+def _terms(query: str) -> list[str]:
+    """The lower-case words that must all occur (a postcode is one term, spelled as stored)."""
+    postcode = _POSTCODE.match(query)
     if postcode:
-        conditions.append(POSTCODE == f"{postcode.group(1)} {postcode.group(2).upper()}")
-    return or_(*conditions)
+        return [f"{postcode.group(1)} {postcode.group(2)}".lower()]
+    return list(dict.fromkeys(query.lower().split()))[:MAX_TERMS]
+
+
+def _scanned(terms: list[str]) -> ColumnElement[bool]:
+    """Only for words too short for the SQLite index: each in a column (reads every initiative)."""
+    return and_(*(or_(ProcessInstance.case_ref.ilike(f"%{_escape(term)}%", escape="\\"),
+                      ProcessInstance.title.ilike(f"%{_escape(term)}%", escape="\\"),
+                      NAME.ilike(f"%{_escape(term)}%", escape="\\"),
+                      ProcessInstance.initiator.ilike(f"%{_escape(term)}%", escape="\\")) for term in terms))
+
+
+def _condition(session: Session, query: str) -> ColumnElement[bool]:
+    """Initiatives whose search text contains every term, through the text index."""
+    terms = _terms(query)
+    if session.get_bind().dialect.name != "sqlite":
+        searched = postgres_text()
+        return and_(*(searched.like(f"%{_escape(term)}%", escape="\\") for term in terms))
+    indexed = [term for term in terms if len(term) >= TRIGRAM]
+    if not indexed:
+        return _scanned(terms)
+    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in indexed)
+    matched: Select[Any] = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
+        literal_column(FTS_TABLE).op("MATCH")(phrase))
+    short = [term for term in terms if len(term) < TRIGRAM]
+    return and_(ProcessInstance.id.in_(matched), *([_scanned(short)] if short else []))
+
+
+def _reference(session: Session, query: str) -> int | None:
+    """The initiative whose reference this is, exactly (one unique-index lookup)."""
+    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.case_ref == query.upper()[:40],
+                                                           ProcessInstance.process_id == INITIATIVE_PROCESS))
 
 
 @dataclass(frozen=True)
@@ -74,6 +106,11 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return page_count(self.total, self.page_size)
+
+    @property
+    def more(self) -> bool:
+        """True when there are more than :data:`COUNT_LIMIT` hits (``total`` is then one more)."""
+        return self.total > COUNT_LIMIT
 
     @property
     def first(self) -> int:
@@ -101,15 +138,19 @@ def search(loket: Loket, principal: Principal, query: str, *, page: int = 1,
 
 def find(session: Session, principal: Principal, query: str, *, page: int = 1,
          page_size: int | None = None) -> SearchPage:
-    """Initiatives whose reference, title or initiator name contains ``query``, whose
-    initiator has this e-mail address, or with this postcode; newest first, one page of them
-    (a page past the last gives the last). Logged with the total number of hits."""
+    """Initiatives whose reference, title, initiator name, e-mail address or postcode contains
+    every word of ``query`` (a postcode may be written without its space), or the one whose
+    reference it is; newest first, one page of them (a page past the last gives the last).
+    Logged with the number of hits (counted up to :data:`COUNT_LIMIT` and one)."""
     text = query.strip()[:200]
     page_size = page_size or PAGE_SIZE
     if len(text) < MIN_QUERY:
         return SearchPage([], 0, 1, page_size)
-    where = (ProcessInstance.process_id == INITIATIVE_PROCESS, _condition(text))
-    total = int(session.scalar(select(func.count()).select_from(ProcessInstance).where(*where)) or 0)
+    exact = _reference(session, text)
+    matches = ProcessInstance.id == exact if exact is not None else _condition(session, text)
+    where = (ProcessInstance.process_id == INITIATIVE_PROCESS, matches)
+    counted = select(ProcessInstance.id).where(*where).limit(COUNT_LIMIT + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(counted)) or 0)
     page = clamp_page(page, total, page_size)
     rows = session.execute(
         select(ProcessInstance.case_ref, ProcessInstance.title, NAME, ProcessInstance.initiator,

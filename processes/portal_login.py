@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from processes import clock
 from processes.loket import Loket
+from processes.sessions import open_initiator_session
 from processes.tables.portal import LoginToken
 from processes.vocabulary import LOGIN_TEXT
 
@@ -79,6 +80,8 @@ def valid_login_token(session: Session, token: str) -> LoginToken | None:
 class Login:
     email: str
     next_path: str | None
+    session_token: str | None = None
+    """The new login session's token for the cookie (:mod:`processes.sessions`)."""
 
 
 def consume_login_token(session: Session, token: str) -> Login | None:
@@ -125,7 +128,14 @@ def login_link_valid(loket: Loket, token: str) -> bool:
         return valid_login_token(session, token) is not None
 
 
-def use_login_link(loket: Loket, token: str) -> Login | None:
-    """Log in with the link: exactly once, also when two requests race."""
+def use_login_link(loket: Loket, token: str, *, session_expires_at: datetime,
+                   ending: Iterable[object] = ()) -> Login | None:
+    """Log in with the link: exactly once, also when two requests race. The login gets a new
+    session on the server (until ``session_expires_at``); ``ending``: the browser's earlier
+    session tokens, ended at the same time."""
     with loket.transaction() as session:
-        return consume_login_token(session, token)
+        login = consume_login_token(session, token)
+        if login is None:
+            return None
+        started = open_initiator_session(session, login.email, session_expires_at, ending=ending)
+        return replace(login, session_token=started)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from engine import DeployResult, ModelBundle, ModelVersion, NotFound, OpenTask, ProcessInstance
@@ -66,28 +66,31 @@ def _version_for(effect: dict[str, tuple[list[int], list[int]]], process_id: str
 
 def running_per_version(session: Session) -> Counter[int]:
     """How many running initiatives are on each version, counting an initiative also for the
-    process it is in as a call activity (its category, and any process with an open task)."""
-    running = session.execute(
-        select(ProcessInstance.id, ProcessInstance.model_version_id, ProcessInstance.case_data,
-               ModelVersion.bundle_id)
-        .join(ModelVersion, ModelVersion.id == ProcessInstance.model_version_id)
-        .where(ProcessInstance.state == "running")
-    ).all()
-    inside: dict[int, set[str]] = {}
-    for instance_id, process_id in session.execute(
-            select(OpenTask.instance_id, OpenTask.process_id)
-            .join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id)
-            .where(ProcessInstance.state == "running").distinct()).all():
-        inside.setdefault(instance_id, set()).add(process_id)
-    effect = _in_effect(session)
+    process it is in as a call activity (its category, and any process with an open task).
+    Counted in the database: only a row per (version, process) comes back."""
     counts: Counter[int] = Counter({})
-    for instance_id, version_id, data, bundle_id in running:
-        counts[version_id] += 1
-        category = next((str(data[key]) for key in CATEGORY_FIELDS if isinstance(data, dict) and data.get(key)), None)
-        for process_id in inside.get(instance_id, set()) | ({category} if category else set()):
-            sub = _version_for(effect, process_id, bundle_id)
-            if sub is not None and sub != version_id:
-                counts[sub] += 1
+    for version_id, running in session.execute(
+            select(ProcessInstance.model_version_id, func.count()).where(ProcessInstance.state == "running")
+            .group_by(ProcessInstance.model_version_id)).all():
+        counts[version_id] += running
+    data = ProcessInstance.case_data
+    category = func.coalesce(func.nullif(data[CATEGORY_FIELDS[0]].as_string(), ""),
+                             func.nullif(data[CATEGORY_FIELDS[1]].as_string(), ""))
+    running_rows = (ProcessInstance.state == "running", ModelVersion.id == ProcessInstance.model_version_id)
+    inside = union(
+        select(ProcessInstance.id.label("instance_id"), ProcessInstance.model_version_id.label("version_id"),
+               ModelVersion.bundle_id.label("bundle_id"), category.label("process_id"))
+        .where(*running_rows, category.is_not(None)),
+        select(OpenTask.instance_id, ProcessInstance.model_version_id, ModelVersion.bundle_id, OpenTask.process_id)
+        .join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id).where(*running_rows),
+    ).subquery()
+    effect = _in_effect(session)
+    for version_id, bundle_id, process_id, instances in session.execute(
+            select(inside.c.version_id, inside.c.bundle_id, inside.c.process_id, func.count())
+            .group_by(inside.c.version_id, inside.c.bundle_id, inside.c.process_id)).all():
+        sub = _version_for(effect, str(process_id), bundle_id)
+        if sub is not None and sub != version_id:
+            counts[sub] += instances
     return counts
 
 

@@ -71,6 +71,42 @@ def db_upgrade() -> None:
     click.echo("Database is bijgewerkt.")
 
 
+@cli.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Het bestand voor de reservekopie (bevat persoonsgegevens).")
+@with_appcontext
+def backup_command(out: Path) -> None:
+    """Maak een reservekopie van de hele database (SQLite of PostgreSQL)."""
+    from processes import backup
+
+    try:
+        backup.backup(current_app.config["DATABASE_URL"], out)
+    except backup.BackupFailed as failed:
+        click.echo(str(failed))
+        sys.exit(1)
+    click.echo(f"Reservekopie gemaakt: {out}")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--yes", "-y", "confirmed", is_flag=True, help="Niet vragen, meteen terugzetten.")
+@with_appcontext
+def restore_command(source: Path, confirmed: bool) -> None:
+    """Zet een reservekopie terug: alles in de database wordt vervangen (stop eerst de website en de workers)."""
+    from processes import backup
+
+    if not confirmed:
+        click.confirm("Alles in de database wordt vervangen door de reservekopie. Doorgaan?", abort=True)
+    engine_of(current_app).db.dispose()  # this process holds no connection during the restore
+    try:
+        backup.restore(current_app.config["DATABASE_URL"], source)
+    except backup.BackupFailed as failed:
+        click.echo(str(failed))
+        sys.exit(1)
+    click.echo(f"Reservekopie teruggezet uit {source}. Draai daarna `loket db upgrade` als de kopie van een "
+               "eerdere versie van het loket is.")
+
+
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Voer de jobs uit die nu klaarstaan en stop.")
 @click.option("--id", "worker_id", default=None, help="Naam van deze worker.")
@@ -268,6 +304,26 @@ def bench_waiting(cases: int, postgres_url: str | None, no_postgres: bool) -> No
     from processes.bench_waiting import format_waiting_report, run_waiting_bench
 
     click.echo(format_waiting_report(run_waiting_bench(cases, "none" if no_postgres else postgres_url)))
+
+
+@bench_group.command("scale")
+@click.option("--sizes", default="1000,100000", show_default=True, help="Aantallen initiatieven, met komma's.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: één object per pagina.")
+@click.option("--rounds", default=30, show_default=True)
+@click.option("--postgres-url", default=None, help="Standaard: LOKET_TEST_POSTGRES_URL.")
+def bench_scale(sizes: str, as_json: bool, rounds: int, postgres_url: str | None) -> None:
+    """Elke medewerkerspagina getimed bij elke omvang op PostgreSQL, met de verhouding grootste/kleinste."""
+    from processes.bench_scale import format_scale_report, ratios, run_scale_bench
+    from web.bench_pages import SitePages
+
+    try:
+        wanted = tuple(sorted({int(part) for part in sizes.split(",") if part.strip()}))
+    except ValueError:
+        raise click.BadParameter("geef aantallen zoals 1000,100000", param_hint="--sizes") from None
+    if not wanted or min(wanted) < 30:
+        raise click.BadParameter("elke omvang is minstens 30 initiatieven", param_hint="--sizes")
+    found = run_scale_bench(wanted, SitePages, rounds=rounds, postgres_url=postgres_url)
+    click.echo(json.dumps(ratios(found)) if as_json else format_scale_report(found))
 
 
 def main() -> None:

@@ -23,7 +23,8 @@ class Document(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Up to 10 MB: never read with the row (lists show name and size); a download streams it.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(String(254))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     purpose: Mapped[str | None] = mapped_column(String(200))

@@ -57,10 +57,12 @@ def test_a_step_writes_little(sqlite_engine: tuple[Engine, Path]) -> None:
         engine.complete_task(info.id, task, {}, actor="a")
         completions.append(_kib_written(path))
     # Table and index pages of the instance, its open task and an audit event: 15 KiB for a
-    # start and 11 for a completion as they are; with 4 KiB pages and the five indexes no
-    # query used it was 68 and 48.
-    assert statistics.median(starts) <= 18
-    assert statistics.median(completions) <= 14
+    # start and 11 for a completion before the lists had to scale; with 4 KiB pages and the
+    # five indexes no query used it was 68 and 48. Since migration 0005 the task's group row,
+    # the queue and assignee indexes (≈ 2-3 KiB) and, on a start only, the contact centre's
+    # search text (≈ 4 KiB of FTS5 index) come with it: ≈ 22 and 14.
+    assert statistics.median(starts) <= 24
+    assert statistics.median(completions) <= 16
 
 
 def test_a_new_sqlite_database_has_small_pages(sqlite_engine: tuple[Engine, Path]) -> None:

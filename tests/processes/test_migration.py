@@ -10,9 +10,9 @@ from sqlalchemy import select
 from engine import AuditEvent
 from engine.migration import CannotMove
 from engine.service import Engine
-from processes import MODELS_DIR, moving, studio
+from processes import MODELS_DIR, incidents, moving, studio
 from processes.loket import Loket
-from tests.processes.factories import Case, complex_data
+from tests.processes.factories import Case, complex_data, intake_data
 from tests.web.staff.support import ACCEPT, INTAKE, INTAKEGESPREK, PROCES
 from web.cli import cli
 
@@ -118,3 +118,55 @@ def test_the_cli_shows_a_dry_run_then_moves_the_cases_that_can(app: Flask, loket
     assert waiting.refresh().model_version_id == moving.target(loket, "complex", complex_version).version_id
     unknown = runner.invoke(cli, ["models", "migrate", "--process", "complex", "--to-version", "99"])
     assert unknown.exit_code == 1 and "complex heeft geen versie 99." in unknown.output
+
+
+DIVIDING = b'''    <bpmn:scriptTask id="aandeel_berekenen" name="Aandeel berekenen">
+      <bpmn:incoming>Flow_start_eenvoudig_aandeel</bpmn:incoming>
+      <bpmn:outgoing>Flow_aandeel_groen_beoordelen</bpmn:outgoing>
+      <bpmn:script>aandeel = 100 / gevraagd_bedrag</bpmn:script>
+    </bpmn:scriptTask>
+'''
+
+
+def with_a_step_that_fails_on_zero(diagram: bytes) -> bytes:
+    """A script step the check accepts (the name is a start-form answer) that fails for an
+    initiative asking no money: a division by zero, at run time only."""
+    start = diagram.index(b'<bpmn:sequenceFlow id="', diagram.index(b'sourceRef="start_eenvoudig"') - 120)
+    end = diagram.index(b"/>", start) + 2
+    flow = diagram[start:end]
+    old_id = flow.split(b'id="')[1].split(b'"')[0]
+    diagram = diagram[:start] + (b'<bpmn:sequenceFlow id="Flow_start_eenvoudig_aandeel" sourceRef="start_eenvoudig" '
+                                 b'targetRef="aandeel_berekenen"/>\n    <bpmn:sequenceFlow '
+                                 b'id="Flow_aandeel_groen_beoordelen" sourceRef="aandeel_berekenen" '
+                                 b'targetRef="groen_beoordelen"/>') + diagram[end:]
+    diagram = diagram.replace(b"<bpmn:outgoing>" + old_id + b"</bpmn:outgoing>",
+                              b"<bpmn:outgoing>Flow_start_eenvoudig_aandeel</bpmn:outgoing>")
+    diagram = diagram.replace(b"<bpmn:incoming>" + old_id + b"</bpmn:incoming>",
+                              b"<bpmn:incoming>Flow_aandeel_groen_beoordelen</bpmn:incoming>")
+    task = b'    <bpmn:userTask id="groen_beoordelen"'
+    return diagram.replace(task, DIVIDING + task, 1)
+
+
+def test_a_case_stuck_on_a_broken_version_moves_to_the_fixed_one_and_goes_on(loket: Loket,
+                                                                              engine: Engine) -> None:
+    good = (MODELS_DIR / "eenvoudig.bpmn").read_bytes()
+    check, broken = studio.deploy(loket, {"eenvoudig.bpmn": with_a_step_that_fails_on_zero(good)}, actor=PROCES,
+                                  reason="proef met een stap die kan falen")
+    assert broken is not None, [problem.format() for problem in check.problems]
+    case = Case.start(engine, intake_data(gevraagd_bedrag=0))
+    case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    assert case.task_names() == []  # stuck: the failing step raised an incident
+    assert [incident.case_ref for incident in incidents.incidents(loket)] == [case.info.case_ref]
+
+    repaired = with_a_step_that_fails_on_zero(good).replace(b"100 / gevraagd_bedrag",
+                                                            b"100 / gevraagd_bedrag if gevraagd_bedrag else 0")
+    check, fixed = studio.deploy(loket, {"eenvoudig.bpmn": repaired}, actor=PROCES, note="delen door nul kan niet meer")
+    assert fixed is not None, [problem.format() for problem in check.problems]
+    to = moving.target(loket, "initiatief", max(v.version_no for v in fixed.versions if v.process_id == "initiatief"))
+    [found] = moving.candidates(loket, to, case_refs=[case.info.case_ref])
+    assert found.can_move, found.reason
+    moving.move(loket, to, [found], actor=PROCES)
+    engine.run_due_jobs()
+    assert case.task_names() == ["groen_beoordelen"]  # the failed step ran again, on the fixed version
+    assert incidents.incidents(loket) == []
+    assert case.refresh().model_version_id == to.version_id

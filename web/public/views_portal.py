@@ -27,7 +27,7 @@ from web.extensions import limiter
 from web.formview import field_views
 from web.i18n import current_lang, safe_next
 from web.public import bp
-from web.public.auth import current_initiator, initiator_required, log_in, log_out
+from web.public.auth import current_initiator, initiator_required, log_in_with_link, log_out
 from web.public.casepage import render_case
 from web.public.formdefs import LOGIN_FORM, MESSAGE_FORM
 from web.public.formhelp import check_uploads, honeypot_filled, shown_values, uploads_for
@@ -78,10 +78,9 @@ def confirm_login(token: str) -> str | tuple[str, int]:
 @bp.post("/inloggen/<token>")
 @limiter.limit("20/minute")
 def use_login_link(token: str) -> Response | tuple[str, int]:
-    login_as = portal_login.use_login_link(current_loket(), token)
+    login_as = log_in_with_link(token)
     if login_as is None:
         return render_template("public/link_invalid.html", kind="login"), 410
-    log_in(login_as.email)
     return redirect(safe_next(login_as.next_path, url_for(HOME)))
 
 

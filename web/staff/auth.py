@@ -2,8 +2,11 @@
 
 - Accounts: :mod:`processes.accounts`; slowing down password guessing (no account lock):
   :mod:`processes.throttle`.
-- A session ends after ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and
-  after ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
+- Every login is a session on the server (:mod:`processes.sessions`): the cookie carries its
+  token, logging out deletes it, so a copy of the cookie stops working too. A session ends after
+  ``PERMANENT_SESSION_LIFETIME`` (absolute, checked on the server too) and after
+  ``STAFF_IDLE_TIMEOUT`` without a request (default 30 minutes).
+- No page of the workspace may be stored by the browser or a proxy (``Cache-Control: no-store``).
 - The login POST is also rate limited per client address (Flask-Limiter); every form has a CSRF
   token; logout is a POST.
 - An account whose password a beheerder set ("must change password") reaches only the
@@ -13,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -22,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from processes import clock
+from processes import clock, sessions
 from processes.access import (
     ADMIN_ROLES,
     ALL_ROLES,
@@ -33,15 +36,19 @@ from processes.access import (
     WORKER_ROLES,
     Principal,
 )
-from processes.accounts import authenticate, load_principal
+from processes.accounts import authenticate
 from processes.throttle import THROTTLED
 from web import current_loket
+from web.caching import forbid_storing
 from web.extensions import limiter, login_manager
 from web.i18n import safe_next
+from web.public.auth import SESSION_KEY as INITIATOR_SESSION
 from web.staff import bp
 
 LOGIN_AT = "staff_login_at"
 SEEN = "staff_seen"
+SESSION_TOKEN = "staff_session"  # noqa: S105 - the name of a cookie key, not a secret
+"""The token of this login's session on the server."""
 DEFAULT_IDLE = timedelta(minutes=30)
 LOGIN_LIMIT = "10 per minute"
 OPEN_ENDPOINTS = frozenset({"staff.login", "staff.login_post", "staff.static"})
@@ -54,7 +61,7 @@ def load_user(session_id: str) -> Principal | None:
     """Flask-Login's loader: only ids of staff sessions (``staff:<id>:<token>``)."""
     if not session_id.startswith("staff:"):
         return None
-    return load_principal(current_loket(), session_id)
+    return sessions.staff_principal(current_loket(), session_id, session.get(SESSION_TOKEN))
 
 
 def current_principal() -> Principal | None:
@@ -106,26 +113,36 @@ def _session_expired() -> bool:
 
 
 def _end_session() -> None:
+    sessions.log_out(current_loket(), [session.get(SESSION_TOKEN)])
     logout_user()
-    session.pop(LOGIN_AT, None)
-    session.pop(SEEN, None)
+    for key in (LOGIN_AT, SEEN, SESSION_TOKEN):
+        session.pop(key, None)
 
 
 def start_session(user: Principal, *, login_at: float | None = None) -> None:
-    """A fresh session for ``user`` (no fixation): keeps only the language choice."""
+    """A fresh session for ``user`` with a new token (no fixation): the browser's earlier
+    sessions end, only the language choice is kept."""
     lang = session.get("lang")
+    earlier = [session.get(SESSION_TOKEN), session.get(INITIATOR_SESSION)]
+    now = clock.now().timestamp()
+    started = login_at if login_at is not None else now
+    expires_at = datetime.fromtimestamp(started, UTC) + current_app.permanent_session_lifetime
+    token = sessions.start_staff_session(current_loket(), user.id, expires_at, ending=earlier)
     session.clear()
     if lang:
         session["lang"] = lang
     login_user(user)
     session.permanent = True
-    now = clock.now().timestamp()
-    session[LOGIN_AT] = login_at if login_at is not None else now
+    session[LOGIN_AT] = started
     session[SEEN] = now
+    session[SESSION_TOKEN] = token
 
 
 def _current_target() -> str | None:
     return request.full_path.rstrip("?") if request.method == "GET" else None
+
+
+bp.after_request(forbid_storing)
 
 
 @bp.before_request

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -60,8 +61,10 @@ def loket() -> Loket:
     return current_loket()
 
 
-def file_response(content: bytes | None, mimetype: str, *, download_name: str | None = None) -> Response:
-    """``content`` as the response (404 when there is none); with ``download_name`` as an attachment."""
+def file_response(content: bytes | Iterable[bytes] | None, mimetype: str, *,
+                  download_name: str | None = None) -> Response:
+    """``content`` as the response (404 when there is none; pieces are sent as they are read);
+    with ``download_name`` as an attachment."""
     if content is None:
         abort(404)
     response = Response(content, mimetype=mimetype)

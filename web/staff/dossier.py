@@ -21,8 +21,8 @@ from web.staff.auth import principal, requires
 from web.staff.common import file_response, form_id, loket, reason_text
 from web.staff.wording import words
 
-CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", "categorie", "categorie_akkoord",
-                   "categorie_gekozen", "afwijking_reden", "categorie_overschreven")
+CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", "categorie_uitleg_en", "categorie",
+                   "categorie_akkoord", "categorie_gekozen", "afwijking_reden", "categorie_overschreven")
 
 
 def _other_data(data: dict[str, Any], asked: list[str]) -> list[tuple[str, str]]:
@@ -114,7 +114,9 @@ def case_contact(case_ref: str) -> Response:
 @requires(WORKER_ROLES)
 def case_document(case_ref: str, public_id: str) -> Response:
     found = casefile.case_document(loket(), principal(), case_ref, public_id)
-    return file_response(found.content, found.content_type, download_name=found.filename)
+    response = file_response(found.content, found.content_type, download_name=found.filename)
+    response.content_length = found.size
+    return response
 
 
 @bp.get("/dossier/<case_ref>/model/<process_id>")

@@ -21,7 +21,8 @@ def kcc_search() -> str:
     query = request.args.get("q", "").strip()[:200]
     results = kcc.search(loket(), principal(), query, page=_page_number(request.args.get("pagina")))
     too_short = 0 < len(query) < kcc.MIN_QUERY
-    return render_template("staff/kcc_search.html", query=query, results=results, too_short=too_short)
+    return render_template("staff/kcc_search.html", query=query, results=results, too_short=too_short,
+                           count_limit=kcc.COUNT_LIMIT)
 
 
 def _page_number(text: str | None) -> int:

@@ -22,7 +22,8 @@ from web.staff.common import category_labels, form_id, loket
 @bp.get("/")
 @requires(ALL_ROLES)
 def home() -> str:
-    return render_template("staff/home.html", counts=tasklist.task_counts(loket(), principal()))
+    return render_template("staff/home.html", counts=tasklist.task_counts(loket(), principal()),
+                           count_limit=tasklist.COUNT_LIMIT)
 
 
 def _task_list(view: str) -> str:
@@ -31,7 +32,7 @@ def _task_list(view: str) -> str:
     endpoint = "staff.my_tasks" if view == "mijn" else "staff.team_tasks"
     return render_template("staff/tasks.html", view=view, page=found.page, flt=flt, endpoint=endpoint,
                            districts=found.districts, categories=tasklist.CATEGORIES, statuses=tasklist.STATUSES,
-                           sorts=tasklist.SORTS, labels=category_labels())
+                           sorts=tasklist.SORTS, labels=category_labels(), count_limit=tasklist.COUNT_LIMIT)
 
 
 @bp.get("/taken")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine.service import Engine
 from engine.tables import ProcessInstance
-from tests.web.public.support import fill_intake
+from tests.web.public.support import ALICE, fill_intake, log_in, start_case
 from tests.web_support import check_page, csrf_token
 
 ACTIVITY = {"soort_initiatief": "activiteit", "reikwijdte": "buurt", "disciplines": ["evenementen"]}
@@ -66,3 +66,14 @@ def test_the_start_form_asks_for_a_room_apart_from_a_building_to_use_for_longer(
     assert "Ik zoek een gebouw of stuk grond om langere tijd te gebruiken (niet verplicht)" in labels
     text = page.get_text(" ", strip=True)
     assert "Een zaal voor een activiteit, een geveltuin of groen dat u adopteert, hoort hier niet bij." in text
+
+
+def test_the_initiator_reads_the_explanation_in_their_own_language(client: FlaskClient, engine: Engine) -> None:
+    case = start_case(engine, wijkwens=False)  # a geveltuin: eenvoudig
+    engine.run_due_jobs()
+    log_in(client, engine, ALICE)
+    dutch = check_page(client.get(f"/mijn-initiatieven/{case.case_ref}").text).find(id="categorie-uitleg")
+    assert dutch is not None and dutch.get_text().startswith("U gaf aan") and not dutch.has_attr("lang")
+    client.get("/taal/en")
+    english = check_page(client.get(f"/mijn-initiatieven/{case.case_ref}").text).find(id="categorie-uitleg")
+    assert english is not None and english.get_text().startswith("You said") and not english.has_attr("lang")

@@ -11,13 +11,14 @@ from sqlalchemy import select
 from engine import clock
 from engine.service import Engine
 from engine.tables import OpenTask
+from processes import sessions
 from processes.access import Principal
 from processes.accounts import principal_of
 from processes.tables.staff import StaffUser
 from tests.processes.factories import Case, complex_data, intake_data, wijkwens_data
 from tests.web_support import STAFF_PASSWORD
-from web import engine_of
-from web.staff.auth import LOGIN_AT, SEEN
+from web import engine_of, loket_of
+from web.staff.auth import LOGIN_AT, SEEN, SESSION_TOKEN
 
 PASSWORD = STAFF_PASSWORD
 DOMAIN = "gemeente.example"
@@ -60,14 +61,17 @@ def principal(engine: Engine, email: str) -> Principal:
 
 
 def login_as(client: FlaskClient, app: Flask, email: str) -> Principal:
-    """Log the test client in without the (deliberately slow) password check."""
+    """Log the test client in without the (deliberately slow) password check: a real session
+    on the server, which every request checks."""
     who = principal(engine_of(app), email)
-    now = clock.now().timestamp()
+    now = clock.now()
+    token = sessions.start_staff_session(loket_of(app), who.id, now + app.permanent_session_lifetime)
     with client.session_transaction() as session:
         session["_user_id"] = who.get_id()
         session["_fresh"] = True
-        session[LOGIN_AT] = now
-        session[SEEN] = now
+        session[LOGIN_AT] = now.timestamp()
+        session[SEEN] = now.timestamp()
+        session[SESSION_TOKEN] = token
     return who
 
 
