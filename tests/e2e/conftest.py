@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from engine.jobs import work_forever
@@ -30,6 +30,10 @@ ROOT = Path(__file__).parents[2]
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Checking or deploying a model runs every bundled scenario first (a few seconds, more on a busy
+# machine): what a page shows after such a step may take longer than Playwright's 5 s default.
+expect.set_options(timeout=30_000)
 
 
 @dataclass
