@@ -22,6 +22,7 @@ from tests.e2e.test_pilot_lessons import open_task_of
 from tests.e2e.test_public_journey import TEXTS
 from tests.e2e.test_staff_accounts import prepare
 from tests.e2e.test_staff_editor import select_element
+from tests.e2e.test_staff_form_editor import new_question
 from tests.e2e.test_staff_journey import log_in, log_out, open_task
 from tests.processes.factories import intake_data
 from web import engine_of, loket_of
@@ -189,8 +190,7 @@ def make_participation_form(page: Page, server: LiveServer) -> None:
     page.get_by_label("Titel (Engels)").fill("Participation check")
     page.get_by_role("button", name="Formulier maken").click()
     expect(page.locator("#formulier-editor")).to_have_attribute("data-geladen", "ja")
-    page.get_by_role("button", name="Vraag toevoegen", exact=True).click()
-    card = page.locator("li.fe-question").last
+    card = new_question(page)
     card.get_by_label("Naam van het antwoord", exact=True).fill("buren_betrokken")
     card.get_by_label("Vraag (Nederlands)", exact=True).fill(QUESTION)
     card.get_by_label("Vraag (Engels)", exact=True).fill("How are the neighbours involved in the initiative?")

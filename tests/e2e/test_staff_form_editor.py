@@ -36,9 +36,14 @@ def in_use(server: LiveServer, name: str) -> dict[str, Any]:
     return parsed
 
 
-def new_question(page: Page, step: str) -> Locator:
-    """Add a question to a step; the card of the new question (its name field has the focus)."""
-    page.get_by_role("button", name=f"Vraag toevoegen ({step})").click()
+def new_question(page: Page, step: str | None = None) -> Locator:
+    """Add a question (to ``step``, or to a form without steps); the card of the new question, once it
+    is drawn (its name field has the focus). The editor redraws just after the click, so a card looked
+    up before then is the previous question's."""
+    if step is None:
+        page.get_by_role("button", name="Vraag toevoegen", exact=True).click()
+    else:
+        page.get_by_role("button", name=f"Vraag toevoegen ({step})").click()
     focused = page.locator("input:focus")
     expect(focused).to_have_value(re.compile(r"^vraag_\d+$"))
     key = str(focused.get_attribute("id")).removesuffix("-naam")
@@ -129,8 +134,7 @@ def test_a_process_owner_makes_a_new_form(live_server: LiveServer, page: Page) -
     page.get_by_role("button", name="Formulier maken").click()
     expect(page.locator("h1")).to_have_text("Nieuw formulier buurtbudget")
     expect(page.locator("#formulier-editor")).to_have_attribute("data-geladen", "ja")
-    page.get_by_role("button", name="Vraag toevoegen", exact=True).click()  # a one-page form: no step to name
-    kind = page.locator("li.fe-question").last.get_by_label("Soort vraag", exact=True)
+    kind = new_question(page).get_by_label("Soort vraag", exact=True)  # a one-page form: no step to name
     kind.select_option(label="Keuzerondjes (één keuze)")
     preview = page.locator("[data-form-preview]")
     expect(preview.get_by_label("Optie 2")).to_be_visible()

@@ -13,7 +13,7 @@ from processes import studio
 from processes.demo.staff import DEMO_PASSWORD
 from tests.e2e.conftest import LiveServer, axe_violations
 from tests.e2e.test_staff_accounts import prepare, submit_login
-from tests.e2e.test_staff_form_editor import in_use
+from tests.e2e.test_staff_form_editor import in_use, new_question
 from web import loket_of
 
 PROCES = "paul.hendriks@gemeente.example"
@@ -77,8 +77,7 @@ def test_record_a_scenario_run_it_against_a_draft_and_see_it_block_the_deploy(li
     # a draft of the form the scenario answers: one more required question
     page.goto(live_server.url + "/medewerker/processen/formulieren/forms/groen_beoordelen.json")
     expect(page.locator("#formulier-editor")).to_have_attribute("data-geladen", "ja")
-    page.get_by_role("button", name="Vraag toevoegen", exact=True).click()
-    card = page.locator("li.fe-question").last
+    card = new_question(page)
     card.get_by_label("Naam van het antwoord", exact=True).fill("buren_gevraagd")
     card.get_by_label("Vraag (Nederlands)", exact=True).fill("Wat zeggen de buren?")
     card.get_by_label("Vraag (Engels)", exact=True).fill("What do the neighbours say?")
