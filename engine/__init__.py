@@ -44,7 +44,16 @@ from engine.scenarios import Step as ScenarioStep
 from engine.scenarios import Trace as ScenarioTrace
 from engine.scenarios import run_scenario
 from engine.service import Engine, InstanceInfo
-from engine.tables import AuditEvent, Job, ModelBundle, ModelVersion, OpenTask, OpenTaskGroup, ProcessInstance
+from engine.tables import (
+    AuditEvent,
+    Job,
+    ModelBundle,
+    ModelVersion,
+    OpenTask,
+    OpenTaskGroup,
+    ProcessInstance,
+    RunningCount,
+)
 from engine.validation import Organisation, validate_files, validate_paths
 from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
 
@@ -96,6 +105,7 @@ __all__ = [
     "Organisation",
     "OutlineElement",
     "ProcessInstance",
+    "RunningCount",
     "ProcessOutline",
     "Reassignment",
     "ScenarioOpenTask",

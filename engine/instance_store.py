@@ -87,11 +87,14 @@ class InstanceRow:
     case_data: dict[str, Any] = field(default_factory=dict)
     # Set until the row is first written (by the start's save).
     new: NewRow | None = None
-    # The state as stored (a step that changes ``state`` writes it).
+    # The state and version as stored (a step that changes ``state`` writes it; moving to
+    # another version writes ``model_version_id`` itself).
     stored_state: str = ""
+    stored_version_id: int = 0
 
     def __post_init__(self) -> None:
         self.stored_state = self.stored_state or self.state
+        self.stored_version_id = self.stored_version_id or self.model_version_id
 
 
 def load_row(raw: RawSql, instance_id: int, *, lock: bool = False) -> InstanceRow:
@@ -145,6 +148,7 @@ def saving(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime, 
     row.row_version += 1
     row.new = None
     row.stored_state = row.state
+    row.stored_version_id = row.model_version_id
 
 
 def _update(raw: RawSql, row: InstanceRow, workflow_state: bytes, now: datetime) -> None:

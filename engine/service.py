@@ -48,6 +48,7 @@ from engine.outline import ProcessOutline
 from engine.plaindata import jsonable
 from engine.queries import QueryMixin
 from engine.rawsql import RawSql
+from engine.running import RunningMixin
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
 from engine.step_writer import (
@@ -88,7 +89,7 @@ class _NoForms:
         return True
 
 
-class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin, MailMixin):
+class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin, MailMixin, RunningMixin):
     """Facade over SpiffWorkflow with durable, concurrency-safe instances."""
 
     def __init__(

@@ -18,6 +18,7 @@ from engine import clock
 from engine.incidents import STEP, Failure, failure_of
 from engine.instance_store import InstanceRow
 from engine.rawsql import RawSql
+from engine.running import Key, apply, changes, processes_in
 from engine.tables import AuditEvent, task_groups
 from engine.task_tree import (
     StatusChange,
@@ -71,6 +72,8 @@ class Snapshot:
     service: dict[str, Task]
     next_timer: datetime | None
     waiting: dict[str, Task]
+    inside: frozenset[str] = frozenset()
+    """The processes the instance is in (:func:`engine.running.processes_in`)."""
 
     @classmethod
     def take(cls, workflow: BpmnWorkflow) -> Snapshot:
@@ -90,7 +93,7 @@ class Snapshot:
                 human[key] = task
             elif is_service(task):
                 service[key] = task
-        return cls(human, service, next_timer, waiting)
+        return cls(human, service, next_timer, waiting, processes_in(workflow))
 
     @classmethod
     def empty(cls) -> Snapshot:
@@ -230,6 +233,7 @@ class StepWriter:
     new_groups: list[tuple[Any, ...]] = field(default_factory=list)
     timer_changed: bool = False
     incident: bool = False
+    running: dict[Key, int] = field(default_factory=dict)
 
     def prepare(self, before: Snapshot, ran: list[Task]) -> Snapshot:
         after = Snapshot.take(self.workflow)
@@ -242,6 +246,10 @@ class StepWriter:
         if self.workflow.completed and self.row.state == "running":
             self.row.state = "completed"
             self.record.audit(self.row.id, "completed", actor="systeem")
+        row = self.row
+        was_in = before.inside if row.new is None and row.stored_state == "running" else frozenset()
+        self.running = changes((row.stored_version_id, was_in),
+                               (row.model_version_id, after.inside if row.state == "running" else frozenset()))
         return after
 
     def _incident(self, failure: Failure) -> None:
@@ -268,6 +276,7 @@ class StepWriter:
         raw.many(_INSERT_GROUP, self.new_groups)
         if self.timer_changed:
             raw.run(_DELETE_TIMERS, (self.row.id,))
+        apply(raw, self.running)
         self.record.flush(raw)
 
     # human tasks -----------------------------------------------------------------------

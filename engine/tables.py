@@ -81,6 +81,17 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": row_version}
 
 
+class RunningCount(Base):
+    """How many running instances of a version are in a process: their own, or one they called
+    (kept by every step, see :mod:`engine.running`)."""
+
+    __tablename__ = "running_count"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("model_version.id"), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    running: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class OpenTask(Base):
     """Projection of the human tasks that are open now; task lists query only this.
 

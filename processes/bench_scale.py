@@ -20,6 +20,7 @@ import random
 import statistics
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -94,6 +95,8 @@ class _Templates:
     tasks: dict[int, list[dict[str, Any]]]
     groups: dict[str, list[str]]
     audit: dict[int, list[dict[str, Any]]]
+    running: dict[int, dict[tuple[int, str], int]]
+    """Per template instance what it adds to the engine's running counters (a copy adds the same)."""
 
 
 def _templates(loket: Any) -> _Templates:
@@ -111,7 +114,8 @@ def _templates(loket: Any) -> _Templates:
         audit: dict[int, list[dict[str, Any]]] = {}
         for row in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
             audit.setdefault(row.instance_id, []).append(plain(row))
-    return _Templates(instances, tasks, groups, audit)
+    running = {row["id"]: loket.engine.processes_running_in([row["id"]]) for row in instances}
+    return _Templates(instances, tasks, groups, audit, running)
 
 
 @dataclass
@@ -176,6 +180,12 @@ def _bulk_copy(url: str, templates: _Templates, count: int) -> None:
             (copy.instance_id, event["at"] + copy.shift, event["actor"], event["kind"], None, event["task_name"],
              json.dumps(event["detail"]) if event["detail"] is not None else None)
             for copy in plan for event in templates.audit.get(copy.template["id"], [])))
+        added: Counter[tuple[int, str]] = Counter()
+        for copy in plan:
+            added.update(templates.running[copy.template["id"]])
+        for (version_id, process_id), running in sorted(added.items()):
+            conn.execute("UPDATE running_count SET running = running + %s WHERE version_id = %s AND process_id = %s",
+                         (running, version_id, process_id))
         conn.execute("SELECT setval(pg_get_serial_sequence('process_instance', 'id'), "
                      "(SELECT max(id) FROM process_instance))")
         conn.commit()

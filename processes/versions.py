@@ -14,15 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import DeployResult, ModelBundle, ModelVersion, NotFound, OpenTask, ProcessInstance
-from processes.loket import Loket, reads
+from engine import DeployResult, ModelBundle, ModelVersion, NotFound
+from processes.loket import Loket
 from processes.studio import files_in_use, organisation
-
-CATEGORY_FIELDS = ("categorie", "categorie_voorstel")
-"""Where the case data says which category process an initiative is in (or will be)."""
 
 
 @dataclass(frozen=True)
@@ -46,16 +43,19 @@ class ProcessRow:
         return self.versions[0]
 
 
-def _in_effect(session: Session) -> dict[str, tuple[list[int], list[int]]]:
-    """Per process: the bundle ids of its versions (ascending) and the version ids with them."""
+def _in_effect(session: Session) -> tuple[dict[str, tuple[list[int], list[int]]], dict[int, tuple[str, int]]]:
+    """Per process: the bundle ids of its versions (ascending) and the version ids with them;
+    and per version its process and bundle."""
     rows = session.execute(select(ModelVersion.process_id, ModelVersion.bundle_id, ModelVersion.id)
                            .order_by(ModelVersion.process_id, ModelVersion.id)).all()
     found: dict[str, tuple[list[int], list[int]]] = {}
+    versions: dict[int, tuple[str, int]] = {}
     for process_id, bundle_id, version_id in rows:
-        bundles, versions = found.setdefault(process_id, ([], []))
+        bundles, ids = found.setdefault(process_id, ([], []))
         bundles.append(bundle_id)
-        versions.append(version_id)
-    return found
+        ids.append(version_id)
+        versions[version_id] = (process_id, bundle_id)
+    return found, versions
 
 
 def _version_for(effect: dict[str, tuple[list[int], list[int]]], process_id: str, bundle_id: int) -> int | None:
@@ -64,39 +64,27 @@ def _version_for(effect: dict[str, tuple[list[int], list[int]]], process_id: str
     return versions[index] if index >= 0 else None
 
 
-def running_per_version(session: Session) -> Counter[int]:
+def running_per_version(session: Session, kept: dict[tuple[int, str], int]) -> Counter[int]:
     """How many running initiatives are on each version, counting an initiative also for the
-    process it is in as a call activity (its category, and any process with an open task).
-    Counted in the database: only a row per (version, process) comes back."""
+    process it is in as a call activity, from the counters every step keeps (``kept``, see
+    :mod:`engine.running`): reading them costs the same at 100,000 initiatives as at 10."""
+    effect, versions = _in_effect(session)
     counts: Counter[int] = Counter({})
-    for version_id, running in session.execute(
-            select(ProcessInstance.model_version_id, func.count()).where(ProcessInstance.state == "running")
-            .group_by(ProcessInstance.model_version_id)).all():
-        counts[version_id] += running
-    data = ProcessInstance.case_data
-    category = func.coalesce(func.nullif(data[CATEGORY_FIELDS[0]].as_string(), ""),
-                             func.nullif(data[CATEGORY_FIELDS[1]].as_string(), ""))
-    running_rows = (ProcessInstance.state == "running", ModelVersion.id == ProcessInstance.model_version_id)
-    inside = union(
-        select(ProcessInstance.id.label("instance_id"), ProcessInstance.model_version_id.label("version_id"),
-               ModelVersion.bundle_id.label("bundle_id"), category.label("process_id"))
-        .where(*running_rows, category.is_not(None)),
-        select(OpenTask.instance_id, ProcessInstance.model_version_id, ModelVersion.bundle_id, OpenTask.process_id)
-        .join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id).where(*running_rows),
-    ).subquery()
-    effect = _in_effect(session)
-    for version_id, bundle_id, process_id, instances in session.execute(
-            select(inside.c.version_id, inside.c.bundle_id, inside.c.process_id, func.count())
-            .group_by(inside.c.version_id, inside.c.bundle_id, inside.c.process_id)).all():
-        sub = _version_for(effect, str(process_id), bundle_id)
-        if sub is not None and sub != version_id:
-            counts[sub] += instances
+    for (version_id, process_id), running in kept.items():
+        own_process, bundle_id = versions.get(version_id, ("", 0))
+        target = version_id if process_id == own_process else _version_for(effect, process_id, bundle_id)
+        if target is not None:
+            counts[target] += running
     return counts
 
 
-@reads
-def overview(session: Session) -> list[ProcessRow]:
-    running = running_per_version(session)
+def overview(loket: Loket) -> list[ProcessRow]:
+    kept = loket.engine.running_counts()
+    with loket.reading() as session:
+        return _overview(session, running_per_version(session, kept))
+
+
+def _overview(session: Session, running: Counter[int]) -> list[ProcessRow]:
     rows = session.execute(
         select(ModelVersion.id, ModelVersion.process_id, ModelVersion.name, ModelVersion.version_no,
                ModelVersion.deployed_at, func.coalesce(ModelVersion.deployed_by, ModelBundle.deployed_by),

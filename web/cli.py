@@ -68,6 +68,9 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Breng de database naar de nieuwste versie."""
     upgrade_database(current_app.config["DATABASE_URL"])
+    counted = loket_of(current_app).engine.fill_running_counts()
+    if counted is not None:
+        click.echo(f"Lopende initiatieven per versie geteld: {counted}.")
     click.echo("Database is bijgewerkt.")
 
 
