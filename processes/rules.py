@@ -79,6 +79,7 @@ class Rule:
     conditions: list[Condition]
     outputs: dict[str, str]
     explanation: str
+    explanation_lang: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Decision:
     description: str
     hit_policy: str
     rules: list[Rule]
+    text_lang: str = "nl"  # the language ``name`` and ``description`` are written in
 
     def rules_for(self, output: str, value: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.outputs.get(output) == value]
@@ -184,7 +186,20 @@ def _rule(element: Any, inputs: list[Input], outputs: list[str], form: FormDefin
     values = [value if (value := _literal(text)) is not _NOT_LITERAL else text for text in texts]
     result = {name: str(value) for name, value in zip(outputs, values, strict=False)}
     rule_id = next((value for name, value in result.items() if name.endswith("_regel")), None)
-    return Rule(rule_id or str(element.get("id") or ""), conditions, result, _child_text(element, "description"))
+    explanation, explanation_lang = _child_text(element, "description"), "nl"
+    translated = next((value for name, value in result.items() if name.endswith(f"_uitleg_{lang}") and value), None)
+    if lang != "nl" and translated:
+        explanation, explanation_lang = translated, lang
+    return Rule(rule_id or str(element.get("id") or ""), conditions, result, explanation, explanation_lang)
+
+
+def _translation(element: Any, lang: str) -> Any | None:
+    """The ``<loket:translation lang="en" name="…" description="…"/>`` of an element, if written."""
+    for extensions in _children(element, "extensionElements"):
+        for found in _children(extensions, "translation"):
+            if found.get("lang") == lang:
+                return found
+    return None
 
 
 def _decision(element: Any, form: FormDefinition, lang: str) -> Decision | None:
@@ -196,8 +211,12 @@ def _decision(element: Any, form: FormDefinition, lang: str) -> Decision | None:
                     if _children(node, "inputExpression") else "") for node in _children(table, "input")]
     outputs = [str(node.get("name") or node.get("label") or "") for node in _children(table, "output")]
     rules = [_rule(rule, inputs, outputs, form, lang) for rule in _children(table, "rule")]
-    return Decision(str(element.get("id") or ""), str(element.get("name") or ""),
-                    _child_text(element, "description"), str(table.get("hitPolicy") or "UNIQUE"), rules)
+    name, description, text_lang = str(element.get("name") or ""), _child_text(element, "description"), "nl"
+    translated = _translation(element, lang) if lang != "nl" else None
+    if translated is not None and translated.get("name"):
+        name, description, text_lang = str(translated.get("name")), str(translated.get("description") or ""), lang
+    return Decision(str(element.get("id") or ""), name, description, str(table.get("hitPolicy") or "UNIQUE"), rules,
+                    text_lang)
 
 
 def decisions_in(files: dict[str, str], form: FormDefinition, lang: str) -> list[Decision]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint
-from flask_babel import format_date, lazy_gettext, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 
+from processes.dates import long_date
 from processes.procedure import Norm
 from processes.rules import Condition, Value
+from web.i18n import current_lang
 from web.public.auth import current_initiator
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 CATEGORY_LABELS = {
     "eenvoudig": lazy_gettext("Eenvoudig (groen)"),
@@ -29,11 +28,10 @@ OUTCOME_LABELS = {
 
 
 def local_date(moment: datetime | date | None) -> str:
+    """``4 december 2026`` or, on the English site, ``4 December 2026`` (as the mails write it)."""
     if moment is None:
         return ""
-    if isinstance(moment, datetime):
-        moment = moment.astimezone(LOCAL_TIME).date()
-    return str(format_date(moment, format="long"))
+    return long_date(moment, current_lang())
 
 
 def norm_text(norm: Norm | None) -> str:

@@ -4,10 +4,11 @@ diagram, deploy, and the public text changes with it."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 
 from engine.service import Engine
@@ -16,7 +17,7 @@ from processes.loket import Loket
 from processes.procedure import Norm, overview, parse_norm
 from processes.rules import decisions_in, deployed_decisions
 from tests.web_support import ROOT, check_page
-from web.public.display import condition_label, condition_value
+from web.public.display import condition_label, condition_value, local_date
 
 
 @pytest.mark.parametrize(("expression", "norm"), [
@@ -139,3 +140,59 @@ def test_a_cell_that_cannot_be_put_into_words_is_shown_as_written(app: Flask, lo
         ("Leeftijd", "> grens * 2", True, "nl"),
         ("In which district?", "East", False, "en"),
     ]
+
+
+def test_the_rules_page_in_english_reads_the_tables_english_texts(client: FlaskClient) -> None:
+    client.get("/taal/en")
+    page = check_page(client.get("/indeling").text)
+    heading = page.find(id="besluit-categorie")
+    assert heading is not None and heading.get_text(strip=True) == "Category of an initiative"
+    assert heading.get("lang") is None  # English on the English site: no language change to announce
+    rule = page.find(id="regel-R6")
+    assert rule is not None
+    text = rule.get_text(" ", strip=True)
+    assert "You said that it is an activity for your street, neighbourhood or district" in text
+    assert "U gaf aan" not in page.get_text(" ", strip=True)
+    assert "Proposes a category (simple, neighbourhood wish or complex)" in page.get_text(" ", strip=True)
+
+
+def test_a_rule_without_an_english_explanation_is_shown_in_dutch_marked_as_dutch(loket: Loket) -> None:
+    dmn = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="test" name="Toets">
+    <description>Alleen in het Nederlands.</description>
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i1" label="Wijk"><inputExpression id="e1" typeRef="string"><text>wijk</text></inputExpression></input>
+      <output id="o" name="uitkomst" typeRef="string"/>
+      <output id="o2" name="uitkomst_uitleg_en" typeRef="string"/>
+      <rule id="r1">
+        <description>Uitleg.</description>
+        <inputEntry id="a"><text>'oost'</text></inputEntry>
+        <outputEntry id="b"><text>'ja'</text></outputEntry>
+        <outputEntry id="c"><text>'Explained.'</text></outputEntry>
+      </rule>
+      <rule id="r2">
+        <description>Alleen Nederlands.</description>
+        <inputEntry id="d"><text>-</text></inputEntry>
+        <outputEntry id="e"><text>'nee'</text></outputEntry>
+        <outputEntry id="f"><text>''</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+    [decision] = decisions_in({"test.dmn": dmn}, intake_form(loket), "en")
+    assert (decision.name, decision.description, decision.text_lang) == ("Toets", "Alleen in het Nederlands.", "nl")
+    assert [(rule.explanation, rule.explanation_lang) for rule in decision.rules] == [
+        ("Explained.", "en"), ("Alleen Nederlands.", "nl")]
+    [dutch] = decisions_in({"test.dmn": dmn}, intake_form(loket), "nl")
+    assert [rule.explanation for rule in dutch.rules] == ["Uitleg.", "Alleen Nederlands."]
+
+
+def test_dates_on_the_english_site_read_day_month_year(app: Flask) -> None:
+    moment = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+    with app.test_request_context():
+        session["lang"] = "en"
+        assert local_date(moment) == "4 December 2026"
+        session["lang"] = "nl"
+        assert local_date(moment) == "4 december 2026"
+        assert local_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "1 januari 2027"  # Dutch local time
