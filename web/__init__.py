@@ -37,6 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # The start form is limited per initiative being written (its draft) and, far higher,
+        # per address: a library computer or a neighbourhood evening behind one address can fill
+        # in many initiatives, while one address flooding the form is still stopped.
+        START_FORM_STEPS_PER_DRAFT="30/minute",
+        START_FORM_STEPS_PER_ADDRESS="300/minute",
+        START_FORM_SENDS_PER_DRAFT="10/minute",
+        START_FORM_SENDS_PER_ADDRESS="100/minute",
         # Links in mails; without a setting, the address `make run` serves on.
         PUBLIC_URL=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     )

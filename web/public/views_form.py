@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from forms import FieldError, UnknownStep, clean
@@ -28,6 +29,16 @@ from web.public.links import public_link
 
 DRAFT_KEY = "aanmelding"
 SENT_KEY = "verzonden"
+
+
+def _one_initiative() -> str:
+    """Whose start form a request is: its draft (kept in the session), or its address until it has one."""
+    draft = session.get(DRAFT_KEY)
+    return f"concept:{draft}" if draft else f"adres:{get_remote_address()}"
+
+
+def _setting(name: str) -> Any:
+    return lambda: str(current_app.config[name])
 
 
 def _step_page(step_id: str) -> form_steps.StepPage:
@@ -72,7 +83,8 @@ def step(step_id: str) -> str:
 
 
 @bp.post("/aanmelden/stap/<step_id>")
-@limiter.limit("30/minute")
+@limiter.limit(_setting("START_FORM_STEPS_PER_DRAFT"), key_func=_one_initiative)
+@limiter.limit(_setting("START_FORM_STEPS_PER_ADDRESS"))
 def save_step(step_id: str) -> Response | str:
     if honeypot_filled():
         return render_template("public/neutral.html")
@@ -121,7 +133,8 @@ def summary() -> Response | tuple[str, int]:
 
 
 @bp.post("/aanmelden/versturen")
-@limiter.limit("10/minute")
+@limiter.limit(_setting("START_FORM_SENDS_PER_DRAFT"), key_func=_one_initiative)
+@limiter.limit(_setting("START_FORM_SENDS_PER_ADDRESS"))
 def submit() -> Response | str | tuple[str, int]:
     if honeypot_filled():
         return render_template("public/neutral.html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,7 +18,16 @@ from processes import drafts
 from processes.documents import Upload, store_document
 from processes.messages import post_message
 from processes.tables.case import CaseMessage
-from tests.web.public.support import ALICE, BOB, ask_for_more, log_in, post_form, start_case, to_survey
+from tests.web.public.support import (
+    ALICE,
+    BOB,
+    INTAKE_STEPS,
+    ask_for_more,
+    log_in,
+    post_form,
+    start_case,
+    to_survey,
+)
 from tests.web_support import check_page, csrf_token
 
 
@@ -135,3 +145,36 @@ def test_sending_the_start_form_is_rate_limited(limited_app: Flask) -> None:
     token = csrf_token(client.get("/aanmelden/stap/wie").text)
     statuses = [client.post("/aanmelden/versturen", data={"csrf_token": token}).status_code for _ in range(11)]
     assert statuses[:10] == [302] * 10 and statuses[10] == 429
+
+
+@pytest.fixture
+def shared_address_app(prepared_sqlite: Path, tmp_path: Path) -> Iterator[Flask]:
+    from tests.web_support import app_on_copy
+
+    with app_on_copy(prepared_sqlite, tmp_path, RATELIMIT_ENABLED=True, START_FORM_STEPS_PER_DRAFT="5/minute",
+                     START_FORM_STEPS_PER_ADDRESS="8/minute") as app:
+        yield app
+
+
+def _post_step(client: FlaskClient) -> int:
+    return int(_post_wie(client).status_code)
+
+
+def _post_wie(client: FlaskClient) -> Any:
+    token = csrf_token(client.get("/aanmelden/stap/wie").text)
+    return client.post("/aanmelden/stap/wie", data={"csrf_token": token, **INTAKE_STEPS["wie"]})
+
+
+def test_several_initiatives_behind_one_address_are_limited_per_initiative(shared_address_app: Flask) -> None:
+    neighbours = [shared_address_app.test_client() for _ in range(4)]  # a neighbourhood evening, one address
+    assert [_post_step(client) for client in neighbours for _ in range(2)] == [302] * 8
+    assert _post_step(shared_address_app.test_client()) == 429  # the address as a whole is still limited
+
+
+def test_one_initiative_is_limited_on_its_own(shared_address_app: Flask) -> None:
+    writer, other = shared_address_app.test_client(), shared_address_app.test_client()
+    # the first step, before there is a draft, counts for the address; then five for the draft
+    assert [_post_step(writer) for _ in range(6)] == [302] * 6
+    refused = _post_wie(writer)
+    assert refused.status_code == 429 and "Even geduld" in check_page(refused.text).get_text()
+    assert _post_step(other) == 302  # someone else behind the same address goes on
