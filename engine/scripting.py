@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -54,7 +54,23 @@ def euro(amount: float | int | str) -> str:
     return f"€ {sign}{whole.replace(',', '.')},{cents}"
 
 
+_MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def datum(value: str, taal: str = "nl") -> str:
+    """A date (ISO, e.g. a form's date answer) as people read it: ``datum('2026-12-10')`` →
+    ``"10 december 2026"``, ``datum('2026-12-10', 'en')`` → ``"10 December 2026"``."""
+    day = date.fromisoformat(str(value)[:10])
+    return f"{day.day} {_MONTHS.get(taal, _MONTHS['nl'])[day.month - 1]} {day.year}"
+
+
 DIAGRAM_FUNCTIONS: dict[str, Any] = {
+    "datum": datum,
     "werkdagen": werkdagen,
     "dagen": dagen,
     "nu": nu,

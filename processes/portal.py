@@ -7,7 +7,7 @@ not even learn that a case number exists)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +68,15 @@ class Action:
     deadline: datetime | None
     instance_id: int
     """The case: its own bundle has the form."""
+    text: dict[str, str] = field(default_factory=dict)
+    """What the diagram tells the initiator with this answer form (language → text): the case
+    fields ``<formId>_tekst`` and ``<formId>_tekst_en``, e.g. the proposed moment of a meeting."""
+
+    def text_in(self, lang: str) -> tuple[str, str] | None:
+        """The text in ``lang`` (or Dutch when there is none), with the language it is in."""
+        if self.text.get(lang):
+            return self.text[lang], lang
+        return (self.text["nl"], "nl") if self.text.get("nl") else None
 
 
 def _actions(loket: Loket, case: ProcessInstance, tasks: list[OpenTask]) -> list[Action]:
@@ -78,8 +87,11 @@ def _actions(loket: Loket, case: ProcessInstance, tasks: list[OpenTask]) -> list
     for waiting in loket.engine.waiting_messages(case.id):
         if waiting.form_id:
             question = waiting.data.get(QUESTION_FIELD)
-            found.append(Action("message", waiting.message, waiting.task_id, waiting.form_id,
-                                str(question) if question else None, None, case.id))
+            text = {lang: str(value) for lang, suffix in (("nl", ""), ("en", "_en"))
+                    if (value := waiting.data.get(f"{waiting.form_id}_tekst{suffix}"))}
+            shown = None if text or not question else str(question)  # an older question is not this one's
+            found.append(Action("message", waiting.message, waiting.task_id, waiting.form_id, shown, None, case.id,
+                                text))
     email = (case.initiator or "").lower()
     for task in tasks:
         if (task.candidate_group == INITIATOR_GROUP and task.form_id

@@ -40,6 +40,8 @@ _STREETS = ["Lindenstraat", "Singelplein", "Reeland", "Oranjepark", "Weizigt", "
 _DISTRICTS = ["oost", "west", "centrum"]
 
 ACCEPT = {"aanvulling_nodig": False, "categorie_akkoord": True}
+INVITATION = {"uitnodiging_datum": "2026-11-16", "uitnodiging_tijd": "19:30",
+              "uitnodiging_plek": "Buurthuis De Horizon, Laan van Europa 12"}
 INTAKE = {"aanvulling_nodig": False, "gesprek_datum": "2026-11-16", "verslag": "Goed gesprek, veel energie.",
           "benodigde_expertise": "geen_voorkeur"}
 ASSESSMENTS = {"toets_regels": "regels", "toets_locatie": "locatie", "toets_financien": "financien",
@@ -55,6 +57,14 @@ class _Driver:
     def complete(self, name: str, data: dict[str, Any], actor: str = STAFF) -> None:
         task = next(t for t in self.engine.open_tasks(instance_id=self.id) if t.task_name == name)
         self.engine.complete_task(self.id, task.task_id, data, actor=actor)
+        self.engine.run_due_jobs(worker_id="demo", limit=100)
+
+    def invite(self) -> None:
+        """The intake team proposes a moment for the meeting and the initiator accepts it."""
+        self.complete("uitnodigen", INVITATION)
+        initiator = str(self.engine.instance(self.id).data.get("email") or "initiatiefnemer")
+        self.engine.deliver_message(self.id, "uitnodiging_beantwoord", {"uitnodiging_antwoord": "akkoord"},
+                                    actor=initiator)
         self.engine.run_due_jobs(worker_id="demo", limit=100)
 
 
@@ -83,6 +93,7 @@ def _complex(step: int) -> Callable[[_Driver], None]:
         if step >= 1:
             case.complete("categorie_bevestigen", ACCEPT)
         if step >= 2:
+            case.invite()
             case.complete("intakegesprek", INTAKE)
         if step >= 3:
             case.complete("begeleider_koppelen", {"begeleider_akkoord": True})

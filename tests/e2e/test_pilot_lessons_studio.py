@@ -203,9 +203,9 @@ def make_participation_form(page: Page, server: LiveServer) -> None:
 
 def draw_participation_check(page: Page) -> None:
     """Make room after the start of the complex path, drop a new task on the arrow from the
-    start to the intake meeting (bpmn-js splits the arrow), name it and make it a user task
-    with the new form and team Participatie."""
-    flow = '.djs-connection[data-element-id="Flow_start_complex_intakegesprek"]'
+    start to the invitation for the intake meeting (bpmn-js splits the arrow), name it and make
+    it a user task with the new form and team Participatie."""
+    flow = '.djs-connection[data-element-id="Flow_start_complex_uitnodigen"]'
     zoom_in_on(page, flow)
     x, y = centre(page, flow)
     page.get_by_role("button", name="Ruimte maken of weghalen").click()
@@ -231,13 +231,13 @@ def draw_participation_check(page: Page) -> None:
 
 def new_user_task(server: LiveServer) -> etree._Element:
     """The one user task named Participatiecheck in complex.bpmn as it is in use, checked to
-    sit between the start of the complex path and the intake meeting."""
+    sit between the start of the complex path and the invitation for the intake meeting."""
     root = etree.fromstring(in_use(server, "complex.bpmn"))
     [task] = root.findall(f".//{BPMN}userTask[@name='Participatiecheck']")
     flows = {flow.get("id"): flow for flow in root.iter(f"{BPMN}sequenceFlow")}
     [incoming] = [flows[str(ref.text)] for ref in task.iter(f"{BPMN}incoming")]
     [outgoing] = [flows[str(ref.text)] for ref in task.iter(f"{BPMN}outgoing")]
-    assert (incoming.get("sourceRef"), outgoing.get("targetRef")) == ("start_complex", "intakegesprek")
+    assert (incoming.get("sourceRef"), outgoing.get("targetRef")) == ("start_complex", "uitnodigen")
     return task
 
 
@@ -286,11 +286,11 @@ def test_a_new_user_task_with_its_own_form_on_the_complex_path(live_server: Live
     page.get_by_label(QUESTION, exact=True).fill("Twintig buren doen mee; de bewonersvereniging steunt het.")
     page.get_by_role("button", name="Afronden").click()
     expect(page.get_by_role("status").first).to_contain_text("is afgerond")
-    assert open_task_of(engine, after.id).task_name == "intakegesprek"  # and on along the complex path
+    assert open_task_of(engine, after.id).task_name == "uitnodigen"  # and on along the complex path
 
     # The case sent before the new version enters the complex path on its own version.
     confirm_category(engine, before.id)
-    assert open_task_of(engine, before.id).task_name == "intakegesprek"
+    assert open_task_of(engine, before.id).task_name == "uitnodigen"
     with engine.db.reading() as session:
         versions = {case.id: case.model_version_id for case in session.scalars(
             select(ProcessInstance).where(ProcessInstance.id.in_([before.id, after.id])))}

@@ -68,6 +68,20 @@ def test_intake_guide_and_contact_centre(live_server: LiveServer, page: Page) ->
     page.get_by_role("button", name="Afronden").click()
     expect(page.get_by_role("status").first).to_contain_text("is afgerond")
 
+    # It proposes a moment for the intake meeting; the initiator accepts it in Mijn initiatieven.
+    open_task(page, live_server, "/medewerker/werkvoorraad", "Uitnodigen voor het kennismakingsgesprek")
+    page.get_by_label("Datum van het gesprek").fill("2025-03-10")
+    page.get_by_label("Tijd", exact=True).fill("19:30")
+    page.get_by_label("Waar?").fill("Buurthuis De Horizon, Laan 12")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Afronden").click()
+    expect(page.get_by_role("status").first).to_contain_text("is afgerond")
+    engine = engine_of(live_server.app)
+    engine.run_due_jobs()
+    engine.deliver_message(case.id, "uitnodiging_beantwoord", {"uitnodiging_antwoord": "akkoord"},
+                           actor="marloes@example.nl")
+    engine.run_due_jobs()
+
     open_task(page, live_server, "/medewerker/werkvoorraad", "Kennismakingsgesprek voeren")
     page.get_by_label("Datum van het gesprek").fill("2025-03-10")
     page.get_by_label("Korte samenvatting van het gesprek").fill("Enthousiaste groep, locatie nog zoeken.")

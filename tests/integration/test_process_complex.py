@@ -61,6 +61,7 @@ def coupled_case(engine: Engine, **overrides: Any) -> Case:
     case = Case.start(engine, complex_data(**overrides))
     assert case.data["categorie_voorstel"] == "complex"
     case.complete("categorie_bevestigen", ACCEPT)
+    case.invite()
     case.complete("intakegesprek", INTAKE)
     case.complete("begeleider_koppelen", {"begeleider_akkoord": True})
     return case
@@ -81,6 +82,7 @@ def test_intake_meeting_within_ten_working_days(engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     assert case.data["categorie_regel"] == "R1"
     case.complete("categorie_bevestigen", ACCEPT)
+    case.invite()
     task = case.task("intakegesprek")
     assert (task.form_id, task.candidate_group) == ("intakegesprek", "initiatieventeam")
     assert task.due_at is not None
@@ -95,6 +97,7 @@ def test_intake_meeting_within_ten_working_days(engine: Engine) -> None:
 def test_guide_is_suggested_then_four_assessments_run_in_parallel(engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT)
+    case.invite()
     case.complete("intakegesprek", INTAKE)
     suggestion = case.data["begeleider_voorstel"]
     assert suggestion["email"] == PIETER  # west, no load yet, first by name
@@ -112,6 +115,7 @@ def test_guide_is_suggested_then_four_assessments_run_in_parallel(engine: Engine
 def test_team_can_pick_another_guide_but_only_an_active_one(engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT)
+    case.invite()
     case.complete("intakegesprek", INTAKE)
     case.complete("begeleider_koppelen", {"begeleider_akkoord": False, "begeleider_email": "niemand@example.nl"})
     assert case.task_names() == ["begeleider_koppelen"]
@@ -130,6 +134,7 @@ def test_second_case_gets_the_least_loaded_guide(engine: Engine) -> None:
 def test_expertise_wins_over_district(engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT)
+    case.invite()
     case.complete("intakegesprek", {**INTAKE, "benodigde_expertise": "financien"})
     assert case.data["begeleider_voorstel"]["email"] == "lotte.visser@gemeente.example"
 

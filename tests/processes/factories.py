@@ -25,6 +25,8 @@ from processes.tables.organisation import DistrictBudget, Fund
 START = datetime(2025, 3, 3, 9, 0)
 INITIATOR = "initiatiefnemer@example.nl"
 STAFF = "medewerker@gemeente.example"
+INVITATION = {"uitnodiging_datum": "2025-03-07", "uitnodiging_tijd": "14:00",
+              "uitnodiging_plek": "Stadskantoor, Spuiboulevard 300"}
 
 
 @dataclass
@@ -175,6 +177,14 @@ class Case:
     def complete(self, name: str, data: dict[str, Any], actor: str = STAFF) -> InstanceInfo:
         task = self.task(name)
         self.info = self.engine.complete_task(self.id, task.task_id, data, actor=actor)
+        self.run_jobs()
+        return self.info
+
+    def invite(self, answer: dict[str, Any] | None = None) -> InstanceInfo:
+        """The intake team proposes a moment for the meeting; the initiator answers (accepts)."""
+        self.complete("uitnodigen", INVITATION)
+        self.info = self.engine.deliver_message(self.id, "uitnodiging_beantwoord",
+                                                answer or {"uitnodiging_antwoord": "akkoord"}, actor=INITIATOR)
         self.run_jobs()
         return self.info
 

@@ -23,23 +23,22 @@ NEW_TASK = '''    <bpmn:userTask id="participatiecheck" name="Participatiecheck"
           <spiffworkflow:property name="candidateGroups" value="'initiatieventeam'"/>
         </spiffworkflow:properties>
       </bpmn:extensionElements>
-      <bpmn:incoming>Flow_start_complex_intakegesprek</bpmn:incoming>
-      <bpmn:outgoing>Flow_participatiecheck_intakegesprek</bpmn:outgoing>
+      <bpmn:incoming>Flow_start_complex_uitnodigen</bpmn:incoming>
+      <bpmn:outgoing>Flow_participatiecheck_uitnodigen</bpmn:outgoing>
     </bpmn:userTask>
-    <bpmn:sequenceFlow id="Flow_participatiecheck_intakegesprek" sourceRef="participatiecheck"
-      targetRef="intakegesprek"/>
+    <bpmn:sequenceFlow id="Flow_participatiecheck_uitnodigen" sourceRef="participatiecheck"
+      targetRef="uitnodigen"/>
 '''
 
 
 def with_participation_check() -> bytes:
     diagram = (MODELS_DIR / "complex.bpmn").read_text(encoding="utf-8")
-    diagram = diagram.replace('<bpmn:sequenceFlow id="Flow_start_complex_intakegesprek" sourceRef="start_complex" '
-                              'targetRef="intakegesprek"/>',
-                              '<bpmn:sequenceFlow id="Flow_start_complex_intakegesprek" sourceRef="start_complex" '
-                              'targetRef="participatiecheck"/>')
-    diagram = diagram.replace("      <bpmn:incoming>Flow_start_complex_intakegesprek</bpmn:incoming>\n",
-                              "      <bpmn:incoming>Flow_participatiecheck_intakegesprek</bpmn:incoming>\n")
-    task = '    <bpmn:userTask id="intakegesprek"'
+    flow = '<bpmn:sequenceFlow id="Flow_start_complex_uitnodigen" sourceRef="start_complex" targetRef="uitnodigen"/>'
+    assert flow in diagram
+    diagram = diagram.replace(flow, flow.replace('targetRef="uitnodigen"', 'targetRef="participatiecheck"'))
+    diagram = diagram.replace("      <bpmn:incoming>Flow_start_complex_uitnodigen</bpmn:incoming>\n",
+                              "      <bpmn:incoming>Flow_participatiecheck_uitnodigen</bpmn:incoming>\n")
+    task = '    <bpmn:userTask id="uitnodigen"'
     return diagram.replace(task, NEW_TASK + task, 1).encode()
 
 
@@ -72,6 +71,7 @@ def test_a_case_inside_the_changed_call_activity_moves_when_its_step_still_exist
                                                                                 engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    case.invite()
     case.complete("intakegesprek", INTAKEGESPREK, actor=INTAKE)
     assert case.task_names() == ["begeleider_koppelen"]
     new_version = deploy_new_version(loket)
@@ -83,6 +83,7 @@ def test_a_case_inside_the_changed_call_activity_moves_when_its_step_still_exist
 def test_a_case_at_a_removed_step_stays_and_says_why(loket: Loket, engine: Engine) -> None:
     case = Case.start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    case.invite()
     assert case.task_names() == ["intakegesprek"]
     renamed = ((MODELS_DIR / "complex.bpmn").read_bytes().replace(b'"intakegesprek"', b'"kennismaking"')
                .replace(b'name="formId" value="kennismaking"', b'name="formId" value="intakegesprek"'))

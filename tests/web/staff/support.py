@@ -97,6 +97,7 @@ def complex_case(engine: Engine, **overrides: Any) -> Case:
     """A complex case in district west with its guide (Pieter Jansen) at the four assessments."""
     case = start(engine, complex_data(**overrides))
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    case.invite()
     case.complete("intakegesprek", INTAKEGESPREK, actor=INTAKE)
     case.complete("begeleider_koppelen", {"begeleider_akkoord": True}, actor=INTAKE)
     return case
