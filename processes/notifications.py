@@ -102,6 +102,14 @@ def mail_assigned(session: Session, task: OpenTask, to: Recipient) -> None:
     mark_noticed(session, task)
 
 
+def tasks_of_people(session: Session, instance_id: int, emails: list[str]) -> list[OpenTask]:
+    """The case's open tasks that one of ``emails`` has."""
+    lowered = [email.lower() for email in emails]
+    return list(session.scalars(select(OpenTask).where(OpenTask.instance_id == instance_id,
+                                                       func.lower(OpenTask.assignee).in_(lowered))
+                                .order_by(OpenTask.created_at, OpenTask.task_id)).all())
+
+
 # new tasks ----------------------------------------------------------------------------------
 def notify_new_tasks(loket: Loket, limit: int = 500) -> int:
     """Announce every task opened since the last round: to its assignee, or to each team of its

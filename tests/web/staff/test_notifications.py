@@ -20,7 +20,7 @@ from engine.service import Engine
 from processes import notifications
 from processes.dates import LOCAL_TIME
 from processes.housekeeping import notify_staff
-from processes.tables.organisation import Team
+from processes.tables.organisation import Guide, Team
 from processes.taskwork import ask_information
 from tests.smtp_support import Mailbox
 from tests.web.public.support import ALICE, log_in, start_case
@@ -31,6 +31,7 @@ from tests.web.staff.support import (
     INTAKE,
     INTAKE_2,
     OOST,
+    OTHER_GUIDE,
     PROCES,
     complex_case,
     green_case,
@@ -272,3 +273,23 @@ def test_the_process_owner_edits_and_previews_the_staff_mails(app: Flask, name: 
     subjects = [span.get_text() for span in BeautifulSoup(response.text, "html.parser")
                 .select(".staff-text-preview-subject")]
     assert len(subjects) == 2 and all(subject.strip() for subject in subjects)
+
+
+def test_a_new_guide_hears_of_each_task_taken_over(app: Flask, engine: Engine, mailbox: Mailbox) -> None:
+    case = complex_case(engine)
+    announce(app, engine)
+    client = app.test_client()
+    login_as(client, app, INTAKE)
+    with loket_of(app).reading() as session:
+        sanne = session.scalar(select(Guide.id).where(Guide.email == OTHER_GUIDE))
+    url = f"/medewerker/dossier/{case.info.case_ref}"
+    page = client.get(url)
+    response = client.post(f"{url}/begeleider", data={"csrf_token": csrf_token(page.text),
+                                                      "begeleider": str(sanne), "reden": "Verlof"})
+    assert response.status_code == 302
+    engine.run_due_jobs()
+    taken_over = mailbox.to(OTHER_GUIDE)
+    assert len(taken_over) == 4
+    assert all(Mailbox.body(mail).startswith("Beste Sanne Bakker,") for mail in taken_over)
+    announce(app, engine)
+    assert len(mailbox.to(OTHER_GUIDE)) == 4
