@@ -15,6 +15,7 @@ from engine.service import Engine
 from processes import notifications
 from processes.dates import LOCAL_TIME
 from processes.demo.staff import load_staff
+from processes.housekeeping import worker_rounds
 from processes.tables.organisation import Team
 from processes.tables.staff import TaskNotice
 from processes.taskwork import ask_information
@@ -77,3 +78,14 @@ def test_the_overview_and_the_answer_returned(engine_and_mail: tuple[Engine, Col
     with engine.db.transaction() as session:
         assert notifications.purge_old_notices(session) >= 1
         assert session.scalars(select(TaskNotice)).all() == []
+
+
+def test_the_workers_round_announces_new_work(engine_and_mail: tuple[Engine, CollectingMailer]) -> None:
+    engine, mailer = engine_and_mail
+    green_case(engine)
+    clock.set_time(clock.now() + timedelta(minutes=1))
+    round_ = worker_rounds(loket_for(engine))
+    round_()
+    round_()
+    engine.run_due_jobs()
+    assert [mail.to for mail in mailer.sent if mail.subject.startswith("Nieuw werk")] == [GROEN]
