@@ -33,9 +33,10 @@ WIDGETS: tuple[str, ...] = (
     "hidden",
 )
 CHOICE_WIDGETS = frozenset({"select", "radio", "checkboxes"})
-OPTION_SOURCES = frozenset({"districts"})
+OPTION_SOURCES = frozenset({"districts", "guides"})
 """Where a choice field's options can come from instead of the form (``"options_from"``): the
-application fills them in (``districts``: the districts the organisation has now)."""
+application fills them in (``districts``: the districts the organisation has now; ``guides``: the
+active guides, by their e-mail address)."""
 MULTIPLE_WIDGETS = frozenset({"checkboxes", "file"})
 
 # Attributes for an <input> per widget: (type, inputmode). None means "not an <input>".

@@ -11,6 +11,7 @@ from engine import OpenTask, TaskAlreadyCompleted, set_task_assignee, task_compl
 from processes.access import Principal, may_work_on, task_groups
 from processes.errors import AccessDenied, InvalidInput, NotAllowedHere, TaskGone
 from processes.loket import Loket
+from processes.notifications import Recipient, mail_assigned
 from processes.tables.staff import StaffUser
 
 
@@ -61,7 +62,8 @@ def release(loket: Loket, principal: Principal, task_id: str) -> str:
 
 
 def hand_over(loket: Loket, principal: Principal, task_id: str, to_user_id: int | None) -> str:
-    """Give the task to a colleague who may work on it too; returns that colleague's name."""
+    """Give the task to a colleague who may work on it too, who gets a mail about it; returns
+    that colleague's name."""
     if to_user_id is None:
         raise InvalidInput({"collega": "unknown_colleague"})
     with loket.transaction() as session:
@@ -75,4 +77,5 @@ def hand_over(loket: Loket, principal: Principal, task_id: str, to_user_id: int 
         if task.assignee != colleague.email:
             set_task_assignee(session, task, colleague.email, actor=principal.email, kind="task_handed_over",
                               detail={"naam": colleague.name})
+            mail_assigned(session, task, Recipient(colleague.email, colleague.name))
         return colleague.name

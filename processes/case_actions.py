@@ -16,6 +16,7 @@ from processes.errors import InvalidInput, NotAllowedHere
 from processes.handlers.guides import open_assignments
 from processes.loket import Loket
 from processes.messages import post_message
+from processes.notifications import Recipient, mail_assigned, tasks_of_people
 from processes.tables.organisation import Guide, GuideAssignment
 from processes.tables.staff import ContactMoment
 from processes.taskwork import ask_information as ask_on_task
@@ -86,7 +87,8 @@ def reassign_guide(loket: Loket, principal: Principal, case_ref: str, guide_id: 
                    reason: str) -> InstanceInfo:
     """Couple another guide: the case data (``begeleider``, which the diagrams use as the
     assignee of guide tasks), the guide assignment (the guides' load) and the open tasks of the
-    previous guide change together, in one step of the instance with an audit event."""
+    previous guide change together, in one step of the instance with an audit event; the new
+    guide gets a mail per task they take over."""
     if guide_id is None:
         raise InvalidInput({"begeleider": "unknown_guide"})
     with loket.reading() as session:
@@ -105,6 +107,8 @@ def reassign_guide(loket: Loket, principal: Principal, case_ref: str, guide_id: 
         for assignment in current:
             assignment.closed_at = clock.now()
         session.add(GuideAssignment(case_ref=ref, guide_id=guide.id, assigned_at=clock.now()))
+        for task in tasks_of_people(session, instance_id, previous):
+            mail_assigned(session, task, Recipient(guide.email, guide.name))
         return Reassignment(
             previous=previous, new=guide.email,
             data={GUIDE_FIELD: guide.email, GUIDE_INFO_FIELD: {"assigned": True, "email": guide.email,

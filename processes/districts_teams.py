@@ -19,6 +19,7 @@ from processes import clock, org_input, staff_audit
 from processes.access import Principal
 from processes.loket import writes
 from processes.tables.organisation import District, DistrictBudget, Team
+from processes.vocabulary import TEAM_SETTINGS
 
 CODE = re.compile(r"[a-z][a-z0-9-]{1,38}")
 """A code is what diagrams and case data use: lower case letters, digits and hyphens."""
@@ -115,23 +116,36 @@ def create_district(session: Session, actor: Principal, code: str | None, name: 
 
 @writes
 def update_team(session: Session, actor: Principal, code: str, name: str | None, lead_email: str | None,
-                active: bool | None = None) -> Team:
+                active: bool | None = None, notify: str | None = None, notify_email: str | None = None) -> Team:
     """A team's name, the e-mail address of its team lead, who gets the escalations when a
-    service norm of the team's tasks expires (empty: nobody is warned), and whether it is in use."""
+    service norm of the team's tasks expires (empty: nobody is warned), whether it is in use, and
+    how it hears of work arriving in its queue (``notify``: one of
+    :data:`processes.vocabulary.TEAM_SETTINGS`; ``notify_email``: a shared mailbox for those
+    mails, empty: every member). ``None`` keeps what is set."""
     team = session.get(Team, code) if len(code) <= org_input.MAX_CODE else None
     if team is None:
         raise NotFound(code)
     problems: dict[str, str] = {}
     new_name = org_input.name(name, problems)
     lead = org_input.email(lead_email, problems, "teamleider", required=False)
+    if notify is not None and notify not in TEAM_SETTINGS:
+        problems["meldingen"] = "notify_unknown"
+    mailbox = org_input.email(notify_email, problems, "meldingen_email", required=False) \
+        if notify_email is not None else team.notify_email
     org_input.raise_problems(problems)
-    before = {"name": team.name, "lead_email": team.lead_email, "active": team.active}
+    before = _team_fields(team)
     team.name, team.lead_email = new_name, lead or None
     team.active = team.active if active is None else active
-    org_input.record_changes(session, actor, f"team:{team.code}", "team_updated", before,
-                             {"name": team.name, "lead_email": team.lead_email, "active": team.active})
+    team.notify = notify or team.notify
+    team.notify_email = mailbox or None
+    org_input.record_changes(session, actor, f"team:{team.code}", "team_updated", before, _team_fields(team))
     session.flush()
     return team
+
+
+def _team_fields(team: Team) -> dict[str, object]:
+    return {"name": team.name, "lead_email": team.lead_email, "active": team.active, "notify": team.notify,
+            "notify_email": team.notify_email}
 
 
 @writes

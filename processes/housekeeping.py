@@ -3,6 +3,8 @@ not only when someone happens to create a new draft or login link."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from processes import clock
 from processes.drafts import purge_expired
 from processes.loket import Loket
+from processes.notifications import notify_new_tasks, purge_old_notices, send_digests
 from processes.portal_login import purge_expired_tokens
 from processes.sessions import purge_expired_sessions
 from processes.tables.case import Document
@@ -44,7 +47,34 @@ def purge_orphan_uploads(session: Session) -> int:
 
 def purge_portal_data(loket: Loket) -> int:
     """Delete what may no longer be kept: expired drafts, login links and login sessions, files
-    of forms never sent, old login attempts. Returns how many rows went."""
+    of forms never sent, old login attempts (and the marks of announced tasks). Returns how many
+    rows went."""
     with loket.transaction() as session:
         return (purge_expired(session) + purge_expired_tokens(session) + purge_orphan_uploads(session)
-                + purge_old_login_attempts(session) + purge_expired_sessions(session))
+                + purge_old_login_attempts(session) + purge_expired_sessions(session) + purge_old_notices(session))
+
+
+def notify_staff(loket: Loket) -> int:
+    """Announce new tasks and send the daily overviews that are due; returns how many mails and
+    overviews were queued."""
+    return notify_new_tasks(loket) + send_digests(loket)
+
+
+NOTIFY_SECONDS = 15.0
+"""How often the worker announces new tasks (a colleague hears of a task within about this long)."""
+PURGE_SECONDS = 600.0
+
+
+def worker_rounds(loket: Loket) -> Callable[[], None]:
+    """What the worker does besides its jobs, called every ``NOTIFY_SECONDS``: announce new work,
+    and every ``PURGE_SECONDS`` delete what may no longer be kept."""
+    next_purge = time.monotonic()
+
+    def round_() -> None:
+        nonlocal next_purge
+        if time.monotonic() >= next_purge:
+            next_purge = time.monotonic() + PURGE_SECONDS
+            purge_portal_data(loket)
+        notify_staff(loket)
+
+    return round_

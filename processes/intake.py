@@ -25,7 +25,7 @@ from processes.documents import MAX_FILES, Upload, attach_draft_documents, check
 from processes.errors import InvalidInput
 from processes.loket import Loket
 from processes.tables.case import Document
-from processes.tables.organisation import District
+from processes.tables.organisation import District, Guide
 from processes.tables.portal import FormDraft
 from processes.vocabulary import (
     ATTACHMENTS_FIELD,
@@ -68,7 +68,12 @@ def with_organisation_choices(form: FormDefinition, session: Session) -> FormDef
     """The form as the organisation is now. A field with ``"options_from": "districts"`` offers
     the districts in use (a district a beheerder adds appears at once, one switched off goes);
     on a form that lists its districts itself, each district shows the name the organisation
-    gives it now. A district's name is a name, not a word: it reads the same in every language."""
+    gives it now. A district's name is a name, not a word: it reads the same in every language.
+    A field with ``"options_from": "guides"`` offers the active guides (the value is the guide's
+    e-mail address, as the diagrams use it)."""
+    guides = form.fields_with_options_from("guides")
+    if guides:
+        form = _with_guides(form, session, guides)
     choosing = form.fields_with_options_from("districts")
     if choosing:
         districts = session.execute(select(District.code, District.name, District.name_en)
@@ -84,6 +89,18 @@ def with_organisation_choices(form: FormDefinition, session: Session) -> FormDef
                for code, name in session.execute(select(District.code, District.name))
                if code in known and name != known[code]}
     return form.with_option_labels(DISTRICT_FIELD, renamed) if renamed else form
+
+
+def _with_guides(form: FormDefinition, session: Session, fields: list[str]) -> FormDefinition:
+    rows = session.execute(select(Guide.email, Guide.name, District.name, District.name_en)
+                           .outerjoin(District, District.code == Guide.district_code)
+                           .where(Guide.active.is_(True)).order_by(Guide.name)).all()
+    options = [Option(email, {"nl": f"{name} ({district})" if district else name,
+                              "en": f"{name} ({district_en or district})" if district else name})
+               for email, name, district, district_en in rows]
+    for name in fields:
+        form = form.with_options(name, options)
+    return form
 
 
 def intake_form(loket: Loket) -> FormDefinition:

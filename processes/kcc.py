@@ -9,7 +9,7 @@ SQLite), and hits are counted up to :data:`COUNT_LIMIT` (a common word says "mor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,9 @@ from processes.access import Principal
 from processes.casefile import GuideView, case_by_ref, contact_moments, current_guide, team_names
 from processes.diagrams import model_of_case
 from processes.loket import Loket
+from processes.messages import thread
 from processes.paging import clamp_page, page_count, page_numbers
+from processes.tables.case import CaseMessage
 from processes.tables.search import FTS_TABLE, postgres_text
 from processes.tables.staff import ContactMoment, KccAccess
 from processes.vocabulary import INITIATIVE_PROCESS
@@ -185,6 +187,8 @@ class KccCase:
     next_date: datetime | None
     contacts: list[ContactMoment]
     open_tasks: list[OpenTask]
+    messages: list[CaseMessage] = field(default_factory=list)
+    """The thread with the initiator (read-only here)."""
 
     @property
     def category(self) -> str | None:
@@ -202,7 +206,8 @@ def _next_date(session: Session, case: ProcessInstance, tasks: list[OpenTask]) -
 
 
 def view_case(loket: Loket, principal: Principal, case_ref: str) -> KccCase:
-    """What the contact centre may see of a case, read-only. Logged."""
+    """What the contact centre may see of a case (its status, handlers, decision and the message
+    thread), read-only. Logged."""
     with loket.transaction() as session:
         case = case_by_ref(session, case_ref)
         data = dict(case.case_data or {})
@@ -214,10 +219,11 @@ def view_case(loket: Loket, principal: Principal, case_ref: str) -> KccCase:
         guide = current_guide(session, case.case_ref, data)
         next_date = _next_date(session, case, tasks)
         contacts = contact_moments(session, case.id)
+        messages = thread(session, case.id)
         session.add(KccAccess(user_id=principal.id, user_email=principal.email, action="view", instance_id=case.id,
                               at=clock.now()))
     waiting = loket.engine.waiting_messages(case.id) if case.state == "running" else []
-    return KccCase(case, data, handlers, guide, waiting, next_date, contacts, tasks)
+    return KccCase(case, data, handlers, guide, waiting, next_date, contacts, tasks, messages)
 
 
 def access_log(session: Session, *, instance_id: int | None = None, limit: int = 200) -> list[KccAccess]:

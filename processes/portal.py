@@ -30,6 +30,7 @@ from processes.documents import Upload, store_document
 from processes.intake import with_organisation_choices
 from processes.loket import Loket
 from processes.messages import post_message
+from processes.notifications import answer_returned, initiator_wrote
 from processes.tables.case import CaseMessage, Document
 from processes.vocabulary import INITIATIVE_PROCESS, INITIATOR_GROUP
 
@@ -211,21 +212,29 @@ def answer(
                 stored += ids
     try:
         if action.kind == "message":
-            return loket.engine.deliver_message(instance_id, action.key, values, actor=email)
-        return loket.engine.complete_task(instance_id, action.key, values, actor=email)
+            info = loket.engine.deliver_message(instance_id, action.key, values, actor=email)
+        else:
+            return loket.engine.complete_task(instance_id, action.key, values, actor=email)
     except EngineError:
         if stored:
             with loket.transaction() as session:
                 for document in session.scalars(select(Document).where(Document.public_id.in_(stored))).all():
                     session.delete(document)
         raise
+    if action.question:
+        # The answer is stored; the task that asked goes back to whoever asked (a unit of work
+        # of its own: should it fail, the task waits in its team's queue as before).
+        answer_returned(loket, instance_id)
+    return info
 
 
 def send_message(loket: Loket, email: str, case_ref: str, body: str) -> CaseMessage:
     """A message from the initiator in the case's thread (MessageRejected when empty or too long)."""
     with loket.transaction() as session:
         case = _own_case(session, email, case_ref)
-        return post_message(session, case.id, author=email, body=body, from_initiator=True)
+        message = post_message(session, case.id, author=email, body=body, from_initiator=True)
+        initiator_wrote(session, case.id)
+        return message
 
 
 def _visible(case: ProcessInstance) -> Any:

@@ -16,7 +16,9 @@ from processes import clock
 from processes.access import Principal, may_complete, task_groups
 from processes.accounts import colleagues_for
 from processes.assignment import workable_task
+from processes.balances import Balance, task_balances
 from processes.errors import AccessDenied, InvalidInput, NotAllowedHere
+from processes.intake import with_organisation_choices
 from processes.loket import Loket
 from processes.tables.organisation import Guide
 from processes.tables.staff import StaffUser, TaskDraft
@@ -44,20 +46,26 @@ class TaskContext:
     assignee_name: str | None
     colleagues: tuple[Colleague, ...] = ()
     """Colleagues in the task's team this user can hand it to."""
+    balances: tuple[Balance, ...] = ()
+    """The budgets the task's decision spends from, as they are now."""
 
 
 def load_task(loket: Loket, principal: Principal, task_id: str) -> TaskContext:
     with loket.reading() as session:
         task = workable_task(session, principal, task_id)
+    case = loket.engine.instance(task.instance_id)
+    definition = loket.case_form(task.instance_id, task.form_id) if task.form_id else None
+    with loket.reading() as session:
         draft = session.scalar(select(TaskDraft).where(TaskDraft.task_id == task.task_id))
         saved = (dict(draft.data), draft.saved_by) if draft is not None else (None, None)
         assignee_name = display_name(session, task.assignee)
         colleagues = tuple(Colleague(user.id, user.name) for user in
                            colleagues_for(session, task_groups(task.candidate_group), exclude=principal.email))
-    case = loket.engine.instance(task.instance_id)
-    definition = loket.case_form(task.instance_id, task.form_id) if task.form_id else None
+        if definition is not None:
+            definition = with_organisation_choices(definition, session)
+        balances = task_balances(session, task.case_ref, definition, dict(case.data or {}))
     return TaskContext(task, definition, case, saved[0], saved[1], may_complete(principal, task), assignee_name,
-                       colleagues)
+                       colleagues, balances)
 
 
 def display_name(session: Session, assignee: str | None) -> str | None:

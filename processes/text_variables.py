@@ -17,7 +17,17 @@ from engine import UnsafeXml, now, parse_xml
 from processes.bundle_content import LITERAL, SPIFF_NS
 from processes.dates import long_date
 from processes.portal_login import LOGIN_LINK_LIFETIME
-from processes.vocabulary import CONFIRMATION_TEXT, ESCALATION_TEXT, LOGIN_TEXT, NEWS_TEXT, RESUME_TEXT
+from processes.vocabulary import (
+    CONFIRMATION_TEXT,
+    ESCALATION_TEXT,
+    INITIATOR_REPLY_TEXT,
+    LOGIN_TEXT,
+    NEWS_TEXT,
+    RESUME_TEXT,
+    TASK_ASSIGNED_TEXT,
+    TEAM_DIGEST_TEXT,
+    TEAM_TASK_TEXT,
+)
 
 GLOBAL = "loket_url"
 INITIATOR_MAIL = "send_initiator_mail"
@@ -31,6 +41,10 @@ APPLICATION_SENDERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     LOGIN_TEXT: (("login",), ("link", "minuten")),
     NEWS_TEXT: (("message", "status"), ("case_ref", "title")),
     ESCALATION_TEXT: ((), ("titel", "case_ref", "taak", "team")),
+    TASK_ASSIGNED_TEXT: (("assigned",), ("naam", "taak", "taak_id", "case_ref", "titel", "uiterlijk")),
+    TEAM_TASK_TEXT: (("team_task",), ("team", "taak", "taak_id", "case_ref", "titel", "uiterlijk")),
+    TEAM_DIGEST_TEXT: (("digest",), ("team", "aantal", "overzicht")),
+    INITIATOR_REPLY_TEXT: (("reply",), ("naam", "soort", "taak", "case_ref", "titel")),
 }
 """Per text the loket sends itself: who sends it (``processes.intake``, ``form_steps``,
 ``portal_login``, ``case_actions``, the engine's ``informInitiator`` mail, the
@@ -44,6 +58,12 @@ _EXAMPLES = {
     "taak": "Kennismakingsgesprek voeren",
     "team": "Initiatieventeam",
     "uitkomst": "toegekend",
+    "naam": "Ilse de Wit",
+    "taak_id": "0b6f2c1e-7d1a-4c55-9b9e-3f1d2a4b5c6d",
+    "uiterlijk": "12 december 2026",
+    "aantal": "2",
+    "overzicht": "- Categorie bevestigen · INI-2026-000123 · \"Geveltuin in de Bloemstraat\"",
+    "soort": "antwoord",
 }
 
 

@@ -18,6 +18,9 @@ CATEGORY_DECISION = "categorie"
 CATEGORY_OUTPUT = "categorie_voorstel"
 """The output of the categorisation table that holds the proposed category."""
 
+TEAM_SETTINGS = ("each", "daily", "none")
+"""How a team hears of work arriving in its queue: a mail per task, one overview a day, nothing."""
+
 INITIATOR_GROUP = "initiatiefnemer"
 """The candidate group of tasks the initiator does in Mijn initiatieven (never open to staff)."""
 
@@ -61,4 +64,13 @@ NEWS_TEXT = "status_gewijzigd"
 """To the initiator when staff share news on the case."""
 ESCALATION_TEXT = "escalatie"
 """To a team lead when a service norm has passed."""
-APPLICATION_TEXTS = (CONFIRMATION_TEXT, RESUME_TEXT, LOGIN_TEXT, NEWS_TEXT, ESCALATION_TEXT)
+TASK_ASSIGNED_TEXT = "taak_toegewezen"
+"""To a staff member when a task is given to them (by the diagram or by a colleague)."""
+TEAM_TASK_TEXT = "taak_in_wachtrij"
+"""To a team (set to a mail per task) when a task arrives in its queue."""
+TEAM_DIGEST_TEXT = "dagoverzicht"
+"""To a team (set to a daily overview): the tasks that arrived in its queue since the last one."""
+INITIATOR_REPLY_TEXT = "reactie_initiatiefnemer"
+"""To the staff member who asked, when the initiator answers the question or sends a message."""
+STAFF_TEXTS = (TASK_ASSIGNED_TEXT, TEAM_TASK_TEXT, TEAM_DIGEST_TEXT, INITIATOR_REPLY_TEXT)
+APPLICATION_TEXTS = (CONFIRMATION_TEXT, RESUME_TEXT, LOGIN_TEXT, NEWS_TEXT, ESCALATION_TEXT, *STAFF_TEXTS)

@@ -24,8 +24,9 @@ from engine import (
 )
 from processes import MODELS_DIR, moving, replay, scenarios, studio
 from processes.handlers import handlers
-from processes.housekeeping import purge_portal_data
+from processes.housekeeping import NOTIFY_SECONDS, notify_staff, worker_rounds
 from processes.loket import bundle_catalog_for
+from processes.notifications import send_digests
 from processes.schema import upgrade_database
 from web import create_app, engine_of, loket_of
 
@@ -51,7 +52,7 @@ def run_command(host: str, port: int, worker: bool) -> None:
         loket = loket_of(app)
         thread = threading.Thread(
             target=work_forever, args=(loket.engine, f"web-{os.getpid()}"),
-            kwargs={"housekeeping": lambda: purge_portal_data(loket)}, daemon=True,
+            kwargs={"housekeeping": worker_rounds(loket), "housekeeping_seconds": NOTIFY_SECONDS}, daemon=True,
         )
         thread.start()
     click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
@@ -120,11 +121,26 @@ def worker_command(once: bool, worker_id: str | None) -> None:
     engine = loket.engine
     name = worker_id or f"worker-{os.getpid()}"
     if once:
+        notify_staff(loket)
         ran = engine.run_due_jobs(worker_id=name, limit=10_000)
         click.echo(f"{ran} job(s) uitgevoerd.")
         return
     click.echo(f"Worker {name} gestart.")
-    work_forever(engine, name, housekeeping=lambda: purge_portal_data(loket))
+    work_forever(engine, name, housekeeping=worker_rounds(loket), housekeeping_seconds=NOTIFY_SECONDS)
+
+
+@cli.command("meldingen")
+@click.option("--overzicht-nu", "digest_now", is_flag=True,
+              help="Stuur de teams met een dagelijks overzicht hun overzicht nu (anders alleen als het tijd is).")
+@with_appcontext
+def notifications_command(digest_now: bool) -> None:
+    """Meld nieuwe taken aan medewerkers en teams en stuur de dagelijkse overzichten (de worker doet dit ook)."""
+    loket = loket_of(current_app)
+    queued = notify_staff(loket)
+    if digest_now:
+        queued += send_digests(loket, force=True)
+    ran = loket.engine.run_due_jobs(worker_id=f"meldingen-{os.getpid()}", limit=10_000)
+    click.echo(f"{queued} melding(en) klaargezet, {ran} job(s) uitgevoerd.")
 
 
 @cli.group("models")

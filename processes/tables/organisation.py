@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint, true
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Base, UtcDateTime
@@ -40,6 +40,13 @@ class Team(Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("org_district.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Can get tasks (models may name it as a candidate group); switched off, it keeps its history."""
+    notify: Mapped[str] = mapped_column(String(10), default="each", server_default=text("'each'"))
+    """How the team hears of work arriving in its queue (``processes.vocabulary.TEAM_SETTINGS``):
+    ``each`` (a mail per task), ``daily`` (one overview a day) or ``none``."""
+    notify_email: Mapped[str | None] = mapped_column(String(254))
+    """The team's shared mailbox for these mails; empty: every active member gets them."""
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the last daily overview went out (the next one lists what arrived since)."""
 
 
 class Guide(Base):

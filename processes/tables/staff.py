@@ -136,3 +136,15 @@ class KccAccess(Base):
     query: Mapped[str | None] = mapped_column(String(200))
     result_count: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class TaskNotice(Base):
+    """An open task whose arrival has been made known (to its assignee or its team), so the
+    worker's round (``processes.notifications``) mails about each task once. Only tasks opened in
+    the last day are looked at; older rows are deleted by the housekeeping."""
+
+    __tablename__ = "staff_task_notice"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    noticed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -7,23 +7,19 @@ Nothing here skips: without /usr/bin/chromium the tests fail and say how to inst
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from engine.jobs import work_forever
+from tests.smtp_support import Mailbox
 from web import create_app, engine_of
 
 ROOT = Path(__file__).parents[2]
@@ -34,52 +30,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Checking or deploying a model runs every bundled scenario first (a few seconds, more on a busy
 # machine): what a page shows after such a step may take longer than Playwright's 5 s default.
 expect.set_options(timeout=30_000)
-
-
-@dataclass
-class Mailbox:
-    """Mails received by the local SMTP server."""
-
-    messages: list[Message] = field(default_factory=list)
-    port: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def wait_for(self, to: str, subject_part: str = "", timeout: float = 15.0) -> Message:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in reversed(self.messages):
-                if to in str(message["To"]) and subject_part in str(message["Subject"]):
-                    return message
-            time.sleep(0.1)
-        subjects = [(m["To"], m["Subject"]) for m in self.messages]
-        raise AssertionError(f"no mail to {to} with {subject_part!r}; received {subjects}")
-
-    @staticmethod
-    def body(message: Message) -> str:
-        payload = message.get_payload(decode=True)
-        assert isinstance(payload, bytes)
-        return payload.decode(message.get_content_charset() or "utf-8")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    box.port = port
-    yield box
-    controller.stop()
 
 
 @dataclass

@@ -26,8 +26,10 @@ CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", 
 
 
 def _other_data(data: dict[str, Any], asked: list[str]) -> list[tuple[str, str]]:
-    """Case data not on the start form, in words, for the "all data" section."""
-    return words().rows(data, skip=[*asked, *CATEGORY_FIELDS])
+    """Case data not on the start form nor in an assessment, in words, for the "all data" section."""
+    lookup = words()
+    assessed = [name for item in lookup.assessments(data) for name in lookup.form_fields.get(item.form_id, [])]
+    return lookup.rows(data, skip=[*asked, *CATEGORY_FIELDS, *assessed])
 
 
 def _audit_changes(detail: dict[str, Any] | None) -> list[tuple[str, str]]:

@@ -126,6 +126,7 @@ def _choices_and_conditions() -> dict[str, str]:
         "choiceRemove": _("Keuze verwijderen"),
         "choiceAdd": _("Keuze toevoegen"),
         "choicesFromDistricts": _("De keuzes zijn de wijken die de beheerder heeft ingesteld."),
+        "choicesFromGuides": _("De keuzes zijn de actieve begeleiders die de beheerder heeft ingesteld."),
         "choicesYesNo": _("De waarden zijn ja (true) en nee (false)."),
         "showIf": _("Alleen tonen als"),
         "showIfAlways": _("(altijd tonen)"),

@@ -111,7 +111,8 @@ def admin_team(code: str) -> tuple[str, int] | Response:
     posted = _posted()
     try:
         name = districts_teams.update_team(loket(), principal(), code, posted.get("naam"), posted.get("teamleider"),
-                                           _yes(posted, "actief")).name
+                                           _yes(posted, "actief"), posted.get("meldingen"),
+                                           posted.get("meldingen_email")).name
     except OrganisationInvalid as exc:
         return _page(Failed(f"team-{code}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), "teams")

@@ -31,7 +31,8 @@ def action_labels() -> dict[str, str]:
 def change_labels() -> dict[str, str]:
     return {"name": _("Naam"), "name_en": _("Naam in het Engels"), "lead_email": _("Teamleider"),
             "district": _("Wijk"), "expertise": _("Kennis van"), "active": _("Actief"), "amount": _("Bedrag"),
-            "total": _("Totaal"), "team": _("Team")}
+            "total": _("Totaal"), "team": _("Team"), "notify": _("E-mail over nieuw werk"),
+            "notify_email": _("Gedeeld e-mailadres")}
 
 
 @dataclass(frozen=True)

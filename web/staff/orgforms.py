@@ -23,7 +23,7 @@ from processes import clock
 from processes.org_input import MAX_EMAIL, MAX_NAME, YEARS_AHEAD
 from processes.organisation import BudgetYear, GuideRow
 from processes.tables.organisation import District, DistrictBudget, Fund, Team
-from processes.vocabulary import EXPERTISE
+from processes.vocabulary import EXPERTISE, TEAM_SETTINGS
 from web.formview import FieldView, OptionView
 from web.staff.wording import Wording
 
@@ -55,6 +55,7 @@ def problem_text(code: str) -> str:
         "year_out_of_range": _("Kies dit jaar of een van de %(num)d jaren daarna.", num=YEARS_AHEAD),
         "budget_year_exists": _("Voor dit jaar zijn er al budgetten. U kunt ze hierboven aanpassen."),
         "fund_year_exists": _("Voor dit jaar is er al een fonds. U kunt het hierboven aanpassen."),
+        "notify_unknown": _("Kies hoe het team e-mail krijgt over nieuw werk."),
     }
     return texts.get(code, _("Controleer wat u invulde en probeer het opnieuw."))
 
@@ -186,8 +187,20 @@ def team_form(b: Builder, team: Team) -> OrgForm:
     fields.append(b.yes_no("actief", _("Is dit team in gebruik?"), team.active,
                            help_text=_("Een team dat niet in gebruik is, kan in de modellen niet als kandidaatgroep "
                                        "worden gekozen.")))
+    fields.append(b.choices("meldingen", _("E-mail over nieuw werk in de werkvoorraad"), "radio",
+                            notify_options(), [team.notify],
+                            help_text=_("Een medewerker die zelf een taak krijgt, krijgt daarover altijd een e-mail.")))
+    fields.append(b.text("meldingen_email", _("Gedeeld e-mailadres van het team (niet verplicht)"),
+                         team.notify_email or "", required=False, input_type="email", max_length=MAX_EMAIL,
+                         help_text=_("Leeg: elk lid van het team krijgt de e-mails over nieuw werk.")))
     return OrgForm(b.key, url_for("staff.admin_team", code=team.code), team.name, fields, _("Opslaan"),
                    _("Code %(code)s", code=team.code), team.name)
+
+
+def notify_options() -> list[tuple[str, str]]:
+    texts = {"each": _("Bij elke nieuwe taak een e-mail"), "daily": _("Eén keer per dag een overzicht"),
+             "none": _("Geen e-mail")}
+    return [(code, texts[code]) for code in TEAM_SETTINGS]
 
 
 def new_team_form(b: Builder) -> OrgForm:

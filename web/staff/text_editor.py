@@ -46,6 +46,12 @@ def variable_descriptions() -> dict[str, str]:
         "minuten": _("Hoeveel minuten de link werkt"),
         "taak": _("De taak waarvan de servicenorm verlopen is"),
         "team": _("Het team dat de taak heeft"),
+        "naam": _("De naam van de medewerker die de e-mail krijgt"),
+        "taak_id": _("Het nummer van de taak (voor de link naar de taak)"),
+        "uiterlijk": _("Vóór welke dag de taak af moet zijn (kan leeg zijn)"),
+        "aantal": _("Hoeveel nieuwe taken er in het overzicht staan"),
+        "overzicht": _("De nieuwe taken, één per regel"),
+        "soort": _("‘antwoord’ als de initiatiefnemer een vraag beantwoordde, ‘bericht’ bij een bericht"),
         "loket_url": _("Het adres van het initiatievenloket. Kan leeg zijn: zet het daarom in een {% if loket_url %}."),
     }
 
@@ -57,6 +63,11 @@ def sender_descriptions() -> dict[str, str]:
         "login": _("Het loket, als iemand wil inloggen bij Mijn initiatieven"),
         "message": _("Het loket, als een medewerker een bericht stuurt bij een initiatief"),
         "status": _("Het loket, als een initiatief bij een stap met ‘Initiatiefnemer een e-mail sturen’ komt"),
+        "assigned": _("Het loket, als een medewerker een taak krijgt (van het proces of van een collega)"),
+        "team_task": _("Het loket, als er een taak in de werkvoorraad van een team komt dat bij elke taak een "
+                       "e-mail krijgt"),
+        "digest": _("Het loket, één keer per dag, aan teams die een dagelijks overzicht krijgen"),
+        "reply": _("Het loket, als de initiatiefnemer een vraag beantwoordt of een bericht stuurt"),
     }
 
 

@@ -94,6 +94,29 @@ def is_hidden(key: str) -> bool:
     return key in HIDDEN or key.endswith(HIDDEN_SUFFIXES) or key == "id"
 
 
+JUDGEMENT_SUFFIX = "_oordeel"
+"""A form asking a field ``…_oordeel`` is an assessment (toets): the case file shows each apart."""
+
+
+OUTCOME_KEY = "uitkomst"
+AMOUNT_KEYS = ("fonds_bedrag", "toegekend_bedrag")
+"""Where the diagrams' forms put the amount granted (the fund's, a wijkwens's)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    amount: str | None
+    explanation: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    form_id: str
+    title: str
+    rows: list[tuple[str, str]]
+
+
 @dataclass
 class Wording:
     """Field name → form field (for its label and options), and the organisation's names."""
@@ -102,6 +125,12 @@ class Wording:
     fields: dict[str, Field] = field(default_factory=dict)
     options: dict[str, dict[Any, str]] = field(default_factory=dict)
     form_titles: dict[str, str] = field(default_factory=dict)
+    field_forms: dict[str, str] = field(default_factory=dict)
+    """Field name → the id of the form that asks it (the first one, as for its label)."""
+    form_fields: dict[str, list[str]] = field(default_factory=dict)
+    """Form id → the fields it asks, in its order."""
+    label_uses: dict[str, int] = field(default_factory=dict)
+    """How many fields share each label: a shared label ("Uw oordeel") is shown with its form's title."""
     districts: dict[str, str] = field(default_factory=dict)
     teams: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
@@ -142,8 +171,38 @@ class Wording:
             task = key.removeprefix(ESCALATION)
             return _("Termijn verlopen: %(task)s", task=self.form_titles.get(task) or humanise(task))
         if key in self.fields and key not in data_labels():
-            return self.fields[key].label(self.lang)
+            label = self.fields[key].label(self.lang)
+            form = self.form_titles.get(self.field_forms.get(key, ""))
+            return f"{form} – {label}" if form and self.label_uses.get(label, 0) > 1 else label
         return data_labels().get(key) or humanise(key)
+
+    def decision(self, data: Mapping[str, Any]) -> Decision | None:
+        """The outcome of a case (``uitkomst``) in words, with the amount granted, if any."""
+        outcome = data.get(OUTCOME_KEY)
+        if not outcome:
+            return None
+        amount = next((data[key] for key in AMOUNT_KEYS
+                       if isinstance(data.get(key), int | float | Decimal) and not isinstance(data.get(key), bool)),
+                      None) if outcome == "toegekend" else None
+        explanation = data.get("uitkomst_toelichting")
+        return Decision(self.value(OUTCOME_KEY, outcome), self.money(amount) if amount is not None else None,
+                        str(explanation) if explanation else None)
+
+    def assessments(self, data: Mapping[str, Any]) -> list[Assessment]:
+        """The assessments done on a case, one per form with a judgement (a field ``…_oordeel``)
+        the case data holds, each with its answers under the form's own (short) labels, in the
+        order the process set them."""
+        order = {key: index for index, key in enumerate(data)}
+        found = []
+        for form_id, names in self.form_fields.items():
+            if not any(name.endswith(JUDGEMENT_SUFFIX) and data.get(name) not in (None, "") for name in names):
+                continue
+            rows = [(self.fields[name].label(self.lang), self.value(name, data[name])) for name in names
+                    if name in data and not is_hidden(name) and data[name] not in (None, "", [])
+                    and self.field_forms.get(name) == form_id]
+            found.append(Assessment(form_id, self.form_titles.get(form_id, form_id), rows))
+        return sorted(found, key=lambda item: min((order.get(name, len(order)) for name in
+                                                   self.form_fields.get(item.form_id, [])), default=len(order)))
 
     def value(self, key: str, value: Any) -> str:  # noqa: C901 - one branch per kind of value
         if value is None or value == "" or value == []:
@@ -231,7 +290,12 @@ def build(names: Names, definitions: list[FormDefinition], lang: str, first_form
 
 def _add_form(words: Wording, definition: FormDefinition) -> None:
     words.form_titles.setdefault(definition.id, definition.title(words.lang))
+    words.form_fields.setdefault(definition.id, list(definition.fields))
     for name, form_field in definition.fields.items():
+        if name not in words.fields:
+            label = form_field.label(words.lang)
+            words.label_uses[label] = words.label_uses.get(label, 0) + 1
+            words.field_forms[name] = definition.id
         words.fields.setdefault(name, form_field)
         labels = words.options.setdefault(name, {})
         for option in form_field.options:

@@ -107,7 +107,8 @@ function choices(ctx, key, field, widget) {
   }
   const name = ctx.nameOf(field);
   if (field.options_from) {
-    const text = field.options_from === 'districts' ? texts.choicesFromDistricts : `options_from: ${field.options_from}`;
+    const known = { districts: texts.choicesFromDistricts, guides: texts.choicesFromGuides };
+    const text = known[field.options_from] || `options_from: ${field.options_from}`;
     return el('p', { class: 'utrecht-paragraph fe-note', text });
   }
   const fixedValues = choiceType(form, name) === 'boolean';

@@ -2,16 +2,16 @@
 not read every running initiative (the counters are filled by ``loket db upgrade`` from the stored
 workflows, see engine.running)
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05 06:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
