@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import UnsafeXml, now, parse_xml
 from processes.bundle_content import LITERAL, SPIFF_NS
+from processes.case_status import DECISION_VALUES
 from processes.dates import long_date
 from processes.portal_login import LOGIN_LINK_LIFETIME
 from processes.vocabulary import CONFIRMATION_TEXT, ESCALATION_TEXT, LOGIN_TEXT, NEWS_TEXT, RESUME_TEXT
@@ -22,14 +23,15 @@ from processes.vocabulary import CONFIRMATION_TEXT, ESCALATION_TEXT, LOGIN_TEXT,
 GLOBAL = "loket_url"
 INITIATOR_MAIL = "send_initiator_mail"
 TEAM_LEAD_MAIL = "notify_team_lead"
-ALWAYS_FROM_DIAGRAM = ("titel", "case_ref")
-"""What ``send_initiator_mail`` gives every text it sends."""
+ALWAYS_FROM_DIAGRAM = ("titel", "case_ref", "naam", *DECISION_VALUES)
+"""What ``send_initiator_mail`` gives every text it sends (the decision's values are empty
+before there is a decision)."""
 
 APPLICATION_SENDERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    CONFIRMATION_TEXT: (("intake",), ("case_ref", "titel")),
+    CONFIRMATION_TEXT: (("intake",), ("case_ref", "titel", "naam")),
     RESUME_TEXT: (("resume",), ("link", "geldig_tot")),
     LOGIN_TEXT: (("login",), ("link", "minuten")),
-    NEWS_TEXT: (("message", "status"), ("case_ref", "title")),
+    NEWS_TEXT: (("message", "status"), ("case_ref", "title", "naam")),
     ESCALATION_TEXT: ((), ("titel", "case_ref", "taak", "team")),
 }
 """Per text the loket sends itself: who sends it (``processes.intake``, ``form_steps``,
@@ -44,6 +46,15 @@ _EXAMPLES = {
     "taak": "Kennismakingsgesprek voeren",
     "team": "Initiatieventeam",
     "uitkomst": "toegekend",
+    "naam": "Sam Smit",
+    "besluit": "toegekend",
+    "besluit_bedrag": "€ 6.000",
+    "besluit_gevraagd": "€ 8.000",
+    "besluit_reden": "Het budget van de wijk is bijna op; de regiegroep betaalt de huur en de materialen.",
+    "besluit_advies": "",
+    "besluit_voorwaarden": "- Het hek is maximaal 1,20 m hoog.",
+    "besluit_afspraken": "Bewaar de bonnetjes en stuur na afloop een foto.",
+    "volgende_stap": "We maken het bedrag binnen 4 weken over.",
 }
 
 

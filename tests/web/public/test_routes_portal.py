@@ -200,7 +200,7 @@ def test_empty_list_for_a_new_address(client: FlaskClient, engine: Engine) -> No
     assert "Er zijn nog geen initiatieven" in text
 
 
-def test_status_mail_links_to_the_portal_without_personal_data(loket: Loket, app: Flask, engine: Engine) -> None:
+def test_status_mail_links_to_the_portal_with_only_the_name(loket: Loket, app: Flask, engine: Engine) -> None:
     app.config["PUBLIC_URL"] = "https://loket.gemeente.example/"
     case = start_case(engine, omschrijving="Geheim plan van Alice", naam="Alice de Boer", telefoon="0612345678")
     engine.run_due_jobs()
@@ -216,10 +216,13 @@ def test_status_mail_links_to_the_portal_without_personal_data(loket: Loket, app
     text = body(status[0])
     assert f"https://loket.gemeente.example/mijn-initiatieven/{case.case_ref}" in text
     assert "Buurtfeest Oosterpark" in text
-    for private in ("Alice de Boer", "Geheim plan", "0612345678", ALICE):
+    assert text.startswith("Beste Alice de Boer,"), "the mail addresses the initiator by name"
+    for private in ("Geheim plan", "0612345678", ALICE):
         assert private not in text
+    assert text.count("Alice de Boer") == 1, "the name is in the salutation only"
     confirmation = [m for m in _mails(app) if "Uw initiatief is ontvangen" in str(m["Subject"])]
     assert f"https://loket.gemeente.example/mijn-initiatieven/{case.case_ref}" in body(confirmation[0])
+    assert body(confirmation[0]).startswith("Beste Alice de Boer,")
 
 
 def _mails(app: Flask) -> list[Message]:
