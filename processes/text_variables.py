@@ -29,8 +29,8 @@ before there is a decision)."""
 
 APPLICATION_SENDERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CONFIRMATION_TEXT: (("intake",), ("case_ref", "titel", "naam")),
-    RESUME_TEXT: (("resume",), ("link", "geldig_tot")),
-    LOGIN_TEXT: (("login",), ("link", "minuten")),
+    RESUME_TEXT: (("resume",), ("link", "geldig_tot", "naam")),
+    LOGIN_TEXT: (("login",), ("link", "minuten", "naam")),
     NEWS_TEXT: (("message", "status"), ("case_ref", "title", "naam")),
     ESCALATION_TEXT: ((), ("titel", "case_ref", "taak", "team")),
 }

@@ -69,6 +69,9 @@ def test_unknown_address_gets_the_same_answer(app: Flask, client: FlaskClient, e
     assert known.status_code == unknown.status_code == 200
     assert known.text == unknown.text
     assert last_mail(app, "niemand@example.nl") is not None, "no difference in what happens either"
+    # the mail greets a known initiator by the name on their newest initiative
+    assert body(last_mail(app, ALICE)).startswith("Beste Jan Jansen,")
+    assert body(last_mail(app, "niemand@example.nl")).startswith("Beste initiatiefnemer,")
 
 
 def test_login_form_errors(client: FlaskClient) -> None:
