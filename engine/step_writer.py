@@ -387,7 +387,8 @@ class StepWriter:
                     self.row.id,
                     template="status_gewijzigd",
                     to=recipient,
-                    context={"case_ref": self.row.case_ref, "title": self.row.title},
+                    context={"case_ref": self.row.case_ref, "title": self.row.title,
+                             "naam": str(self.row.case_data.get("naam") or "")},
                     lang=str(self.row.case_data.get("taal") or "nl"),
                 )
             )

@@ -20,7 +20,7 @@ from processes.notifications import Recipient, mail_assigned, tasks_of_people
 from processes.tables.organisation import Guide, GuideAssignment
 from processes.tables.staff import ContactMoment
 from processes.taskwork import ask_information as ask_on_task
-from processes.vocabulary import CONTACT_CHANNELS, EMAIL_FIELD, LANGUAGE_FIELD, NEWS_TEXT
+from processes.vocabulary import CONTACT_CHANNELS, EMAIL_FIELD, LANGUAGE_FIELD, NAME_FIELD, NEWS_TEXT
 
 MAX_SUMMARY = 4000
 GUIDE_FIELD = "begeleider"
@@ -39,7 +39,8 @@ def send_message(loket: Loket, principal: Principal, case_ref: str, body: str) -
         recipient = data.get(EMAIL_FIELD)
         if isinstance(recipient, str) and recipient:
             queue_mail(session, case.id, template=NEWS_TEMPLATE, to=recipient,
-                       context={"case_ref": case.case_ref, "title": case.title},
+                       context={"case_ref": case.case_ref, "title": case.title,
+                                "naam": str(data.get(NAME_FIELD) or "")},
                        lang=str(data.get(LANGUAGE_FIELD) or "nl"))
         record_audit(session, case.id, actor=principal.email, kind="staff_message", detail={"bericht": message.id})
 

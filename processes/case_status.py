@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from engine import AuditEvent
+from processes.amounts import euro_text
 
 
 @dataclass(frozen=True)
@@ -80,18 +81,106 @@ def category_of(data: Mapping[str, Any]) -> CategoryReason | None:
                           explanation_en=str(english) if english else None)
 
 
+REROUTED = "andere_categorie"
+"""What a handling step writes in ``uitkomst`` when the initiative goes to another category:
+no decision yet (``initiatief.bpmn`` routes it again)."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """The decision on the initiative, as the handling step wrote it (``uitkomst`` and its
-    ``uitkomst_toelichting``: the agreements, or the reason for a rejection)."""
+    """The decision on the initiative with its content, as the handling steps of the diagrams
+    wrote it in the case data (their "… vastleggen" scripts): ``uitkomst`` and
+
+    - ``besluit_bedrag`` (the amount granted) beside ``gevraagd_bedrag`` (what was asked),
+    - ``besluit_reden`` (why this amount, why rejected, where to go instead),
+    - ``besluit_advies``, ``besluit_voorwaarden`` (a list: conditions from the assessments),
+      ``besluit_afspraken`` (the agreements),
+    - ``besluit_volgende_stap`` / ``besluit_volgende_stap_en`` (what happens now: payment,
+      accounting afterwards, whom to contact), written in the diagram so a process owner changes it.
+
+    ``explanation`` (``uitkomst_toelichting``) is the one-line summary older model versions wrote."""
 
     result: str
     explanation: str | None
+    amount: float | None = None
+    requested: float | None = None
+    reason: str | None = None
+    advice: str | None = None
+    conditions: tuple[str, ...] = ()
+    agreements: str | None = None
+    next_step: str | None = None
+    next_step_en: str | None = None
+
+    @property
+    def has_content(self) -> bool:
+        """Whether the model version wrote the decision's content (else only ``explanation``)."""
+        return any((self.amount is not None, self.reason, self.advice, self.conditions, self.agreements,
+                    self.next_step))
+
+    @property
+    def partly_granted(self) -> bool:
+        return self.amount is not None and self.requested is not None and self.amount < self.requested
+
+    def next_step_in(self, lang: str) -> tuple[str | None, str]:
+        """The next step in ``lang`` if the diagram gives one (else in Dutch), and its language."""
+        if lang == "en" and self.next_step_en:
+            return self.next_step_en, "en"
+        return self.next_step, "nl"
+
+
+def _text(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _amount(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return tuple(text for text in (_text(item) for item in items) if text)
 
 
 def outcome_of(data: Mapping[str, Any]) -> Outcome | None:
     result = data.get("uitkomst")
-    if not result:
+    if not result or result == REROUTED:
         return None
-    explanation = data.get("uitkomst_toelichting")
-    return Outcome(str(result), str(explanation) if explanation else None)
+    granted = _amount(data.get("besluit_bedrag")) if result == "toegekend" else None
+    return Outcome(
+        str(result), _text(data.get("uitkomst_toelichting")),
+        amount=granted, requested=_amount(data.get("gevraagd_bedrag")) if granted is not None else None,
+        reason=_text(data.get("besluit_reden")), advice=_text(data.get("besluit_advies")),
+        conditions=_texts(data.get("besluit_voorwaarden")), agreements=_text(data.get("besluit_afspraken")),
+        next_step=_text(data.get("besluit_volgende_stap")), next_step_en=_text(data.get("besluit_volgende_stap_en")),
+    )
+
+
+DECISION_VALUES = ("besluit", "besluit_bedrag", "besluit_gevraagd", "besluit_reden", "besluit_advies",
+                   "besluit_voorwaarden", "besluit_afspraken", "volgende_stap")
+"""What a mail text gets about the decision (empty strings before there is one): the result,
+the amounts in the initiator's language, the texts staff wrote, the conditions one per line
+(``- …``) and the next step in the initiator's language."""
+
+
+def decision_values(data: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """The decision's content as the values of a mail text in ``lang`` (see DECISION_VALUES)."""
+    outcome = outcome_of(data)
+    if outcome is None:
+        return dict.fromkeys(DECISION_VALUES, "")
+    next_step, _ = outcome.next_step_in(lang)
+    return {
+        "besluit": outcome.result,
+        "besluit_bedrag": euro_text(outcome.amount, lang) if outcome.amount is not None else "",
+        "besluit_gevraagd": euro_text(outcome.requested, lang) if outcome.partly_granted and outcome.requested else "",
+        "besluit_reden": outcome.reason or ("" if outcome.has_content else outcome.explanation or ""),
+        "besluit_advies": outcome.advice or "",
+        "besluit_voorwaarden": "\n".join(f"- {condition}" for condition in outcome.conditions),
+        "besluit_afspraken": outcome.agreements or "",
+        "volgende_stap": next_step or "",
+    }

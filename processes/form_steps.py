@@ -23,7 +23,7 @@ from processes.loket import Loket
 from processes.procedure import Step, overview
 from processes.tables.case import Document
 from processes.tables.portal import FormDraft
-from processes.vocabulary import EMAIL_FIELD, RESUME_TEXT
+from processes.vocabulary import EMAIL_FIELD, NAME_FIELD, RESUME_TEXT
 
 RESUME_TEMPLATE = RESUME_TEXT
 
@@ -159,7 +159,8 @@ def send_resume_link(loket: Loket, draft_key: str | None, email: str, link: Call
         if row is None:
             return False
         token = drafts.issue_resume_link(session, row, email)
-        context = {"link": link(token), "geldig_tot": long_date(row.expires_at, lang)}
+        context = {"link": link(token), "geldig_tot": long_date(row.expires_at, lang),
+                   "naam": str((row.data or {}).get(NAME_FIELD) or "")}
         loket.engine.send_mail_now(RESUME_TEMPLATE, email, context, lang, within=session)
     return True
 

@@ -36,6 +36,7 @@ from processes.vocabulary import (
     INITIATIVE_PROCESS,
     LANGUAGE_FIELD,
     LANGUAGES,
+    NAME_FIELD,
     REGISTER_CHANNELS,
     SUBMIT_CHANNELS,
     TITLE_FIELD,
@@ -184,7 +185,8 @@ def _link_and_confirm(session: Session, info: InstanceInfo, draft_key: str | Non
             session.delete(draft)
     if isinstance(email, str) and email:
         queue_mail(session, info.id, template=CONFIRMATION_TEMPLATE, to=email,
-                   context={"case_ref": info.case_ref, "titel": info.data.get(TITLE_FIELD) or ""},
+                   context={"case_ref": info.case_ref, "titel": info.data.get(TITLE_FIELD) or "",
+                            "naam": str(info.data.get(NAME_FIELD) or "")},
                    lang=str(info.data.get(LANGUAGE_FIELD) or "nl"))
 
 

@@ -139,6 +139,9 @@ class CasePage:
     documents: list[Document]
     messages: list[CaseMessage]
     start_form: FormDefinition
+    follow_ups: list[Action] = field(default_factory=list)
+    """What the process asks once the decision is there (the satisfaction survey): optional,
+    shown apart so it never takes the decision's place."""
 
 
 def case_page(loket: Loket, email: str, case_ref: str) -> CasePage:
@@ -153,8 +156,11 @@ def case_page(loket: Loket, email: str, case_ref: str) -> CasePage:
                                         .order_by(CaseMessage.created_at, CaseMessage.id)).all())
         form = with_organisation_choices(form, session)
     data = dict(case.case_data or {})
-    return CasePage(case, data, _actions(loket, case, tasks), _expected_date(case, tasks), status_history(audit),
-                    category_of(data), outcome_of(data), contact_of(data), documents, messages, form)
+    outcome = outcome_of(data)
+    actions = _actions(loket, case, tasks)
+    follow_ups = actions if outcome is not None else []
+    return CasePage(case, data, [] if follow_ups else actions, _expected_date(case, tasks), status_history(audit),
+                    category_of(data), outcome, contact_of(data), documents, messages, form, follow_ups)
 
 
 def _expected_date(case: ProcessInstance, tasks: list[OpenTask]) -> datetime | None:

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from engine import ProcessInstance
 from processes import clock
 from processes.loket import Loket
 from processes.sessions import open_initiator_session
 from processes.tables.portal import LoginToken
-from processes.vocabulary import LOGIN_TEXT
+from processes.vocabulary import INITIATIVE_PROCESS, LOGIN_TEXT, NAME_FIELD
 
 LOGIN_LINK_LIFETIME = timedelta(minutes=30)
 # At most this many unused links per address per lifetime: a bot cannot flood one mailbox.
@@ -119,8 +120,17 @@ def request_login_link(loket: Loket, email: str, *, next_path: str | None, link:
     with loket.transaction() as session:
         issued = issue_login_link(session, email, next_path=next_path)
         if issued is not None:
-            context = {"link": link(issued.token), "minuten": int(LOGIN_LINK_LIFETIME.total_seconds() // 60)}
+            context = {"link": link(issued.token), "minuten": int(LOGIN_LINK_LIFETIME.total_seconds() // 60),
+                       "naam": _initiator_name(session, issued.email)}
             loket.engine.send_mail_now(LOGIN_TEMPLATE, issued.email, context, lang, within=session)
+
+
+def _initiator_name(session: Session, email: str) -> str:
+    """The name on the address's newest initiative, to greet them by ("" when there is none)."""
+    data = session.scalar(select(ProcessInstance.case_data)
+                          .where(ProcessInstance.initiator == email, ProcessInstance.process_id == INITIATIVE_PROCESS)
+                          .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc()).limit(1))
+    return str((data or {}).get(NAME_FIELD) or "")
 
 
 def login_link_valid(loket: Loket, token: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import UnsafeXml, now, parse_xml
 from processes.bundle_content import LITERAL, SPIFF_NS
+from processes.case_status import DECISION_VALUES
 from processes.dates import long_date
 from processes.portal_login import LOGIN_LINK_LIFETIME
 from processes.vocabulary import (
@@ -32,14 +33,15 @@ from processes.vocabulary import (
 GLOBAL = "loket_url"
 INITIATOR_MAIL = "send_initiator_mail"
 TEAM_LEAD_MAIL = "notify_team_lead"
-ALWAYS_FROM_DIAGRAM = ("titel", "case_ref")
-"""What ``send_initiator_mail`` gives every text it sends."""
+ALWAYS_FROM_DIAGRAM = ("titel", "case_ref", "naam", *DECISION_VALUES)
+"""What ``send_initiator_mail`` gives every text it sends (the decision's values are empty
+before there is a decision)."""
 
 APPLICATION_SENDERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    CONFIRMATION_TEXT: (("intake",), ("case_ref", "titel")),
-    RESUME_TEXT: (("resume",), ("link", "geldig_tot")),
-    LOGIN_TEXT: (("login",), ("link", "minuten")),
-    NEWS_TEXT: (("message", "status"), ("case_ref", "title")),
+    CONFIRMATION_TEXT: (("intake",), ("case_ref", "titel", "naam")),
+    RESUME_TEXT: (("resume",), ("link", "geldig_tot", "naam")),
+    LOGIN_TEXT: (("login",), ("link", "minuten", "naam")),
+    NEWS_TEXT: (("message", "status"), ("case_ref", "title", "naam")),
     ESCALATION_TEXT: ((), ("titel", "case_ref", "taak", "team")),
     TASK_ASSIGNED_TEXT: (("assigned",), ("naam", "taak", "taak_id", "case_ref", "titel", "uiterlijk")),
     TEAM_TASK_TEXT: (("team_task",), ("team", "taak", "taak_id", "case_ref", "titel", "uiterlijk")),
@@ -64,6 +66,14 @@ _EXAMPLES = {
     "aantal": "2",
     "overzicht": "- Categorie bevestigen · INI-2026-000123 · \"Geveltuin in de Bloemstraat\"",
     "soort": "antwoord",
+    "besluit": "toegekend",
+    "besluit_bedrag": "€ 6.000",
+    "besluit_gevraagd": "€ 8.000",
+    "besluit_reden": "Het budget van de wijk is bijna op; de regiegroep betaalt de huur en de materialen.",
+    "besluit_advies": "",
+    "besluit_voorwaarden": "- Het hek is maximaal 1,20 m hoog.",
+    "besluit_afspraken": "Bewaar de bonnetjes en stuur na afloop een foto.",
+    "volgende_stap": "We maken het bedrag binnen 4 weken over.",
 }
 
 

@@ -66,13 +66,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from web import errors
     from web.extensions import babel, csrf, limiter, login_manager
-    from web.i18n import current_lang, select_locale
+    from web.i18n import current_lang, file_size, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.filters["file_size"] = file_size
     errors.register(app)
 
     @app.after_request

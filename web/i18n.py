@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, request, session
 from werkzeug.wrappers import Response
 
+from processes.amounts import file_size_text
+
 LANGUAGES = ("nl", "en")
 bp = Blueprint("i18n", __name__)
 
@@ -20,6 +22,11 @@ def select_locale() -> str:
 
 def current_lang() -> str:
     return select_locale()
+
+
+def file_size(size: int | None) -> str:
+    """A file's size for the initiator's and the staff's pages alike (filter ``file_size``)."""
+    return file_size_text(int(size or 0), current_lang())
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -1,7 +1,8 @@
 """Mail from the diagrams: to the initiator, and escalations to a team lead.
 
-Only the initiative's title and case number go into a mail; everything else the initiator
-reads in the loket after logging in."""
+A mail to the initiator addresses them by name and can hold the decision with its content
+(amount, reasons, conditions, agreements, next step); their answers, files and messages stay
+in the loket, behind the login."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import HandlerContext, HandlerFailed
+from processes.case_status import decision_values
 from processes.handlers.registry import handlers
 from processes.tables.organisation import Team
 from processes.vocabulary import ESCALATION_TEXT
@@ -26,7 +28,8 @@ def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str
     """Params: ``template`` (a text of the case's bundle, ``bpmn_models/texts/<template>.<lang>.txt``),
     optional ``context`` (dict), optional ``to`` and ``lang`` (default: the case's ``email`` and ``taal``).
 
-    The template always gets ``titel`` and ``case_ref``."""
+    The template always gets ``titel``, ``case_ref``, ``naam`` (the initiator's name, may be
+    empty) and the decision's values (``processes.case_status.DECISION_VALUES``)."""
     template = str(params.get("template") or "")
     if not template:
         raise HandlerFailed("geen mailsjabloon opgegeven")
@@ -36,8 +39,9 @@ def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str
     extra = params.get("context") or {}
     if not isinstance(extra, dict):
         raise HandlerFailed("context moet een woordenboek (dict) zijn")
-    context = {"titel": ctx.data.get("titel") or "", "case_ref": ctx.case_ref, **extra}
     lang = _language(params.get("lang") or ctx.data.get("taal"))
+    context = {"titel": ctx.data.get("titel") or "", "case_ref": ctx.case_ref,
+               "naam": str(ctx.data.get("naam") or ""), **decision_values(ctx.data, lang), **extra}
     ctx.send_mail(template, str(to), context, lang)
     return {"sent": True, "template": template}
 

@@ -21,6 +21,7 @@ def test_the_advice_task_shows_the_assessments_side_by_side(live_server: LiveSer
         load_staff(session)
     case = Case.start(engine, complex_data(titel="Voedselbos Weizigt"))
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    case.invite()
     case.complete("intakegesprek", INTAKEGESPREK, actor=INTAKE)
     case.complete("begeleider_koppelen", {"begeleider_akkoord": True}, actor=INTAKE)
     for name, answers in TOETSEN.items():

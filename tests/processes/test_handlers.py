@@ -15,6 +15,7 @@ import processes.handlers
 from engine import clock
 from engine.db import Database
 from engine.handlers import HandlerFailed
+from processes.case_status import DECISION_VALUES
 from processes.demo.organisation import load_organisation
 from processes.handlers.budget import release_reservation, reserve_district_budget, reserve_fund
 from processes.handlers.guides import assign_guide, close_guide_assignment, suggest_guide
@@ -194,8 +195,27 @@ def test_fund_grants_only_what_is_left(session: Session) -> None:
 def test_initiator_mail_goes_to_the_case_address_in_its_language(session: Session) -> None:
     ctx = handler_context(session, "C-7", email="a@example.nl", taal="en", titel="Buurtfeest")
     assert send_initiator_mail(ctx, {"template": "resultaat", "context": {"uitkomst": "toegekend"}})["sent"]
-    assert ctx.outbox == [{"template": "resultaat", "to": "a@example.nl", "lang": "en",
-                           "context": {"titel": "Buurtfeest", "case_ref": "C-7", "uitkomst": "toegekend"}}]
+    [mail] = ctx.outbox
+    assert (mail["template"], mail["to"], mail["lang"]) == ("resultaat", "a@example.nl", "en")
+    assert mail["context"] == {"titel": "Buurtfeest", "case_ref": "C-7", "naam": "", "uitkomst": "toegekend",
+                               **dict.fromkeys(DECISION_VALUES, "")}
+
+
+@pytest.mark.parametrize(("lang", "granted", "asked"), [("nl", "€ 6.000", "€ 8.000"), ("en", "€6,000", "€8,000")])
+def test_initiator_mail_gets_the_name_and_the_decision_in_its_language(session: Session, lang: str, granted: str,
+                                                                        asked: str) -> None:
+    ctx = handler_context(session, "C-9", email="sam@example.nl", taal=lang, titel="Speeltuin", naam="Sam Smit",
+                          uitkomst="toegekend", gevraagd_bedrag=8000, besluit_bedrag=6000,
+                          besluit_reden="Het budget is bijna op.", besluit_voorwaarden=["Hek maximaal 1,20 m"],
+                          besluit_afspraken="Bonnetjes bewaren.", besluit_volgende_stap="We betalen binnen 4 weken.",
+                          besluit_volgende_stap_en="We pay within 4 weeks.")
+    send_initiator_mail(ctx, {"template": "resultaat", "context": {"uitkomst": "toegekend"}})
+    [mail] = ctx.outbox
+    context = mail["context"]
+    assert (context["naam"], context["besluit_bedrag"], context["besluit_gevraagd"]) == ("Sam Smit", granted, asked)
+    assert context["besluit_voorwaarden"] == "- Hek maximaal 1,20 m"
+    assert context["besluit_reden"] == "Het budget is bijna op."
+    assert context["volgende_stap"] == ("We pay within 4 weeks." if lang == "en" else "We betalen binnen 4 weken.")
 
 
 def test_initiator_mail_without_address_is_skipped(session: Session) -> None:

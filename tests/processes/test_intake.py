@@ -57,7 +57,8 @@ def test_submit_starts_the_case_links_files_queues_the_confirmation_and_removes_
     assert len(confirmation) == 1
     assert confirmation[0].payload["to"] == "Alice@Example.NL"
     assert confirmation[0].payload["lang"] == "en"
-    assert confirmation[0].payload["context"] == {"case_ref": info.case_ref, "titel": "Buurtfeest Oosterpark"}
+    assert confirmation[0].payload["context"] == {"case_ref": info.case_ref, "titel": "Buurtfeest Oosterpark",
+                                                  "naam": "Jan Jansen"}
 
 
 def test_on_behalf_of_a_caller_without_draft(loket: Loket, engine: Engine) -> None:

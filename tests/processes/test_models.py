@@ -18,6 +18,7 @@ from engine.parsing import load_parser
 from engine.scripting import make_engine_script_engine
 from engine.validation import validate_paths
 from forms import FormRegistry, check_definition
+from processes.case_status import decision_values
 from tests.processes.factories import complex_data, intake_data, wijkwens_data
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -195,11 +196,25 @@ def test_templates_render(name: str, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("uitkomst", ["toegekend", "afgewezen", "doorverwezen", "ingetrokken"])
 def test_result_mail_per_outcome(uitkomst: str, lang: str) -> None:
-    context = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "uitkomst": uitkomst}
+    data = {"uitkomst": uitkomst, "besluit_reden": "Omdat het kan.", "besluit_volgende_stap": "Wij bellen u.",
+            "besluit_volgende_stap_en": "We will call you."}
+    context = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "uitkomst": uitkomst, "naam": "Sam Smit",
+               **decision_values(data, lang)}
     subject, body = MailRenderer(processes.TEXTS_DIR).render("resultaat", lang, context)
     assert subject
     survey = "vragenlijst" if lang == "nl" else "survey"
     assert (survey in body) == (uitkomst != "ingetrokken")
+    assert body.startswith("Beste Sam Smit," if lang == "nl" else "Dear Sam Smit,")
+    assert "Omdat het kan." in body
+    assert ("Wij bellen u." if lang == "nl" else "We will call you.") in body
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_result_mail_without_a_name_greets_the_initiator(lang: str) -> None:
+    context = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "uitkomst": "toegekend", "naam": "",
+               **decision_values({"uitkomst": "toegekend"}, lang)}
+    _subject, body = MailRenderer(processes.TEXTS_DIR).render("resultaat", lang, context)
+    assert body.startswith("Beste initiatiefnemer," if lang == "nl" else "Dear initiator,")
 
 
 def test_paths_exist() -> None:

@@ -111,14 +111,16 @@ def test_survey_task_is_the_initiators_but_staff_tasks_are_not(loket: Loket, eng
     with pytest.raises(NotFound):
         portal.action_to_answer(loket, ALICE, info.case_ref, "task", staff_task.task_id)
     to_survey(engine, info)
-    [action] = _page(loket, ALICE, info.case_ref).actions
+    decided = _page(loket, ALICE, info.case_ref)
+    assert decided.actions == [], "after the decision the survey is no action needed"
+    [action] = decided.follow_ups
     assert (action.kind, action.form_id) == ("task", "tevredenheid")
     assert action.deadline is not None, "the survey closes after a while"
     portal.answer(loket, ALICE, info.case_ref, portal.action_to_answer(loket, ALICE, info.case_ref, "task", action.key),
                   {"tevredenheid_score": 4}, {})
     page = _page(loket, ALICE, info.case_ref)
     assert page.case.state == "completed"
-    assert page.actions == []
+    assert page.actions == [] and page.follow_ups == []
     with pytest.raises(portal.AlreadyAnswered):
         portal.action_to_answer(loket, ALICE, info.case_ref, "task", action.key)
 

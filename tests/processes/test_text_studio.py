@@ -111,7 +111,8 @@ def test_example_dates_follow_the_language(loket: Loket) -> None:
 @pytest.mark.parametrize(
     ("body", "code", "words"),
     [
-        ("Beste {{ naam }},", "text.variable", "De tekst gebruikt {{ naam }}, maar deze tekst krijgt geen waarde"),
+        ("Beste {{ voornaam }},", "text.variable",
+         "De tekst gebruikt {{ voornaam }}, maar deze tekst krijgt geen waarde"),
         ("{% if titel %}zonder einde", "text.syntax", "Regel 2: een {{ … }} of {% … %} klopt niet"),
         ("{{ titel.__class__ }}", "text.unsafe", "dit kan niet in een tekst: de eigenschap '__class__'"),
         ("{{ '{0.__class__}'.format(titel) }}", "text.unsafe", "een functie aanroepen"),

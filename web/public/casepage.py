@@ -50,10 +50,11 @@ def render_case(
     email, lang = str(current_initiator()), current_lang()
     page = portal.case_page(current_loket(), email, case_ref)
     actions = _action_views(page.actions, answer_errors or {}, lang)
+    follow_ups = _action_views(page.follow_ups, answer_errors or {}, lang)
     message_values, message_field_errors = message_errors or ({}, [])
     message_fields = field_views(MESSAGE_FORM, step=None, values=message_values, errors=message_field_errors,
                                  lang=lang)
-    all_fields = [field for view in actions for field in view.fields] + message_fields
+    all_fields = [field for view in actions + follow_ups for field in view.fields] + message_fields
     case = page.case
     status = (case.status_text_en or case.status_text) if lang == "en" else case.status_text
     return render_template(
@@ -63,6 +64,7 @@ def render_case(
         expected=page.expected,
         history=page.history,
         actions=actions,
+        follow_ups=follow_ups,
         category=page.category,
         outcome=page.outcome,
         contact=page.contact,

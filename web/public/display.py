@@ -8,6 +8,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext, ngettext
 
+from processes.amounts import euro_text
 from processes.dates import long_date
 from processes.procedure import Norm
 from processes.rules import Condition, Value
@@ -96,12 +97,18 @@ def condition_value(condition: Condition) -> str:
     return phrases.get(meaning.kind, one)
 
 
+def euro(amount: float | int) -> str:
+    """An amount in the visitor's language (the same formatter as the mails)."""
+    return euro_text(amount, current_lang())
+
+
 def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(local_date, "local_date")
     bp.add_app_template_filter(norm_text, "norm_text")
     bp.add_app_template_filter(within, "within")
     bp.add_app_template_filter(category_label, "category_label")
     bp.add_app_template_filter(outcome_label, "outcome_label")
+    bp.add_app_template_filter(euro, "euro")
     bp.add_app_template_filter(condition_label, "condition_label")
     bp.add_app_template_filter(condition_value, "condition_value")
     bp.add_app_template_global(current_initiator, "portal_user")

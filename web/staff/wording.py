@@ -38,7 +38,7 @@ DECISION_KEYS = frozenset({"besluit", "fonds_besluit", "uitkomst"})
 DISTRICT_KEYS = frozenset({"wijk", "district"})
 GUIDE_KEYS = frozenset({"begeleider", "begeleider_email"})
 TEAM_KEYS = frozenset({"team"})
-MONEY_KEYS = frozenset({"budget_gereserveerd", "budget_resterend", "amount", "remaining", "released"})
+MONEY_KEYS = frozenset({"budget_gereserveerd", "budget_resterend", "amount", "remaining", "released", "besluit_bedrag"})
 PERSON_KEYS = frozenset({"naam", "email"})
 ESCALATION = "escalatie_"
 EXPERTISE_FIELD = "benodigde_expertise"
@@ -67,6 +67,13 @@ def data_labels() -> dict[str, str]:
         "budget_melding": _("Melding over het budget"),
         "uitkomst": _("Uitkomst"),
         "uitkomst_toelichting": _("Toelichting bij de uitkomst"),
+        "besluit_bedrag": _("Toegekend bedrag"),
+        "besluit_reden": _("Reden bij het besluit"),
+        "besluit_advies": _("Advies bij het besluit"),
+        "besluit_voorwaarden": _("Voorwaarden bij het besluit"),
+        "besluit_afspraken": _("Afspraken bij het besluit"),
+        "besluit_volgende_stap": _("Volgende stap voor de initiatiefnemer"),
+        "besluit_volgende_stap_en": _("Volgende stap voor de initiatiefnemer (Engels)"),
         "masterclass_aangeboden": _("Masterclass sociaal ondernemen aangeboden"),
         "aanvulling_ingetrokken": _("Ingetrokken omdat er geen aanvulling kwam"),
         "aanvulling": _("Aanvulling van de initiatiefnemer"),

@@ -32,5 +32,6 @@ def test_the_decision_and_agreements_are_shown(client: FlaskClient, engine: Engi
     assert "Uw initiatief valt in de categorie: Eenvoudig (groen)." in page
     assert "Het besluit" in page and "Toegekend" in page
     assert "U plant zelf; de gemeente haalt twee tegels weg." in page
+    assert "De volgende stap" in page and "Team Groen neemt binnen 10 werkdagen contact met u op" in page
     # the history shows the decision step (a service task's status), not only the survey
     assert "Er is een besluit over uw initiatief" in page

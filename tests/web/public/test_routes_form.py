@@ -184,6 +184,7 @@ def test_save_and_resume_through_an_email_link(app: Flask, client: FlaskClient, 
     assert "Kijk in uw e-mail" in check_page(sent.text).get_text()
     link = link_in(last_mail(app, ALICE))
     assert "/aanmelden/verder/" in link
+    assert body(last_mail(app, ALICE)).startswith("Beste Alice de Boer,"), "the name from the draft's answers"
     with engine.db.transaction() as session:
         [draft] = session.scalars(select(FormDraft)).all()
         assert path_of(link).rsplit("/", 1)[-1] not in (draft.resume_token_hash, draft.key)

@@ -69,6 +69,9 @@ def test_unknown_address_gets_the_same_answer(app: Flask, client: FlaskClient, e
     assert known.status_code == unknown.status_code == 200
     assert known.text == unknown.text
     assert last_mail(app, "niemand@example.nl") is not None, "no difference in what happens either"
+    # the mail greets a known initiator by the name on their newest initiative
+    assert body(last_mail(app, ALICE)).startswith("Beste Jan Jansen,")
+    assert body(last_mail(app, "niemand@example.nl")).startswith("Beste initiatiefnemer,")
 
 
 def test_login_form_errors(client: FlaskClient) -> None:
@@ -200,7 +203,7 @@ def test_empty_list_for_a_new_address(client: FlaskClient, engine: Engine) -> No
     assert "Er zijn nog geen initiatieven" in text
 
 
-def test_status_mail_links_to_the_portal_without_personal_data(loket: Loket, app: Flask, engine: Engine) -> None:
+def test_status_mail_links_to_the_portal_with_only_the_name(loket: Loket, app: Flask, engine: Engine) -> None:
     app.config["PUBLIC_URL"] = "https://loket.gemeente.example/"
     case = start_case(engine, omschrijving="Geheim plan van Alice", naam="Alice de Boer", telefoon="0612345678")
     engine.run_due_jobs()
@@ -216,10 +219,13 @@ def test_status_mail_links_to_the_portal_without_personal_data(loket: Loket, app
     text = body(status[0])
     assert f"https://loket.gemeente.example/mijn-initiatieven/{case.case_ref}" in text
     assert "Buurtfeest Oosterpark" in text
-    for private in ("Alice de Boer", "Geheim plan", "0612345678", ALICE):
+    assert text.startswith("Beste Alice de Boer,"), "the mail addresses the initiator by name"
+    for private in ("Geheim plan", "0612345678", ALICE):
         assert private not in text
+    assert text.count("Alice de Boer") == 1, "the name is in the salutation only"
     confirmation = [m for m in _mails(app) if "Uw initiatief is ontvangen" in str(m["Subject"])]
     assert f"https://loket.gemeente.example/mijn-initiatieven/{case.case_ref}" in body(confirmation[0])
+    assert body(confirmation[0]).startswith("Beste Alice de Boer,")
 
 
 def _mails(app: Flask) -> list[Message]:

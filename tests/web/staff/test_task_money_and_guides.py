@@ -77,6 +77,7 @@ def test_the_fund_manager_sees_the_funds_balance(app: Flask, client: FlaskClient
 def test_another_guide_is_chosen_from_a_list(app: Flask, client: FlaskClient, engine: Engine) -> None:
     case = start(engine, complex_data())
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
+    case.invite()
     case.complete("intakegesprek", INTAKEGESPREK, actor=INTAKE)
     login_as(client, app, INTAKE)
     url = f"/medewerker/taken/{case.task('begeleider_koppelen').task_id}"

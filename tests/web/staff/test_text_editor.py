@@ -73,7 +73,7 @@ def test_the_page_shows_both_twins_their_values_and_who_sends_them(owner: str, c
     english = soup.find(id="tekst-en")
     assert english is not None and english.get_text() == "\n" + body_of(EN) and english["lang"] == "en"
     values = [code.get_text() for code in soup.select("table code")]
-    assert values == ["{{ case_ref }}", "{{ titel }}", "{{ loket_url }}"]
+    assert values == ["{{ case_ref }}", "{{ titel }}", "{{ naam }}", "{{ loket_url }}"]
     assert "als een initiatief is aangemeld" in soup.get_text()
     # the English twin opens the same page
     assert "Tekst ‘bevestiging’ bewerken" in client.get(URL.replace(".nl.", ".en.")).text

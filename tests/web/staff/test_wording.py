@@ -183,3 +183,18 @@ def test_a_condition_on_a_checkbox_says_tick_not_chose_yes(app: Flask, client: F
     text = client.get(f"/medewerker/taken/{case.task('categorie_bevestigen').task_id}").text
     assert "Alleen nodig als u “Ik heb eerst meer informatie nodig van de initiatiefnemer” niet aanvinkt." in text
     assert "koos voor “Ja”" not in text and "koos voor “Nee”" not in text
+
+
+def test_the_decision_the_initiator_reads_is_in_words_in_the_case_file(app: Flask, engine: Engine) -> None:
+    case = wijkwens_case(engine)
+    case.complete("regiegroep_beoordelen", {"aanvulling_nodig": False, "besluit": "toegekend", "toegekend_bedrag": 600,
+                                            "besluit_toelichting": "Zaalhuur valt erbuiten.",
+                                            "afspraken": "Poster ophangen."}, actor=OOST)
+    client = app.test_client()
+    login_as(client, app, OOST)
+    text = visible_text(client.get(f"/medewerker/dossier/{case.info.case_ref}").text)
+    assert "Toegekend bedrag € 600" in text
+    assert "Reden bij het besluit Zaalhuur valt erbuiten." in text
+    assert "Afspraken bij het besluit Poster ophangen." in text
+    assert "Volgende stap voor de initiatiefnemer" in text
+    assert "besluit_" not in text
