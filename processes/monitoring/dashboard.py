@@ -21,7 +21,7 @@ from processes.monitoring.sql import Filters
 from processes.monitoring.volume import Volumes, volumes
 from processes.monitoring.work import Questions, TeamWork, open_work, questions
 from processes.procedure import Norm, norm_of, steps_of
-from processes.tables.organisation import Team
+from processes.tables.organisation import District, Team
 from processes.vocabulary import ANSWER_PROCESS, CATEGORIES, INITIATIVE_PROCESS
 
 FULL_ROLES = MODEL_ROLES | ADMIN_ROLES
@@ -52,6 +52,8 @@ class Dashboard:
     rules: list[RuleUse] = field(default_factory=list)
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     budgets: list[Budget] = field(default_factory=list)
+    district_names: dict[str, str] = field(default_factory=dict)
+    team_names: dict[str, str] = field(default_factory=dict)
 
 
 def lead_teams(session: Session, principal: Principal) -> frozenset[str]:
@@ -135,6 +137,8 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     norms = norms_in_use(loket.engine.outlines(PROCESSES), scope.teams)
     found = Dashboard(filters, scope)
     with loket.reading() as session:
+        found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
+        found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
         found.steps = step_times(session, filters, norms.steps, norms.names)
         if scope.teams is not None:
             found.steps = {key: row for key, row in found.steps.items() if key in norms.team_steps}

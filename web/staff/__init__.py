@@ -24,6 +24,8 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     form_editor,
     incidents,
     kcc,
+    monitor,
+    monitor_exports,
     moving,
     orgadmin,
     password,
