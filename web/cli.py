@@ -1,4 +1,4 @@
-"""The ``loket`` command: a Flask CLI group (run, db, worker, models, demo, bench)."""
+"""The ``loket`` command: a Flask CLI group (run, db, worker, models, demo, report, bench)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
@@ -266,6 +266,28 @@ def demo_command() -> None:
 
     created = load_demo(loket_of(current_app), report=click.echo)
     click.echo("Demogegevens geladen." if created else "Demogegevens waren al geladen.")
+
+
+@cli.command("report")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Eerste dag (JJJJ-MM-DD).")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (JJJJ-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "xlsx", "csv"]), default="pdf", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Het bestand om te maken.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@with_appcontext
+def report_command(since: datetime | None, until: datetime | None, fmt: str, out: Path, lang: str) -> None:
+    """Het evaluatierapport (pdf, html) of de cijfers (xlsx: initiatieven en stappen; csv: initiatieven)."""
+    from processes.monitoring import Filters
+    from web.staff.monitor_report import report
+
+    filters = Filters(since.date() if since else None, until.date() if until else None)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise click.BadParameter("--from ligt na --to.")
+    with current_app.test_request_context("/"):
+        session["lang"] = lang
+        content = report(loket_of(current_app), fmt, filters)
+    out.write_bytes(content)
+    click.echo(f"{out} gemaakt ({len(content)} bytes).")
 
 
 @cli.group("bench")

@@ -92,12 +92,13 @@ def _csv(columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _xlsx(title: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> bytes:
+def _xlsx(sheets: Iterable[tuple[str, tuple[str, ...], Iterable[tuple[Any, ...]]]]) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append([_cell(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -110,4 +111,11 @@ def export(loket: Loket, what: str, fmt: str, filters: Filters) -> bytes:
     with loket.reading() as session:
         columns, rows = ((CASE_COLUMNS, _cases(session, filters)) if what == "initiatieven"
                          else (STEP_COLUMNS, _steps(session, filters)))
-        return _csv(columns, rows) if fmt == "csv" else _xlsx(what, columns, rows)
+        return _csv(columns, rows) if fmt == "csv" else _xlsx([(what, columns, rows)])
+
+
+def workbook(loket: Loket, filters: Filters) -> bytes:
+    """One XLSX file with two sheets: the initiatives and the steps."""
+    with loket.reading() as session:
+        return _xlsx([("initiatieven", CASE_COLUMNS, _cases(session, filters)),
+                      ("stappen", STEP_COLUMNS, _steps(session, filters))])

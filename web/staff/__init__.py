@@ -26,6 +26,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     kcc,
     monitor,
     monitor_exports,
+    monitor_report,
     moving,
     orgadmin,
     password,

@@ -170,6 +170,8 @@ MATRIX: dict[str, Route] = {
     "staff.monitor": Route("GET", fixed("/medewerker/monitor"), frozenset({"procesbeheerder", "beheerder"})),
     "staff.monitor_export": Route("GET", fixed("/medewerker/monitor/export/stappen.csv"),
                                   frozenset({"procesbeheerder", "beheerder"})),
+    "staff.monitor_report": Route("GET", fixed("/medewerker/monitor/rapport.html"),
+                                  frozenset({"procesbeheerder", "beheerder"})),
     "staff.password": Route("GET", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
     "staff.password_post": Route("POST", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
 }

@@ -57,6 +57,7 @@ def test_a_team_lead_sees_only_their_team_and_other_roles_get_403(app: Flask, cl
     assert "Beoordelen door team Groen" in page.text and "Team Groen" in page.text
     assert "Categorie bevestigen" not in page.text and "Initiatievenfonds" not in page.text
     assert client.get(f"{MONITOR}/export/initiatieven.csv").status_code == 403
+    assert client.get(f"{MONITOR}/rapport.pdf").status_code == 403
     for email in (INTAKE, KCC, FONDS):
         login_as(client, app, email)
         assert f'href="{MONITOR}"' not in client.get("/medewerker/").text
@@ -102,3 +103,15 @@ def test_odd_filters_are_explained_not_a_500(app: Flask, client: FlaskClient) ->
     swapped = client.get(f"{MONITOR}?van=2026-02-01&tot=2026-01-01")
     assert "De begindatum ligt na de einddatum." in swapped.text
     assert client.get(f"{MONITOR}/export/initiatieven.csv?van=nooit").status_code == 200
+
+
+def test_the_report_downloads_as_html_and_pdf(app: Flask, client: FlaskClient) -> None:
+    _history(app)
+    login_as(client, app, PROCES)
+    html = client.get(f"{MONITOR}/rapport.html?wijk=oost")
+    assert html.status_code == 200 and "evaluatie-pilot.html" in html.headers["Content-Disposition"]
+    assert "Evaluatie van de pilot Initiatievenloket" in html.text and "Wijk: Oost." in html.text
+    pdf = client.get(f"{MONITOR}/rapport.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    assert client.get(f"{MONITOR}/rapport.docx").status_code == 404
+    assert f'href="{MONITOR}/rapport.pdf' in client.get(MONITOR).text
