@@ -104,7 +104,8 @@ def case_times(session: Session, filters: Filters, norms: dict[str, Norm]) -> di
     days = calendar(start, clock.now().date())
     came, decided = days.alias("binnen"), days.alias("besluit")
     outcome = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"))
-               .where(AuditEvent.kind == COMPLETED, OUTCOME_SET.is_not(None))
+               .where(AuditEvent.kind == COMPLETED, OUTCOME_SET.is_not(None),
+                      AuditEvent.instance_id.in_(select(ProcessInstance.id).where(filters.condition())))
                .group_by(AuditEvent.instance_id).subquery("uitkomst"))
     work = decided.c.work - came.c.work
     query = (select(CATEGORY, work, func.count())

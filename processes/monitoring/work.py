@@ -56,11 +56,12 @@ def questions(session: Session, filters: Filters) -> Questions:
     (the initiator's message) and the initiatives withdrawn for lack of an answer; the answer
     time is from the first question to the first answer of an initiative, in working days."""
     found = Questions()
+    cases = AuditEvent.instance_id.in_(select(ProcessInstance.id).where(filters.condition()))
     asked = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"), func.count().label("times"))
-             .where(AuditEvent.kind == COMPLETED, ASKED.is_(True)).group_by(AuditEvent.instance_id)
+             .where(AuditEvent.kind == COMPLETED, ASKED.is_(True), cases).group_by(AuditEvent.instance_id)
              .subquery("gevraagd"))
     answered = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"), func.count().label("times"))
-                .where(AuditEvent.kind == "message", AuditEvent.detail["message"].as_string() == ANSWER_MESSAGE)
+                .where(AuditEvent.kind == "message", AuditEvent.detail["message"].as_string() == ANSWER_MESSAGE, cases)
                 .group_by(AuditEvent.instance_id).subquery("beantwoord"))
     totals = session.execute(
         select(func.coalesce(func.sum(asked.c.times), 0), func.coalesce(func.sum(answered.c.times), 0),
