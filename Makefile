@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ASSETS := web/static/vendor/.installed
 PORT ?= 5000
 
-.PHONY: install translations browser run test lint typecheck importlint pytest bench clean
+.PHONY: install translations pdf browser run test lint typecheck importlint pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,16 @@ translations: $(STAMP)
 
 install: $(STAMP) $(ASSETS) translations
 
+# The evaluation report's PDF is drawn by WeasyPrint, which needs Pango and a font.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null)
+
 # The end-to-end tests drive Debian's Chromium (Playwright cannot download a browser here).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-run: install
+run: install pdf
 	$(BIN)/loket db upgrade
 	$(BIN)/loket models deploy bpmn_models
 	$(BIN)/loket demo
@@ -57,7 +62,7 @@ typecheck: install
 importlint: install
 	$(BIN)/lint-imports
 
-pytest: install browser
+pytest: install pdf browser
 	$(BIN)/pytest -q
 
 test: lint typecheck importlint pytest

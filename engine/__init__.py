@@ -12,6 +12,7 @@ from engine.amend import Reassignment
 from engine.bench import format_report as format_bench_report
 from engine.bench import run_engine_bench
 from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, CatalogFor
+from engine.calendar import is_working_day
 from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import DeployResult
@@ -39,6 +40,7 @@ from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, Outlin
 from engine.parsing import BPMN_NS
 from engine.queries import WaitingMessage
 from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
+from engine.running import add as add_running_counts
 from engine.scenarios import OpenTask as ScenarioOpenTask
 from engine.scenarios import Step as ScenarioStep
 from engine.scenarios import Trace as ScenarioTrace
@@ -106,6 +108,7 @@ __all__ = [
     "OutlineElement",
     "ProcessInstance",
     "RunningCount",
+    "add_running_counts",
     "ProcessOutline",
     "Reassignment",
     "ScenarioOpenTask",
@@ -121,6 +124,7 @@ __all__ = [
     "decision_inputs",
     "default_database_url",
     "format_bench_report",
+    "is_working_day",
     "normalise_url",
     "now",
     "parse_xml",

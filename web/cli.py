@@ -1,4 +1,4 @@
-"""The ``loket`` command: a Flask CLI group (run, db, worker, models, demo, bench)."""
+"""The ``loket`` command: a Flask CLI group (run, db, worker, models, demo, report, bench)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
@@ -278,13 +278,46 @@ def models_list() -> None:
 
 
 @cli.command("demo")
+@click.option("--cases", type=click.IntRange(0, 1_000_000), default=0,
+              help="Maak daarnaast zoveel initiatieven met een geschiedenis over de afgelopen maanden.")
 @with_appcontext
-def demo_command() -> None:
-    """Laad demogegevens (één keer)."""
+def demo_command(cases: int) -> None:
+    """Laad demogegevens (één keer); met --cases N ook N initiatieven met een geschiedenis."""
     from processes.demo.cases import load_demo
 
-    created = load_demo(loket_of(current_app), report=click.echo)
+    app_loket = loket_of(current_app)
+    created = load_demo(app_loket, report=click.echo)
     click.echo("Demogegevens geladen." if created else "Demogegevens waren al geladen.")
+    if cases:
+        from processes.demo.cases import has_real_cases
+        from processes.monitoring.history import generate
+
+        if has_real_cases(app_loket):
+            raise click.ClickException("Deze database bevat echte initiatieven: er worden geen demogegevens gemaakt.")
+        generate(app_loket, cases, progress=lambda done: click.echo(f"{done} van {cases} initiatieven gemaakt"))
+        click.echo(f"{cases} initiatieven met een geschiedenis gemaakt.")
+
+
+@cli.command("report")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Eerste dag (JJJJ-MM-DD).")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (JJJJ-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "xlsx", "csv"]), default="pdf", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Het bestand om te maken.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@with_appcontext
+def report_command(since: datetime | None, until: datetime | None, fmt: str, out: Path, lang: str) -> None:
+    """Het evaluatierapport (pdf, html) of de cijfers (xlsx: initiatieven en stappen; csv: initiatieven)."""
+    from processes.monitoring import Filters
+    from web.staff.monitor_report import report
+
+    filters = Filters(since.date() if since else None, until.date() if until else None)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise click.BadParameter("--from ligt na --to.")
+    with current_app.test_request_context("/"):
+        session["lang"] = lang
+        content = report(loket_of(current_app), fmt, filters)
+    out.write_bytes(content)
+    click.echo(f"{out} gemaakt ({len(content)} bytes).")
 
 
 @cli.group("bench")
@@ -323,6 +356,25 @@ def bench_waiting(cases: int, postgres_url: str | None, no_postgres: bool) -> No
     from processes.bench_waiting import format_waiting_report, run_waiting_bench
 
     click.echo(format_waiting_report(run_waiting_bench(cases, "none" if no_postgres else postgres_url)))
+
+
+@bench_group.command("dashboard")
+@click.option("--sizes", default="1000,100000", show_default=True, help="Aantallen initiatieven, met komma's.")
+@click.option("--rounds", default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print één JSON-object: per weergave p50/p95 per aantal.")
+@click.option("--postgres-url", default=None, help="Standaard: LOKET_TEST_POSTGRES_URL.")
+def bench_dashboard(sizes: str, rounds: int, as_json: bool, postgres_url: str | None) -> None:
+    """Elke weergave van de monitor en elke download getimed op PostgreSQL, bij elk aantal initiatieven."""
+    from processes.monitoring.bench import format_dashboard_report, run_dashboard_bench
+
+    try:
+        counts = tuple(sorted({int(part) for part in sizes.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise click.BadParameter("Geef aantallen als 1000,100000.") from exc
+    if not counts or min(counts) < 1:
+        raise click.BadParameter("Geef aantallen als 1000,100000.")
+    found = run_dashboard_bench(counts, rounds=rounds, postgres_url=postgres_url)
+    click.echo(json.dumps(found) if as_json else format_dashboard_report(found))
 
 
 @bench_group.command("scale")

@@ -131,6 +131,13 @@ def _scenarios() -> list[tuple[dict[str, Any], Callable[[_Driver], None]]]:
     return scenarios
 
 
+def has_real_cases(loket: Loket) -> bool:
+    """Whether the database holds initiatives that are not demo data."""
+    with loket.reading() as session:
+        return session.scalar(select(ProcessInstance.id).where(ProcessInstance.started_by != DEMO_ACTOR)
+                              .limit(1)) is not None
+
+
 def load_demo(loket: Loket, report: Callable[[str], None] | None = None) -> bool:
     """Load the demo set unless it is there already; returns whether cases were created.
     ``report`` receives the demo accounts (with the demo password) to show the user.

@@ -37,6 +37,7 @@ from processes.access import (
     Principal,
 )
 from processes.accounts import authenticate
+from processes.monitoring import may_monitor
 from processes.throttle import THROTTLED
 from web import current_loket
 from web.caching import forbid_storing
@@ -179,6 +180,8 @@ def staff_navigation() -> dict[str, Any]:
             items.append(("staff.models", _("Processen")))
         if user.has_any(ADMIN_ROLES):
             items += [("staff.admin", _("Beheer")), ("staff.admin_users", _("Gebruikers"))]
+        if may_monitor(current_loket(), user):
+            items.append(("staff.monitor", _("Monitor")))
     return {"staff_nav": items, "staff_user": user}
 
 

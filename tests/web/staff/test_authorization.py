@@ -167,6 +167,11 @@ MATRIX: dict[str, Route] = {
                                      frozenset({"beheerder"})),
     "staff.admin_user_password": Route("POST", fixed("/medewerker/beheer/gebruikers/99999/wachtwoord"),
                                        frozenset({"beheerder"})),
+    "staff.monitor": Route("GET", fixed("/medewerker/monitor"), frozenset({"procesbeheerder", "beheerder"})),
+    "staff.monitor_export": Route("GET", fixed("/medewerker/monitor/export/stappen.csv"),
+                                  frozenset({"procesbeheerder", "beheerder"})),
+    "staff.monitor_report": Route("GET", fixed("/medewerker/monitor/rapport.html"),
+                                  frozenset({"procesbeheerder", "beheerder"})),
     "staff.password": Route("GET", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
     "staff.password_post": Route("POST", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
 }

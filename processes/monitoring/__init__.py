@@ -1,0 +1,14 @@
+"""Pilot monitoring: every figure of the dashboard, the exports and the evaluation report is
+counted from the cases, their open tasks and their audit trail by grouped queries (the same on
+SQLite and PostgreSQL), never from numbers kept by hand.
+
+Modules: ``sql`` (filters, day keys, the working-day calendar), ``volume`` (initiatives per
+month, category, district, kind of initiator, channel), ``leadtime`` (per step and end to end,
+within the norm, median and 80th percentile), ``work`` (open work per team, questions to
+initiators), ``feedback`` (rule quality, satisfaction, budgets), ``dashboard`` (who sees what,
+all figures together), ``exports`` (CSV and XLSX of cases and steps)."""
+
+from processes.monitoring.dashboard import Dashboard, Scope, dashboard, may_monitor, scope_of
+from processes.monitoring.sql import Filters
+
+__all__ = ["Dashboard", "Filters", "Scope", "dashboard", "may_monitor", "scope_of"]

@@ -1,0 +1,129 @@
+"""Rule quality (how often the intake changed the category the rules suggested, per rule and
+to what), satisfaction (the survey's scores and comments) and the budgets (Initiatievenfonds and
+the regiegroepen: granted, reserved, remaining)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from engine import ProcessInstance
+from processes.monitoring.sql import CATEGORY, Filters
+from processes.tables.organisation import BudgetReservation, DistrictBudget, Fund
+
+RULE = ProcessInstance.case_data["categorie_regel"].as_string()
+SUGGESTED = ProcessInstance.case_data["categorie_voorstel"].as_string()
+SCORE = ProcessInstance.case_data["tevredenheid_score"].as_integer()
+COMMENT = ProcessInstance.case_data["tevredenheid_opmerking"].as_string()
+OUTCOME = ProcessInstance.case_data["uitkomst"].as_string()
+GRANTED = "toegekend"
+COMMENTS_LISTED = 50
+
+
+@dataclass
+class RuleUse:
+    rule: str
+    suggested: str
+    total: int = 0
+    changed_to: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.changed_to.values())
+
+    @property
+    def changed_share(self) -> float:
+        return self.changed / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Comment:
+    case_ref: str
+    at: datetime
+    score: int | None
+    text: str
+
+
+@dataclass
+class Satisfaction:
+    scores: dict[int, int] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.scores.values())
+
+    @property
+    def average(self) -> float | None:
+        return sum(score * count for score, count in self.scores.items()) / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class Budget:
+    pot: str
+    """``fonds`` or the district's code."""
+    year: int
+    total: Decimal
+    granted: Decimal
+    reserved: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.granted - self.reserved
+
+
+def rule_quality(session: Session, filters: Filters) -> list[RuleUse]:
+    """Per rule that fired: how many initiatives it categorised and which category the intake
+    chose instead (initiatives whose category is not settled yet do not count)."""
+    rows = session.execute(select(RULE, SUGGESTED, CATEGORY, func.count())
+                           .where(filters.condition(), CATEGORY.is_not(None), SUGGESTED.is_not(None))
+                           .group_by(RULE, SUGGESTED, CATEGORY))
+    found: dict[tuple[str, str], RuleUse] = {}
+    for rule, suggested, chosen, count in rows:
+        key = (str(rule or "-"), str(suggested))
+        use = found.setdefault(key, RuleUse(*key))
+        use.total += int(count)
+        if chosen != suggested:
+            use.changed_to[str(chosen)] = use.changed_to.get(str(chosen), 0) + int(count)
+    return sorted(found.values(), key=lambda use: (-use.changed_share, use.rule))
+
+
+def satisfaction(session: Session, filters: Filters) -> Satisfaction:
+    found = Satisfaction()
+    for score, count in session.execute(select(SCORE, func.count()).where(filters.condition(), SCORE.is_not(None))
+                                        .group_by(SCORE)):
+        found.scores[int(score)] = int(count)
+    rows = session.execute(select(ProcessInstance.case_ref, ProcessInstance.updated_at, SCORE, COMMENT)
+                           .where(filters.condition(), func.length(func.trim(COMMENT)) > 0)
+                           .order_by(ProcessInstance.updated_at.desc()).limit(COMMENTS_LISTED))
+    found.comments = [Comment(ref, at, int(score) if score is not None else None, str(text))
+                      for ref, at, score, text in rows]
+    return found
+
+
+def budgets(session: Session, years: list[int]) -> list[Budget]:
+    """The fund and every district budget of these years: what the held money of initiatives
+    with outcome ``toegekend`` adds up to (granted), the money held for the others (reserved)."""
+    is_granted = case((OUTCOME == GRANTED, 1), else_=0)
+    held: dict[tuple[str, int, int], Decimal] = {}
+    for pot, district, year, granted, amount in session.execute(
+            select(BudgetReservation.pot, BudgetReservation.district_code, BudgetReservation.year, is_granted,
+                   func.sum(BudgetReservation.amount))
+            .join(ProcessInstance, ProcessInstance.case_ref == BudgetReservation.case_ref, isouter=True)
+            .where(BudgetReservation.released_at.is_(None), BudgetReservation.year.in_(years))
+            .group_by(BudgetReservation.pot, BudgetReservation.district_code, BudgetReservation.year, is_granted)):
+        key = ("fonds" if pot == "fund" else str(district), int(year), int(granted))
+        held[key] = held.get(key, Decimal(0)) + Decimal(amount or 0)
+    found = [Budget("fonds", fund.year, fund.total, held.get(("fonds", fund.year, 1), Decimal(0)),
+                    held.get(("fonds", fund.year, 0), Decimal(0)))
+             for fund in session.scalars(select(Fund).where(Fund.year.in_(years)).order_by(Fund.year))]
+    found += [Budget(budget.district_code, budget.year, budget.amount,
+                     held.get((budget.district_code, budget.year, 1), Decimal(0)),
+                     held.get((budget.district_code, budget.year, 0), Decimal(0)))
+              for budget in session.scalars(select(DistrictBudget).where(DistrictBudget.year.in_(years))
+                                            .order_by(DistrictBudget.year, DistrictBudget.district_code))]
+    return found
