@@ -115,7 +115,7 @@ def test_override_needs_a_reason(engine: Engine) -> None:
     assert data["categorie_overschreven"] is True
     assert data["categorie_voorstel"] == "eenvoudig"
     assert data["afwijking_reden"].startswith("Er is ook")
-    assert case.task("intakegesprek").candidate_group == "initiatieventeam"
+    assert case.task("uitnodigen").candidate_group == "initiatieventeam"  # on to the intake meeting
 
 
 def test_norm_escalates_to_team_lead_and_marks_overdue(loket: tuple[Engine, CollectingMailer]) -> None:

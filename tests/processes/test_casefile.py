@@ -58,7 +58,7 @@ def test_the_case_file_holds_data_category_guide_tasks_and_trail(loket: Loket, e
     assert sorted(task.task_name for task in file.tasks) == sorted(TOETS)
     assert file.next_date is not None
     kinds = [event.kind for event in file.audit]
-    assert kinds[0] == "started" and kinds.count("task_completed") == 3
+    assert kinds[0] == "started" and kinds.count("task_completed") == 4  # category, invitation, meeting, guide
     assert [event.detail["text"] for event in file.statuses if event.detail][:2] == [
         "Uw initiatief is ontvangen.", "Het initiatieventeam bekijkt welke aanpak past bij uw initiatief."]
     assert file.team_names["team-vergunningen"] == "Team Vergunningen"

@@ -51,8 +51,10 @@ def test_models_validate_without_problems() -> None:
 
 def test_processes_and_decision_are_there() -> None:
     parser = load_parser(read_model_files(processes.MODELS_DIR))
-    assert sorted(parser.get_process_ids()) == ["aanvulling", "complex", "eenvoudig", "initiatief", "wijkwens"]
-    assert sorted(parser.get_subprocess_specs("initiatief")) == ["aanvulling", "complex", "eenvoudig", "wijkwens"]
+    assert sorted(parser.get_process_ids()) == ["aanvulling", "complex", "eenvoudig", "initiatief", "uitnodiging",
+                                                "wijkwens"]
+    assert sorted(parser.get_subprocess_specs("initiatief")) == ["aanvulling", "complex", "eenvoudig", "uitnodiging",
+                                                                 "wijkwens"]
     assert "categorie" in parser.dmn_parsers
 
 
@@ -64,7 +66,7 @@ def test_form_definitions_are_correct(form_id: str) -> None:
 
 def test_every_user_task_has_form_group_and_status() -> None:
     tasks = elements("userTask")
-    assert len(tasks) == 12
+    assert len(tasks) == 13
     used = set()
     for file, task in tasks:
         props = properties(task)
@@ -75,7 +77,7 @@ def test_every_user_task_has_form_group_and_status() -> None:
         used.add(props["formId"])
     # one form per user task; the start form and the initiator's answer form are the other two
     assert len(used) == len(tasks)
-    assert sorted(set(OUR_FORMS) - used) == ["aanvulling", "intake"]
+    assert sorted(set(OUR_FORMS) - used) == ["aanvulling", "intake", "uitnodiging_antwoord"]  # start and answers
 
 
 def test_service_norms_are_non_interrupting_and_mark_overdue() -> None:
@@ -94,12 +96,16 @@ def test_wijkwens_goes_to_the_districts_group_by_expression() -> None:
     assert [t.text for t in timer] == ['"P6W"']
 
 
-def test_message_has_a_variable() -> None:
-    [(_, receive)] = elements("receiveTask")
-    variable = receive.xpath(".//spiffworkflow:messageVariable", namespaces=NS)
-    assert [v.text for v in variable] == ["aanvulling"]
+def test_every_message_wait_has_a_variable_and_an_answer_form() -> None:
+    found = {}
+    for _, receive in elements("receiveTask"):
+        [variable] = receive.xpath(".//spiffworkflow:messageVariable", namespaces=NS)
+        found[receive.get("id")] = (variable.text, properties(receive).get("formId"))
+    assert found == {"wacht_op_aanvulling": ("aanvulling", "aanvulling"),
+                     "wacht_op_reactie_uitnodiging": ("uitnodiging_reactie", "uitnodiging_antwoord"),
+                     "wacht_na_herinnering": ("uitnodiging_reactie", "uitnodiging_antwoord")}
     messages = [m.get("name") for _, m in elements("message")]
-    assert messages == ["aanvulling_ontvangen"]
+    assert sorted(messages) == ["aanvulling_ontvangen", "uitnodiging_beantwoord"]
 
 
 # --- the decision table ----------------------------------------------------------------------------
@@ -175,6 +181,10 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 }
 # Mails with a login or resume link from the portal; rendered in tests/web/public/test_mail.py.
 PORTAL_LINK_TEMPLATES = {"inloglink", "concept_link"}
+# Mails to staff about their work; rendered in tests/web/staff/test_notifications.py.
+STAFF_TEMPLATES = {"taak_toegewezen", "taak_in_wachtrij", "dagoverzicht", "reactie_initiatiefnemer"}
+INVITATION = {"case_ref": "INI-2025-000001", "titel": "Geveltuin", "naam": "Sam Smit", "datum_nl": "10 december 2026",
+              "datum_en": "10 December 2026", "tijd": "19:30", "plek": "Buurthuis De Horizon"}
 TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in processes.TEXTS_DIR.glob("*.txt")})
 
 
@@ -182,7 +192,16 @@ def test_every_template_exists_in_dutch_and_english() -> None:
     for name in TEMPLATE_NAMES:
         for lang in ("nl", "en"):
             assert (processes.TEXTS_DIR / f"{name}.{lang}.txt").is_file()
-    assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat", *PORTAL_LINK_TEMPLATES}
+    assert set(TEMPLATE_NAMES) == {*CONTEXTS, "resultaat", *PORTAL_LINK_TEMPLATES, *STAFF_TEMPLATES, "uitnodiging",
+                                   "uitnodiging_herinnering"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", ["uitnodiging", "uitnodiging_herinnering"])
+def test_the_invitation_says_when_and_where(name: str, lang: str) -> None:
+    subject, body = MailRenderer(processes.TEXTS_DIR).render(name, lang, INVITATION)
+    assert subject and "Sam Smit" in body and "INI-2025-000001" in body
+    assert INVITATION[f"datum_{lang}"] in body and "19:30" in body and "Buurthuis De Horizon" in body
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
