@@ -12,7 +12,7 @@ from engine.amend import Reassignment
 from engine.bench import format_report as format_bench_report
 from engine.bench import run_engine_bench
 from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, CatalogFor
-from engine.calendar import is_working_day
+from engine.calendar import day_in_words, is_working_day
 from engine.clock import now
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import DeployResult
@@ -109,6 +109,7 @@ __all__ = [
     "ProcessInstance",
     "RunningCount",
     "add_running_counts",
+    "day_in_words",
     "ProcessOutline",
     "Reassignment",
     "ScenarioOpenTask",

@@ -7,6 +7,18 @@ from functools import lru_cache
 
 import holidays
 
+_MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def day_in_words(day: date, lang: str = "nl") -> str:
+    """``4 december 2026`` (Dutch, also for an unknown language) or ``4 December 2026`` (English)."""
+    return f"{day.day} {_MONTHS.get(lang, _MONTHS['nl'])[day.month - 1]} {day.year}"
+
 
 @lru_cache(maxsize=64)
 def _dutch_holidays(year: int) -> frozenset[date]:

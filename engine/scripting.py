@@ -54,19 +54,10 @@ def euro(amount: float | int | str) -> str:
     return f"€ {sign}{whole.replace(',', '.')},{cents}"
 
 
-_MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
-
-
 def datum(value: str, taal: str = "nl") -> str:
     """A date (ISO, e.g. a form's date answer) as people read it: ``datum('2026-12-10')`` →
     ``"10 december 2026"``, ``datum('2026-12-10', 'en')`` → ``"10 December 2026"``."""
-    day = date.fromisoformat(str(value)[:10])
-    return f"{day.day} {_MONTHS.get(taal, _MONTHS['nl'])[day.month - 1]} {day.year}"
+    return calendar.day_in_words(date.fromisoformat(str(value)[:10]), taal)
 
 
 DIAGRAM_FUNCTIONS: dict[str, Any] = {
