@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,17 +12,6 @@ from openpyxl import load_workbook
 from processes.loket import Loket
 from processes.monitoring import Filters
 from processes.monitoring.exports import CASE_COLUMNS, export
-from tests.processes.monitoring.factories import write_history
-from web import create_app, loket_of
-
-
-@pytest.fixture
-def history(database_url: str, tmp_path: Path) -> Iterator[Loket]:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAIL_FOLDER": str(tmp_path / "mail")})
-    loket = loket_of(app)
-    write_history(loket)
-    yield loket
-    loket.engine.db.dispose()
 
 
 def test_the_steps_csv_has_every_task_with_its_times(history: Loket) -> None:

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +13,8 @@ from processes.errors import AccessDenied
 from processes.loket import Loket
 from processes.monitoring import Filters, Scope, dashboard, may_monitor, scope_of
 from processes.monitoring.sql import percentile
-from tests.processes.monitoring.factories import write_history
-from web import create_app, loket_of
 
 PILOT = Filters(date(2025, 12, 1), date(2026, 1, 31))
-
-
-@pytest.fixture
-def history(database_url: str, tmp_path: Path) -> Iterator[Loket]:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAIL_FOLDER": str(tmp_path / "mail")})
-    loket = loket_of(app)
-    write_history(loket)
-    yield loket
-    loket.engine.db.dispose()
 
 
 def test_initiatives_are_counted_per_month_category_district_kind_and_channel(history: Loket) -> None:
