@@ -17,6 +17,7 @@ from web import engine_of
 INTAKE = "ilse.dewit@gemeente.example"
 GUIDE = "pieter.jansen@gemeente.example"
 KCC = "kim.jansen@gemeente.example"
+SPECIALIST = "vincent.kok@gemeente.example"  # team Vergunningen
 
 
 def log_in(page: Page, server: LiveServer, email: str, *, check_axe: bool = False) -> None:
@@ -106,16 +107,24 @@ def test_intake_guide_and_contact_centre(live_server: LiveServer, page: Page) ->
     page.get_by_role("link", name="Nederlands").click()
     log_out(page)
 
-    # The guide finds the four assessments in "Mijn taken" and completes one.
-    log_in(page, live_server, GUIDE)
-    open_task(page, live_server, "/medewerker/taken", "Toets regels en vergunningen")
+    # Team Vergunningen finds its assessment in the team's queue and completes it.
+    log_in(page, live_server, SPECIALIST)
+    open_task(page, live_server, "/medewerker/werkvoorraad", "Toets regels en vergunningen")
     assert axe_violations(page) == []
     page.get_by_label("Positief", exact=True).check()
     page.get_by_label("Toelichting").fill("Een omgevingsvergunning is niet nodig voor een voedselbos.")
     page.get_by_role("button", name="Afronden").click()
-    expect(page.locator("h1")).to_have_text("Mijn taken")
+    expect(page.get_by_role("status").first).to_contain_text("is afgerond")
     expect(page.get_by_role("link", name="Toets regels en vergunningen")).to_have_count(0)
-    expect(page.get_by_role("link", name="Toets locatie")).to_have_count(1)
+    log_out(page)
+
+    # The guide sees in "Mijn taken" which teams still assess the initiative.
+    log_in(page, live_server, GUIDE)
+    page.goto(f"{live_server.url}/medewerker/taken")
+    guided = page.locator("section[aria-labelledby=begeleid]")
+    expect(guided).to_contain_text(case.case_ref)
+    expect(guided).to_contain_text("Toets locatie – Team Vastgoed, nog niet opgepakt")
+    expect(guided).not_to_contain_text("Toets regels en vergunningen")
     assert axe_violations(page) == []
     # Where the case is: the three open assessments outlined in the diagram of its process.
     page.goto(f"{live_server.url}/medewerker/dossier/{case.case_ref}")

@@ -20,8 +20,7 @@ from tests.web.staff.support import (
     INTAKE,
     INTAKE_2,
     KCC,
-    VERGUNNINGEN,
-    complex_case,
+    assessed_case,
     principal,
     start,
 )
@@ -114,10 +113,10 @@ def test_other_teams_cannot_claim_release_or_hand_over(loket: Loket, engine: Eng
 
 
 def test_the_team_can_take_back_a_guide_task(loket: Loket, engine: Engine) -> None:
-    case = complex_case(engine)
-    task = case.task("toets_regels")
+    case = assessed_case(engine)
+    task = case.task("advies_besluit")
     assert task.assignee == GUIDE
-    assignment.release(loket, principal(engine, VERGUNNINGEN), task.task_id)
+    assignment.release(loket, principal(engine, INTAKE), task.task_id)
     assert assignee(engine, task.task_id) is None
     # The guide is no longer the assignee nor in the team: it is not theirs any more.
     with pytest.raises(AccessDenied):

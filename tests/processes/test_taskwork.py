@@ -19,6 +19,7 @@ from tests.web.staff.support import (
     INTAKE_2,
     KCC,
     OOST,
+    VERGUNNINGEN,
     WEST,
     complex_case,
     green_case,
@@ -107,11 +108,13 @@ def test_another_districts_wijkwens_is_out_of_reach(loket: Loket, engine: Engine
     assert west.data["uitkomst"] == "toegekend"
 
 
-def test_the_guide_completes_an_assessment_assigned_by_the_diagram(loket: Loket, engine: Engine) -> None:
+def test_the_specialist_team_completes_an_assessment_the_guide_may_not(loket: Loket, engine: Engine) -> None:
     case = complex_case(engine)
     task_id = case.task("toets_regels").task_id
-    taskwork.complete(loket, principal(engine, GUIDE), task_id,
-                      {"regels_oordeel": "positief", "regels_toelichting": "Past binnen de regels."})
+    answers = {"regels_oordeel": "positief", "regels_toelichting": "Past binnen de regels."}
+    with pytest.raises(AccessDenied):
+        taskwork.complete(loket, principal(engine, GUIDE), task_id, answers)
+    taskwork.complete(loket, principal(engine, VERGUNNINGEN), task_id, answers)
     assert "toets_regels" not in case.task_names()
 
 
@@ -133,7 +136,7 @@ def test_ask_information_only_where_the_form_has_the_question(loket: Loket, engi
     case = complex_case(engine)
     task_id = case.task("toets_regels").task_id
     with pytest.raises(NotAllowedHere, match="no_question_on_form"):
-        taskwork.ask_information(loket, principal(engine, GUIDE), task_id, "Vraag")
+        taskwork.ask_information(loket, principal(engine, VERGUNNINGEN), task_id, "Vraag")
     other = green_case(engine)
     with pytest.raises(InvalidInput, match="empty_question"):
         taskwork.ask_information(loket, principal(engine, GROEN), other.task("groen_beoordelen").task_id,

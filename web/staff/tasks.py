@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, clean
-from processes import assignment, tasklist, taskwork
+from processes import assignment, guidance, tasklist, taskwork
 from processes.access import ALL_ROLES, WORKER_ROLES
 from processes.errors import InvalidTaskData
 from web.formview import field_views
@@ -30,7 +30,8 @@ def _task_list(view: str) -> str:
     flt = tasklist.TaskFilter.from_args(request.args, view)
     found = tasklist.task_list(loket(), principal(), flt)
     endpoint = "staff.my_tasks" if view == "mijn" else "staff.team_tasks"
-    return render_template("staff/tasks.html", view=view, page=found.page, flt=flt, endpoint=endpoint,
+    guided = guidance.guided_cases(loket(), principal()) if view == "mijn" else []
+    return render_template("staff/tasks.html", view=view, page=found.page, flt=flt, endpoint=endpoint, guided=guided,
                            districts=found.districts, categories=tasklist.CATEGORIES, statuses=tasklist.STATUSES,
                            sorts=tasklist.SORTS, labels=category_labels(), count_limit=tasklist.COUNT_LIMIT)
 

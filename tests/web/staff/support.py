@@ -94,7 +94,8 @@ def wijkwens_case(engine: Engine, wijk: str = "oost", **overrides: Any) -> Case:
 
 
 def complex_case(engine: Engine, **overrides: Any) -> Case:
-    """A complex case in district west with its guide (Pieter Jansen) at the four assessments."""
+    """A complex case in district west with its guide (Pieter Jansen), at the four assessments of the
+    specialist teams."""
     case = start(engine, complex_data(**overrides))
     case.complete("categorie_bevestigen", ACCEPT, actor=INTAKE)
     case.invite()
@@ -118,13 +119,22 @@ TOETSEN = {
     "toets_financien": {"financien_oordeel": "positief", "financien_toelichting": "In orde."},
     "toets_participatie": {"participatie_oordeel": "positief", "participatie_toelichting": "In orde."},
 }
+ASSESSORS = {"toets_regels": VERGUNNINGEN, "toets_locatie": f"saskia.mulder@{DOMAIN}",
+             "toets_financien": f"youssef.amrani@{DOMAIN}", "toets_participatie": f"linda.bos@{DOMAIN}"}
+"""Who assesses: a specialist of the team each assessment belongs to."""
+
+
+def assessed_case(engine: Engine) -> Case:
+    """A complex case whose four assessments the specialist teams did; its guide writes the advice."""
+    case = complex_case(engine)
+    for name, answers in TOETSEN.items():
+        case.complete(name, answers, actor=ASSESSORS[name])
+    return case
 
 
 def fund_case(engine: Engine) -> Case:
     """A complex case waiting for the fund manager."""
-    case = complex_case(engine)
-    for name, answers in TOETSEN.items():
-        case.complete(name, answers, actor=GUIDE)
+    case = assessed_case(engine)
     case.complete("advies_besluit", {"aanvulling_nodig": False, "advies": "Mooi plan.", "besluit": "toegekend",
                                      "fonds_aanvragen": True}, actor=GUIDE)
     return case

@@ -28,6 +28,7 @@ from tests.web.staff.support import (
     PROCES,
     VERGUNNINGEN,
     WEST,
+    assessed_case,
     complex_case,
     fund_case,
     green_case,
@@ -182,13 +183,14 @@ OPEN = {"staff.login", "staff.login_post", "staff.static"}
 def objects(engine: Engine) -> dict[str, tuple[str, str]]:
     """Per role a task (and its case) that role works on."""
     intake = start(engine)
+    assessed = assessed_case(engine)  # before the other complex case, so Pieter Jansen (GUIDE) guides it
     complex_ = complex_case(engine)
     green = green_case(engine)
     oost = wijkwens_case(engine, "oost")
     fund = fund_case(engine)
     return {
         "intake": (intake.task("categorie_bevestigen").task_id, intake.info.case_ref),
-        "begeleider": (complex_.task("toets_locatie").task_id, complex_.info.case_ref),
+        "begeleider": (assessed.task("advies_besluit").task_id, assessed.info.case_ref),
         "specialist": (complex_.task("toets_regels").task_id, complex_.info.case_ref),
         "team-groen": (green.task("groen_beoordelen").task_id, green.info.case_ref),
         "regiegroep": (oost.task("regiegroep_beoordelen").task_id, oost.info.case_ref),
@@ -292,8 +294,8 @@ def test_the_contact_centre_can_never_complete_a_task(app: Flask, client: FlaskC
 
 def test_another_guides_task_and_guide_reassignment_are_refused(app: Flask, client: FlaskClient,
                                                                 engine: Engine) -> None:
-    case = complex_case(engine)
-    task_id = case.task("toets_regels").task_id
+    case = assessed_case(engine)
+    task_id = case.task("advies_besluit").task_id
     assert tamper(client, app, OTHER_GUIDE, f"/medewerker/taken/{task_id}") == 403
     assert tamper(client, app, OTHER_GUIDE, f"/medewerker/dossier/{case.info.case_ref}") == 403
     assert tamper(client, app, GUIDE, f"/medewerker/dossier/{case.info.case_ref}/begeleider",

@@ -20,7 +20,7 @@ from processes.errors import InvalidInput
 from processes.organisation import parse_amount
 from processes.tables.organisation import DistrictBudget
 from tests.forms.factories import create_field_form
-from tests.web.staff.support import BEHEER, GUIDE, INTAKE, PROCES, complex_case, login_as, start
+from tests.web.staff.support import BEHEER, GUIDE, INTAKE, PROCES, assessed_case, login_as, start
 from tests.web_support import csrf_token
 from web.staff.common import MAX_ID, form_id
 
@@ -121,7 +121,7 @@ def test_form_ids_in_range() -> None:
 
 
 def test_reassigning_the_guide_with_a_huge_id(app: Flask, client: FlaskClient, engine: Engine) -> None:
-    case = complex_case(engine)
+    case = assessed_case(engine)
     login_as(client, app, INTAKE)
     url = f"/medewerker/dossier/{case.info.case_ref}/begeleider"
     response = client.post(url, data={"csrf_token": token(client), "begeleider": HUGER, "reden": "x"})

@@ -25,6 +25,7 @@ from processes.taskwork import ask_information
 from tests.smtp_support import Mailbox
 from tests.web.public.support import ALICE, log_in, start_case
 from tests.web.staff.support import (
+    ASSESSORS,
     BEHEER,
     GROEN,
     GUIDE,
@@ -33,6 +34,7 @@ from tests.web.staff.support import (
     OOST,
     OTHER_GUIDE,
     PROCES,
+    assessed_case,
     complex_case,
     green_case,
     login_as,
@@ -76,12 +78,10 @@ def _set_team(client: FlaskClient, app: Flask, code: str, setting: str, mailbox_
 
 def test_a_task_the_diagram_gives_to_a_person_is_mailed_to_them(app: Flask, engine: Engine,
                                                                  mailbox: Mailbox) -> None:
-    case = complex_case(engine)
+    case = assessed_case(engine)
     announce(app, engine)
     assessments = [m for m in mailbox.to(GUIDE) if "Nieuwe taak voor u" in str(m["Subject"])]
-    assert sorted(str(m["Subject"]).split(": ", 1)[1] for m in assessments) == sorted(
-        f"{name} ({case.info.case_ref})" for name in ("Toets regels en vergunningen", "Toets locatie",
-                                                 "Toets financiële haalbaarheid", "Toets participatie en buurt"))
+    assert [str(m["Subject"]).split(": ", 1)[1] for m in assessments] == [f"Advies en besluit ({case.info.case_ref})"]
     body = Mailbox.body(assessments[0])
     assert body.startswith("Beste Pieter Jansen,") and case.info.case_ref in body and "Mijn taken" in body
     # Each task is announced once, however often the worker comes round.
@@ -276,7 +276,7 @@ def test_the_process_owner_edits_and_previews_the_staff_mails(app: Flask, name: 
 
 
 def test_a_new_guide_hears_of_each_task_taken_over(app: Flask, engine: Engine, mailbox: Mailbox) -> None:
-    case = complex_case(engine)
+    case = assessed_case(engine)
     announce(app, engine)
     client = app.test_client()
     login_as(client, app, INTAKE)
@@ -289,7 +289,17 @@ def test_a_new_guide_hears_of_each_task_taken_over(app: Flask, engine: Engine, m
     assert response.status_code == 302
     engine.run_due_jobs()
     taken_over = mailbox.to(OTHER_GUIDE)
-    assert len(taken_over) == 4
+    assert len(taken_over) == 1
     assert all(Mailbox.body(mail).startswith("Beste Sanne Bakker,") for mail in taken_over)
     announce(app, engine)
-    assert len(mailbox.to(OTHER_GUIDE)) == 4
+    assert len(mailbox.to(OTHER_GUIDE)) == 1
+
+
+def test_the_assessments_reach_the_specialist_teams_not_the_guide(app: Flask, engine: Engine,
+                                                                  mailbox: Mailbox) -> None:
+    case = complex_case(engine)
+    announce(app, engine)
+    for assessor in ASSESSORS.values():
+        [work] = [m for m in mailbox.to(assessor) if "Nieuw werk voor" in str(m["Subject"])]
+        assert case.info.case_ref in str(work["Subject"])
+    assert not [m for m in mailbox.to(GUIDE) if "Nieuwe taak voor u" in str(m["Subject"])]

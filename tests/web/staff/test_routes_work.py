@@ -3,6 +3,7 @@ the case file and its actions. Every rendered page passes check_page."""
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -15,11 +16,13 @@ from processes.tables.staff import ContactMoment, StaffUser, TaskDraft
 from tests.processes.factories import intake_data
 from tests.web.staff.support import (
     ACCEPT,
+    ASSESSORS,
     GROEN,
     GUIDE,
     INTAKE,
     INTAKE_2,
     OTHER_GUIDE,
+    assessed_case,
     complex_case,
     green_case,
     login_as,
@@ -144,7 +147,7 @@ def test_claim_release_and_hand_over_buttons(app: Flask, client: FlaskClient, en
 
 
 def test_the_case_file_page_and_its_actions(app: Flask, client: FlaskClient, engine: Engine) -> None:
-    case = complex_case(engine)
+    case = assessed_case(engine)
     with engine.db.transaction() as session:
         store_document(session, Upload("plan.pdf", b"%PDF-1.4 plan"), uploaded_by="initiatiefnemer@example.nl",
                        instance_id=case.id)
@@ -202,20 +205,32 @@ def test_ask_for_information_from_the_case_file(app: Flask, client: FlaskClient,
     assert "Hoeveel tegels gaan eruit?" in page and "Wacht op de initiatiefnemer" in page
 
 
-def test_the_guide_works_from_my_tasks(app: Flask, client: FlaskClient, engine: Engine) -> None:
+def test_the_specialist_team_assesses_and_the_guide_sees_it(app: Flask, client: FlaskClient,
+                                                           engine: Engine) -> None:
     case = complex_case(engine)
-    login_as(client, app, GUIDE)
-    text = get_page(client, "/medewerker/taken")
-    assert text.count("/medewerker/taken/") >= 4
     task_id = case.task("toets_locatie").task_id
+    login_as(client, app, GUIDE)
+    mine = get_page(client, "/medewerker/taken")
+    assert f"/medewerker/taken/{task_id}" not in mine  # the guide does not do the assessments
+    guided = BeautifulSoup(mine, "html.parser").find("section", attrs={"aria-labelledby": "begeleid"})
+    assert guided is not None and case.info.case_ref in guided.text
+    assert "Toets locatie – Team Vastgoed, nog niet opgepakt" in " ".join(guided.text.split())
+    assert client.get(f"/medewerker/taken/{task_id}").status_code == 403
+    login_as(client, app, ASSESSORS["toets_locatie"])
+    assert f"/medewerker/taken/{task_id}" in get_page(client, "/medewerker/werkvoorraad")
     page = get_page(client, f"/medewerker/taken/{task_id}")
-    status, location, _ = post(client, f"/medewerker/taken/{task_id}",
-                               {"actie": "afronden", "locatie_oordeel": "positief", "locatie_toelichting": "Prima."},
-                               page)
+    status, _location, _ = post(client, f"/medewerker/taken/{task_id}",
+                                {"actie": "afronden", "locatie_oordeel": "positief", "locatie_toelichting": "Prima."},
+                                page)
     assert status == 302
     assert "toets_locatie" not in case.task_names()
     with engine.db.transaction() as session:
         assert session.scalar(select(OpenTask).where(OpenTask.task_id == task_id)) is None
+    login_as(client, app, GUIDE)
+    guided = BeautifulSoup(get_page(client, "/medewerker/taken"), "html.parser").find(
+        "section", attrs={"aria-labelledby": "begeleid"})
+    assert guided is not None and "Toets locatie" not in guided.text and "Toets participatie" in guided.text
+    assert "Prima." in get_page(client, f"/medewerker/dossier/{case.info.case_ref}")
 
 
 def test_pages_in_english(app: Flask, client: FlaskClient, engine: Engine) -> None:
