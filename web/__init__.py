@@ -98,11 +98,20 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _instance_secret(instance: Path) -> str:
-    """A per-installation secret kept outside the repository."""
+    """A per-installation secret kept outside the repository. Made at most once, also when the
+    site's processes start together: written aside, then linked into place (which fails if
+    another process was first, and then its secret is read)."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = instance / f"secret_key.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
