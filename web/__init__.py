@@ -46,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         START_FORM_SENDS_PER_ADDRESS="100/minute",
         # Links in mails; without a setting, the address `make run` serves on.
         PUBLIC_URL=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+        # Done jobs (fired timers, sent mail) are deleted after this many days.
+        JOB_RETENTION_DAYS=int(os.environ.get("JOB_RETENTION_DAYS", "30")),
     )
     if test_config:
         app.config.update(test_config)
