@@ -51,7 +51,7 @@ run: install pdf
 	$(BIN)/loket db upgrade
 	$(BIN)/loket models deploy bpmn_models
 	$(BIN)/loket demo
-	PORT=$(PORT) $(BIN)/loket run --port $(PORT)
+	$(BIN)/loket serve --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check engine processes web forms tests

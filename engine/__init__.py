@@ -33,6 +33,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerContext, HandlerFailed, HandlerRegistry
+from engine.job_purge import purge_done_jobs
 from engine.jobs import work_forever
 from engine.mail import FolderMailer, Mail, Mailer, SmtpMailer
 from engine.migration import CannotMove, MoveCheck
@@ -129,6 +130,7 @@ __all__ = [
     "normalise_url",
     "now",
     "parse_xml",
+    "purge_done_jobs",
     "queue_mail",
     "read_bundle_files",
     "record_audit",

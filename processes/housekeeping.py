@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from threading import Event
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine import purge_done_jobs, work_forever
 from processes import clock
 from processes.drafts import purge_expired
 from processes.loket import Loket
@@ -23,6 +25,8 @@ from processes.tables.staff import LoginAttempt
 ORPHAN_AFTER = timedelta(days=1)
 # Login attempts are security logs: long enough to investigate an incident, no longer (AVG).
 LOGIN_ATTEMPTS_KEPT = timedelta(days=90)
+JOB_RETENTION = timedelta(days=30)
+"""How long a done job (a fired timer, a sent mail with its address) is kept; JOB_RETENTION_DAYS sets it."""
 
 
 def purge_old_login_attempts(session: Session) -> int:
@@ -54,6 +58,14 @@ def purge_portal_data(loket: Loket) -> int:
                 + purge_old_login_attempts(session) + purge_expired_sessions(session) + purge_old_notices(session))
 
 
+def purge_old_jobs(loket: Loket, retention: timedelta = JOB_RETENTION, *, until_done: bool = False) -> int:
+    """Delete done jobs older than ``retention`` (never open or failed ones, nor those of a case
+    with an incident), in short batches, at most 100,000 unless ``until_done``; how many went."""
+    if until_done:
+        return purge_done_jobs(loket.engine.db, clock.now() - retention, max_batches=None)
+    return purge_done_jobs(loket.engine.db, clock.now() - retention)
+
+
 def notify_staff(loket: Loket) -> int:
     """Announce new tasks and send the daily overviews that are due; returns how many mails and
     overviews were queued."""
@@ -65,9 +77,10 @@ NOTIFY_SECONDS = 15.0
 PURGE_SECONDS = 600.0
 
 
-def worker_rounds(loket: Loket) -> Callable[[], None]:
+def worker_rounds(loket: Loket, *, job_retention: timedelta = JOB_RETENTION) -> Callable[[], None]:
     """What the worker does besides its jobs, called every ``NOTIFY_SECONDS``: announce new work,
-    and every ``PURGE_SECONDS`` delete what may no longer be kept."""
+    and every ``PURGE_SECONDS`` delete what may no longer be kept and the done jobs older than
+    ``job_retention``."""
     next_purge = time.monotonic()
 
     def round_() -> None:
@@ -75,6 +88,14 @@ def worker_rounds(loket: Loket) -> Callable[[], None]:
         if time.monotonic() >= next_purge:
             next_purge = time.monotonic() + PURGE_SECONDS
             purge_portal_data(loket)
+            purge_old_jobs(loket, job_retention)
         notify_staff(loket)
 
     return round_
+
+
+def work(loket: Loket, worker_id: str, *, job_retention: timedelta = JOB_RETENTION, stop: Event | None = None) -> None:
+    """The worker (``loket worker``): due jobs as they come, and every ``NOTIFY_SECONDS`` its
+    rounds (:func:`worker_rounds`), until ``stop`` is set."""
+    work_forever(loket.engine, worker_id, housekeeping=worker_rounds(loket, job_retention=job_retention),
+                 housekeeping_seconds=NOTIFY_SECONDS, stop=stop)

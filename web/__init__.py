@@ -46,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         START_FORM_SENDS_PER_ADDRESS="100/minute",
         # Links in mails; without a setting, the address `make run` serves on.
         PUBLIC_URL=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+        # Done jobs (fired timers, sent mail) are deleted after this many days.
+        JOB_RETENTION_DAYS=int(os.environ.get("JOB_RETENTION_DAYS", "30")),
     )
     if test_config:
         app.config.update(test_config)
@@ -98,11 +100,20 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _instance_secret(instance: Path) -> str:
-    """A per-installation secret kept outside the repository."""
+    """A per-installation secret kept outside the repository. Made at most once, also when the
+    site's processes start together: written aside, then linked into place (which fails if
+    another process was first, and then its secret is read)."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = instance / f"secret_key.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

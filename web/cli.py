@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app, session
 from flask.cli import FlaskGroup, with_appcontext
-from werkzeug.serving import run_simple
 
 from engine import (
     ModelInvalid,
@@ -20,15 +18,15 @@ from engine import (
     read_bundle_files,
     run_engine_bench,
     validate_paths,
-    work_forever,
 )
 from processes import MODELS_DIR, moving, replay, scenarios, studio
 from processes.handlers import handlers
-from processes.housekeeping import NOTIFY_SECONDS, notify_staff, worker_rounds
+from processes.housekeeping import notify_staff, work
 from processes.loket import bundle_catalog_for
 from processes.notifications import send_digests
 from processes.schema import upgrade_database
 from web import create_app, engine_of, loket_of
+from web.cli_serve import COMMANDS, job_retention_of, stop_on_signals
 
 
 def _create_app() -> Flask:
@@ -40,23 +38,8 @@ def cli() -> None:
     """Initiatievenloket: beheer en gebruik vanaf de opdrachtregel."""
 
 
-@cli.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
-@click.option("--worker/--no-worker", default=True, help="Start ook een worker voor timers en mail.")
-@with_appcontext
-def run_command(host: str, port: int, worker: bool) -> None:
-    """Start de website (en een worker)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if worker:
-        loket = loket_of(app)
-        thread = threading.Thread(
-            target=work_forever, args=(loket.engine, f"web-{os.getpid()}"),
-            kwargs={"housekeeping": worker_rounds(loket), "housekeeping_seconds": NOTIFY_SECONDS}, daemon=True,
-        )
-        thread.start()
-    click.echo(f"Initiatievenloket draait op http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+for command in COMMANDS:  # loket run, loket serve, loket jobs
+    cli.add_command(command)
 
 
 @cli.group("db")
@@ -126,7 +109,8 @@ def worker_command(once: bool, worker_id: str | None) -> None:
         click.echo(f"{ran} job(s) uitgevoerd.")
         return
     click.echo(f"Worker {name} gestart.")
-    work_forever(engine, name, housekeeping=worker_rounds(loket), housekeeping_seconds=NOTIFY_SECONDS)
+    work(loket, name, job_retention=job_retention_of(current_app), stop=stop_on_signals())
+    click.echo(f"Worker {name} gestopt.")
 
 
 @cli.command("meldingen")
