@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -33,12 +33,18 @@ class WaitingMessage:
     form_id: str | None
     data: dict[str, Any]
 
+Result = TypeVar("Result")
+
 
 class QueryMixin:
     db: Database
     _outlines: dict[int, ProcessOutline]
 
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
+        raise NotImplementedError
+
+    def read_from_workflow(self, instance_id: int, question: Hashable,
+                           answer: Callable[[BpmnWorkflow], Result]) -> Result:
         raise NotImplementedError
 
     def specs(self, conn: Connection | Session, version_id: int) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
@@ -85,39 +91,14 @@ class QueryMixin:
     def task_deadlines(self, instance_id: int, task_ids: Iterable[str]) -> dict[str, datetime]:
         """Per open or waiting task, when its latest interrupting timer ends it (the deadline
         of an answer the initiator is asked for); tasks without one are left out."""
-        workflow = self.load_workflow(instance_id)
-        deadlines = {}
-        for task_id in task_ids:
-            try:
-                task = workflow.get_task_from_id(UUID(task_id))
-            except (TaskNotFoundException, ValueError):
-                continue
-            dues = [due for timer in boundary_timers(task)
-                    if getattr(timer.task_spec, "cancel_activity", False) and (due := timer_due(timer)) is not None]
-            if dues:
-                deadlines[task_id] = max(dues)
-        return deadlines
+        wanted = tuple(sorted(set(task_ids)))
+        return dict(self.read_from_workflow(instance_id, ("deadlines", *wanted),
+                                            lambda workflow: _deadlines(workflow, wanted)))
 
     def waiting_messages(self, instance_id: int) -> list[WaitingMessage]:
         """Messages the instance waits for now (e.g. the initiator's answer), with the form
         and status text the diagram gives the waiting element."""
-        workflow = self.load_workflow(instance_id)
-        waiting = []
-        for task in workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, MessageEventDefinition):
-                props = properties(task)
-                waiting.append(
-                    WaitingMessage(
-                        message=definition.name,
-                        task_id=str(task.id),
-                        title=str(task.task_spec.bpmn_name or definition.name),
-                        form_id=props.get("formId"),
-                        data=dict(task.data),
-                    )
-                )
-        return waiting
-
+        return list(self.read_from_workflow(instance_id, "waiting", _waiting))
 
     def open_tasks(
         self,
@@ -173,3 +154,35 @@ class QueryMixin:
             record = StepRecord(actor)
             record.audit(job.instance_id, "incident_retry", detail={"job": job_id})
             record.flush(session.connection())
+
+
+def _deadlines(workflow: BpmnWorkflow, task_ids: tuple[str, ...]) -> dict[str, datetime]:
+    deadlines = {}
+    for task_id in task_ids:
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError):
+            continue
+        dues = [due for timer in boundary_timers(task)
+                if getattr(timer.task_spec, "cancel_activity", False) and (due := timer_due(timer)) is not None]
+        if dues:
+            deadlines[task_id] = max(dues)
+    return deadlines
+
+
+def _waiting(workflow: BpmnWorkflow) -> list[WaitingMessage]:
+    waiting = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition):
+            props = properties(task)
+            waiting.append(
+                WaitingMessage(
+                    message=definition.name,
+                    task_id=str(task.id),
+                    title=str(task.task_spec.bpmn_name or definition.name),
+                    form_id=props.get("formId"),
+                    data=dict(task.data),
+                )
+            )
+    return waiting

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
@@ -125,6 +125,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         self._outlines: dict[int, ProcessOutline] = {}
         self._texts: dict[int, dict[str, str]] = {}
         self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
+        self._reads: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._cache_size = cache_size
         self.mailer = mailer
         self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None

@@ -5,7 +5,8 @@ used: any other writer bumps the version and the next step reloads from the data
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import cast
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -25,6 +26,9 @@ Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 # The row as saved, the workflow it holds, and the wait state it was saved at.
 CachedInstance = tuple[InstanceRow, BpmnWorkflow, Snapshot]
 VERSIONS = cast(Table, ModelVersion.__table__)
+READ_MEMO_SIZE = 512
+"""How many answers read from workflows are kept (e.g. what a case waits for, per row version)."""
+Result = TypeVar("Result")
 
 
 class WorkflowCache:
@@ -34,6 +38,7 @@ class WorkflowCache:
     _specs: OrderedDict[int, Specs]
     _workflows: OrderedDict[int, CachedInstance]
     _cache_size: int
+    _reads: OrderedDict[tuple[Hashable, ...], Any]
 
     def specs(self, conn: Connection | Session, version_id: int) -> Specs:
         cached = self._specs.get(version_id)
@@ -69,6 +74,27 @@ class WorkflowCache:
         self._workflows[row.id] = (row, workflow, snapshot)
         if len(self._workflows) > self._cache_size:
             self._workflows.popitem(last=False)
+
+    def read_from_workflow(self, instance_id: int, question: Hashable,
+                           answer: Callable[[BpmnWorkflow], Result]) -> Result:
+        """``answer`` of the instance's workflow as stored now, worked out once per row version:
+        a page asking what a case waits for deserializes the workflow only after the case moved
+        (a row version never changes its state, so a kept answer is never stale for its version).
+        ``answer`` must only read the workflow, and its result is shared: callers do not change it."""
+        with self.db.read_connection() as conn:
+            raw = RawSql(conn)
+            row = load_row(raw, instance_id)
+            key = (instance_id, row.row_version, question)
+            if key in self._reads:
+                return cast(Result, self._reads[key])
+            spec, subs = self.specs(conn, row.model_version_id)
+            workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
+            workflow.script_engine = self.script_engine
+        found = answer(workflow)
+        self._reads[key] = found
+        while len(self._reads) > READ_MEMO_SIZE:
+            self._reads.popitem(last=False)
+        return found
 
     def load_workflow(self, instance_id: int) -> BpmnWorkflow:
         """A private copy of an instance's workflow for reading (never written back)."""

@@ -21,7 +21,17 @@ from processes.tables.staff import TaskNotice
 from processes.taskwork import ask_information
 from tests.factories import loket_for
 from tests.processes.factories import CollectingMailer, create_loket_engine, wijkwens_data
-from tests.web.staff.support import GROEN, GUIDE, INTAKE_2, OOST, PASSWORD, complex_case, green_case, principal, start
+from tests.web.staff.support import (
+    GROEN,
+    GUIDE,
+    INTAKE_2,
+    OOST,
+    PASSWORD,
+    assessed_case,
+    green_case,
+    principal,
+    start,
+)
 
 
 @pytest.fixture
@@ -47,11 +57,11 @@ def _round(engine: Engine) -> None:
 def test_tasks_are_announced_once_to_the_assignee_or_the_team(
         engine_and_mail: tuple[Engine, CollectingMailer]) -> None:
     engine, mailer = engine_and_mail
-    complex_case(engine)
+    assessed_case(engine)
     green_case(engine)
     _round(engine)
     _round(engine)
-    assert len([mail for mail in mailer.sent if mail.to == GUIDE]) == 4
+    assert [mail.subject.split(":")[0] for mail in mailer.sent if mail.to == GUIDE] == ["Nieuwe taak voor u"]
     assert [mail.subject.split(":")[0] for mail in mailer.sent if mail.to == GROEN] == ["Nieuw werk voor Team Groen"]
 
 

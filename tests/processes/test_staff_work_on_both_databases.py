@@ -24,7 +24,7 @@ from tests.web.staff.support import (
     OOST,
     OTHER_GUIDE,
     PASSWORD,
-    complex_case,
+    assessed_case,
     principal,
     start,
     wijkwens_case,
@@ -45,7 +45,7 @@ def test_lists_search_claim_and_reassign(engine: Engine) -> None:
     loket = loket_for(engine)
     oost = wijkwens_case(engine, "oost", naam="Anna de Boer", postcode="3311 AB")
     plain = start(engine, intake_data(titel="Bankje 100% hout", wijk="west"))
-    complex_ = complex_case(engine)
+    complex_ = assessed_case(engine)
     assert authenticate(loket_for(engine), INTAKE, PASSWORD).outcome == "ok"
     intake, oost_member, agent = principal(engine, INTAKE), principal(engine, OOST), principal(engine, KCC)
     with engine.db.transaction() as session:

@@ -18,7 +18,7 @@ from processes.loket import Loket
 from processes.passwords import change_own_password, password_problem
 from processes.tables.staff import StaffAudit, StaffUser
 from tests.factories import loket_for
-from tests.web.staff.support import BEHEER, GUIDE, INTAKE, OOST, PASSWORD, complex_case, principal
+from tests.web.staff.support import BEHEER, GUIDE, INTAKE, OOST, PASSWORD, assessed_case, principal
 
 ONE_TIME = "tijdelijk-Zonnebloem-42"
 NEW = "mijn eigen lange zin 7"
@@ -214,13 +214,13 @@ def test_a_beheerder_cannot_switch_off_or_reset_their_own_account(engine: Engine
 
 
 def test_the_open_tasks_of_a_user_are_counted(engine: Engine) -> None:
-    case = complex_case(engine)  # the four assessments are assigned to the guide
-    assert len(case.tasks()) == 4
+    case = assessed_case(engine)  # the advice task is assigned to the guide; the assessments were the teams'
+    assert len(case.tasks()) == 1
     with engine.db.transaction() as session:
         guide = session.scalar(select(StaffUser).where(StaffUser.email == GUIDE))
         intake = session.scalar(select(StaffUser).where(StaffUser.email == INTAKE))
         assert guide is not None and intake is not None
-        assert users.open_task_count(session, guide) == 4
+        assert users.open_task_count(session, guide) == 1
         assert users.open_task_count(session, intake) == 0
 
 

@@ -18,6 +18,7 @@ from processes.errors import AccessDenied, Refused, TaskAlreadyCompleted, TaskGo
 from processes.loket import Loket
 from processes.vocabulary import CATEGORIES
 from web import current_loket
+from web.i18n import labels_per_request
 from web.staff import bp
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -131,16 +132,19 @@ def category_names() -> dict[str, str]:
     return {code: names.get(code, code) for code in CATEGORIES}
 
 
+@labels_per_request
 def category_labels() -> dict[str, str]:
     """The processes a task can belong to: intake, a category, or the aanvulling path."""
     return {"initiatief": _("Intake"), **category_names(), "aanvulling": _("Aanvulling")}
 
 
+@labels_per_request
 def channel_labels() -> dict[str, str]:
     return {"telefoon": _("Telefoon"), "balie": _("Balie"), "email": _("E-mail"), "brief": _("Brief"),
             "online": _("Online")}
 
 
+@labels_per_request
 def audit_labels() -> dict[str, str]:
     return {
         "started": _("Ingediend"),
@@ -164,6 +168,7 @@ def audit_labels() -> dict[str, str]:
     }
 
 
+@labels_per_request
 def role_labels() -> dict[str, str]:
     return {
         "intake": _("Initiatieventeam (intake)"),

@@ -23,7 +23,7 @@ from forms import Field, FormDefinition, format_number
 from processes.errors import StartUnavailable
 from processes.names import Names, organisation_names
 from web.formview import answer_text
-from web.i18n import current_lang
+from web.i18n import current_lang, labels_per_request
 from web.staff import bp
 from web.staff.common import category_names, loket
 
@@ -45,11 +45,13 @@ EXPERTISE_FIELD = "benodigde_expertise"
 """The form field whose choices name the guides' fields of knowledge."""
 
 
+@labels_per_request
 def decision_names() -> dict[str, str]:
     return {"toegekend": _("Toegekend"), "afgewezen": _("Afgewezen"), "doorverwezen": _("Doorverwezen"),
             "ingetrokken": _("Ingetrokken"), "andere_categorie": _("Toch een andere categorie")}
 
 
+@labels_per_request
 def data_labels() -> dict[str, str]:
     """Labels of data that no form asks for: the diagrams and handlers set it."""
     return {
