@@ -261,7 +261,8 @@ def document(loket: Loket, email: str, case_ref: str, public_id: str) -> Downloa
     """A file of the initiator's own case that they may see."""
     with loket.reading() as session:
         case = _own_case(session, email, case_ref)
-        found = session.scalar(_visible(case).where(Document.public_id == public_id[:36]))
+        found = session.scalar(_visible(case).where(Document.public_id == public_id[:36],
+                                                    Document.removed_at.is_(None)))
         if found is None:
             raise NotFound("Dit document bestaat niet of is niet van u.")
         return Download(found.content, found.filename, found.content_type)
