@@ -177,6 +177,7 @@ def role_labels() -> dict[str, str]:
         "kcc": _("Klantcontactcentrum"),
         "procesbeheerder": _("Procesbeheerder"),
         "beheerder": _("Beheerder"),
+        "privacyfunctionaris": _("Privacyfunctionaris"),
     }
 
 
