@@ -16,6 +16,8 @@ from sqlalchemy import insert, select
 from engine import clock
 from engine.service import Engine
 from processes import access_log
+from processes.anonymise import apply_retention
+from processes.documents import Upload, store_document
 from processes.tables.privacy import RetentionPolicy
 from processes.tables.staff import KccAccess, StaffUser
 from tests.web.staff.support import (
@@ -35,6 +37,7 @@ from tests.web.staff.support import (
     start,
 )
 from tests.web_support import check_page, csrf_token
+from web import loket_of
 
 LOG = "/medewerker/privacy/inzagelog"
 
@@ -142,3 +145,24 @@ def test_the_beheerder_sets_the_retention_policy(app: Flask, client: FlaskClient
     assert client.post("/medewerker/beheer/bewaartermijnen/onbekend",
                        data={"csrf_token": token, "anonimiseren": "12", "bijlagen": "6"}).status_code == 404
     assert "persoonsgegevens 24 → 12 maanden" in page(client, "/medewerker/beheer/bewaartermijnen")
+
+
+def test_an_anonymised_case_file_still_opens_and_says_what_went(app: Flask, client: FlaskClient,
+                                                                engine: Engine) -> None:
+    case = green_case(engine, telefoon="0612345678")
+    with engine.db.transaction() as session:
+        store_document(session, Upload("paspoort.pdf", b"%PDF-1.4 kopie"), uploaded_by="initiatiefnemer@example.nl",
+                       instance_id=case.id, purpose="bijlage")
+    case.complete("groen_beoordelen", {"aanvulling_nodig": False, "besluit": "toegekend",
+                                       "afspraken": "Onderhoud door de buren."}, actor=GROEN)
+    case.complete("tevredenheid", {"tevredenheid_score": 4}, actor="initiatiefnemer@example.nl")
+    clock.set_time(clock.now() + timedelta(days=25 * 31))
+    assert apply_retention(loket_of(app)).anonymised == [case.info.case_ref]
+    login_as(client, app, INTAKE)
+    text = page(client, f"/medewerker/dossier/{case.info.case_ref}")
+    assert "Persoonsgegevens verwijderd (bewaartermijn)" in text and "[verwijderd]" in text
+    assert "inhoud verwijderd op" in text and "Toegekend" in text
+    for gone in ("Jan Jansen", "0612345678", "paspoort.pdf", "Onderhoud door de buren.", "Geveltuin Lindenstraat"):
+        assert gone not in text, gone
+    login_as(client, app, KCC)
+    assert "Jan Jansen" not in page(client, f"/medewerker/kcc/{case.info.case_ref}")
