@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from engine import AuditEvent, ProcessInstance, record_audit, redact_instance
 from processes import clock
 from processes.loket import Loket
-from processes.personal_data import MARKER, FieldRules, Scrubber
+from processes.personal_data import FREE_TEXT, MARKER, FieldRules, Scrubber
 from processes.retention import Policy, months_before, policies, uncategorised
 from processes.tables.case import CaseMessage, Document
 from processes.tables.staff import ContactMoment, TaskDraft
@@ -107,6 +107,7 @@ def _scrubber(loket: Loket, session: Session, case: ProcessInstance) -> Scrubber
     scrubber = Scrubber(FieldRules.of(loket.case_forms(case.id).definitions()))
     scrubber.learn(case.case_data)
     scrubber.remember(case.initiator, "email")
+    scrubber.remember(case.title, FREE_TEXT)
     details = session.scalars(select(AuditEvent.detail).where(AuditEvent.instance_id == case.id)).all()
     for detail in details:
         scrubber.learn(detail)

@@ -78,7 +78,8 @@ class Scrubber:
         """Remember the personal values in ``value`` (its strings under personal keys)."""
         if isinstance(value, dict):
             for name, item in value.items():
-                self.learn(item, name if name in self.rules.personal else key)
+                if name not in self.rules.kept:  # the guide's name and address are a colleague's
+                    self.learn(item, name if name in self.rules.personal else key)
         elif isinstance(value, list):
             for item in value:
                 self.learn(item, key)

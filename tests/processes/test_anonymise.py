@@ -22,7 +22,7 @@ from processes.errors import NotFound, OrganisationInvalid
 from processes.loket import Loket
 from processes.monitoring.sql import Filters
 from processes.monitoring.volume import volumes
-from processes.personal_data import MARKER
+from processes.personal_data import MARKER, FieldRules, Scrubber
 from processes.tables.case import CaseMessage, Document
 from processes.tables.staff import ContactMoment
 from tests.processes.factories import INITIATOR, Case
@@ -222,3 +222,16 @@ def test_the_worker_applies_the_policy_once_a_day(engine: Engine, loket: Loket,
     round_()
     assert calls == [1]
     assert case.refresh().data["naam"] == MARKER
+
+
+def test_the_scrubber_keeps_figures_and_colleagues() -> None:
+    scrubber = Scrubber(FieldRules.of([]))
+    scrubber.learn({"naam": "Jan Jansen", "wijk": "oost", "begeleider_info": {"naam": "Pieter Jansen",
+                                                                              "email": "pieter@gemeente.example"}})
+    data = {"naam": "Jan Jansen", "email": "", "besluit": "Jan Jansen", "copy": "jan jansen ", "score": 4,
+            "begeleider_info": {"naam": "Pieter Jansen"}, "changes": {"titel": {"old": None, "new": "Tuin"}}}
+    assert scrubber(data) == {"naam": MARKER, "email": "", "besluit": "Jan Jansen", "copy": MARKER, "score": 4,
+                              "begeleider_info": {"naam": "Pieter Jansen"},
+                              "changes": {"titel": {"old": None, "new": MARKER}}}
+    assert scrubber("pieter@gemeente.example") == "pieter@gemeente.example" and scrubber("ja") == "ja"
+    assert scrubber.kinds == {"name", "free_text"} and scrubber.fields == {"naam", "titel"}
