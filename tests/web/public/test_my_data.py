@@ -131,8 +131,8 @@ def test_the_download_in_english(client: FlaskClient, engine: Engine) -> None:
 
 
 def test_the_privacy_page_reads_the_retention_policy(client: FlaskClient, engine: Engine) -> None:
-    home = check_page(client.get("/").text)
-    assert home.find("footer").find("a", attrs={"href": "/privacy"}) is not None
+    footer = check_page(client.get("/").text).find("footer")
+    assert footer is not None and footer.find("a", attrs={"href": "/privacy"}) is not None
     page = check_page(client.get("/privacy").text)
     text = page.get_text(" ")
     for expected in ("Welke gegevens bewaren we?", "publieke taak", "artikel 6 lid 1 onder e", "Wie kan uw gegevens",
@@ -141,8 +141,10 @@ def test_the_privacy_page_reads_the_retention_policy(client: FlaskClient, engine
         assert expected in text, expected
     with engine.db.transaction() as session:
         session.add(RetentionPolicy(category="wijkwens", anonymise_months=6, attachments_months=1))
-    rows = {row.find("th").get_text(strip=True): [cell.get_text(strip=True) for cell in row.find_all("td")]
-            for row in check_page(client.get("/privacy").text).find("tbody").find_all("tr")}
+    table = check_page(client.get("/privacy").text).find("tbody")
+    assert table is not None
+    rows = {row.th.get_text(strip=True) if row.th else "": [cell.get_text(strip=True) for cell in row.find_all("td")]
+            for row in table.find_all("tr")}
     assert rows["Wijkwens"] == ["1 maand", "6 maanden"] and rows["Complex initiatief"] == ["12 maanden", "24 maanden"]
 
 
