@@ -41,6 +41,7 @@ from engine.outline import MESSAGE_WAIT, START, USER_TASK, AttachedTimer, Outlin
 from engine.parsing import BPMN_NS
 from engine.queries import WaitingMessage
 from engine.records import queue_mail, record_audit, set_task_assignee, task_completion
+from engine.redaction import redact_instance
 from engine.running import add as add_running_counts
 from engine.scenarios import OpenTask as ScenarioOpenTask
 from engine.scenarios import Step as ScenarioStep
@@ -134,6 +135,7 @@ __all__ = [
     "queue_mail",
     "read_bundle_files",
     "record_audit",
+    "redact_instance",
     "run_engine_bench",
     "run_scenario",
     "set_task_assignee",

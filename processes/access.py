@@ -27,9 +27,10 @@ SPECIALIST = "specialist"
 KCC = "kcc"
 PROCESBEHEERDER = "procesbeheerder"
 BEHEERDER = "beheerder"
+PRIVACYFUNCTIONARIS = "privacyfunctionaris"
 
 ROLES: tuple[str, ...] = (INTAKE, BEGELEIDER, TEAM_GROEN, REGIEGROEP, FONDSBEHEERDER, SPECIALIST, KCC,
-                          PROCESBEHEERDER, BEHEERDER)
+                          PROCESBEHEERDER, BEHEERDER, PRIVACYFUNCTIONARIS)
 ALL_ROLES = frozenset(ROLES)
 WORKER_ROLES = frozenset({INTAKE, BEGELEIDER, TEAM_GROEN, REGIEGROEP, FONDSBEHEERDER, SPECIALIST})
 """Roles that work on tasks and case files."""
@@ -39,6 +40,8 @@ KCC_ROLES = frozenset({KCC})
 INCIDENT_ROLES = frozenset({PROCESBEHEERDER})
 MODEL_ROLES = frozenset({PROCESBEHEERDER})
 ADMIN_ROLES = frozenset({BEHEERDER})
+PRIVACY_ROLES = frozenset({PRIVACYFUNCTIONARIS})
+"""Roles that read the access log of personal data (never a case file itself)."""
 GUIDE_ADMIN_ROLES = frozenset({INTAKE})
 """Roles that may couple another guide to a case (the initiatieventeam)."""
 

@@ -167,7 +167,8 @@ def case_document(loket: Loket, principal: Principal, case_ref: str, public_id: 
     with loket.reading() as session:
         case = viewable_case(session, principal, case_ref)
         found = session.execute(select(Document.id, Document.filename, Document.content_type, Document.size)
-                                .where(Document.public_id == public_id[:36], Document.instance_id == case.id)).first()
+                                .where(Document.public_id == public_id[:36], Document.instance_id == case.id,
+                                       Document.removed_at.is_(None))).first()
     if found is None:
         raise NotFound(public_id)
     document_id, filename, content_type, size = found

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import purge_done_jobs, work_forever
 from processes import clock
+from processes.anonymise import apply_all
 from processes.drafts import purge_expired
 from processes.loket import Loket
 from processes.notifications import notify_new_tasks, purge_old_notices, send_digests
@@ -75,20 +76,33 @@ def notify_staff(loket: Loket) -> int:
 NOTIFY_SECONDS = 15.0
 """How often the worker announces new tasks (a colleague hears of a task within about this long)."""
 PURGE_SECONDS = 600.0
+RETENTION_SECONDS = 24 * 3600.0
+"""How often the worker applies the retention policy (and once when it starts)."""
+RETENTION_ROUNDS = 20
+"""At most this many batches of the retention policy per day (the rest waits a day)."""
+
+
+def apply_retention_policy(loket: Loket) -> int:
+    """Delete the attachments and personal data of closed initiatives whose term has passed
+    (:mod:`processes.anonymise`); returns how many cases were done."""
+    return apply_all(loket, max_rounds=RETENTION_ROUNDS).done
 
 
 def worker_rounds(loket: Loket, *, job_retention: timedelta = JOB_RETENTION) -> Callable[[], None]:
     """What the worker does besides its jobs, called every ``NOTIFY_SECONDS``: announce new work,
-    and every ``PURGE_SECONDS`` delete what may no longer be kept and the done jobs older than
-    ``job_retention``."""
-    next_purge = time.monotonic()
+    every ``PURGE_SECONDS`` delete what may no longer be kept and the done jobs older than
+    ``job_retention``, and once a day apply the retention policy."""
+    next_purge = next_retention = time.monotonic()
 
     def round_() -> None:
-        nonlocal next_purge
+        nonlocal next_purge, next_retention
         if time.monotonic() >= next_purge:
             next_purge = time.monotonic() + PURGE_SECONDS
             purge_portal_data(loket)
             purge_old_jobs(loket, job_retention)
+        if time.monotonic() >= next_retention:
+            next_retention = time.monotonic() + RETENTION_SECONDS
+            apply_retention_policy(loket)
         notify_staff(loket)
 
     return round_

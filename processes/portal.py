@@ -151,7 +151,7 @@ def case_page(loket: Loket, email: str, case_ref: str) -> CasePage:
         tasks = _open_tasks(session, case.id)
         audit = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == case.id)
                                      .order_by(AuditEvent.id)).all())
-        documents = list(session.scalars(_visible(case).order_by(Document.uploaded_at, Document.id)).all())
+        documents = list(session.scalars(visible_documents(case).order_by(Document.uploaded_at, Document.id)).all())
         messages = list(session.scalars(select(CaseMessage).where(CaseMessage.instance_id == case.id)
                                         .order_by(CaseMessage.created_at, CaseMessage.id)).all())
         form = with_organisation_choices(form, session)
@@ -243,7 +243,8 @@ def send_message(loket: Loket, email: str, case_ref: str, body: str) -> CaseMess
         return message
 
 
-def _visible(case: ProcessInstance) -> Any:
+def visible_documents(case: ProcessInstance) -> Any:
+    """The files of the case its initiator may see: their own uploads and what is shared with them."""
     return select(Document).where(
         Document.instance_id == case.id,
         or_(Document.uploaded_by == (case.initiator or ""), Document.purpose.in_(SHARED_PURPOSES)),
@@ -261,7 +262,8 @@ def document(loket: Loket, email: str, case_ref: str, public_id: str) -> Downloa
     """A file of the initiator's own case that they may see."""
     with loket.reading() as session:
         case = _own_case(session, email, case_ref)
-        found = session.scalar(_visible(case).where(Document.public_id == public_id[:36]))
+        found = session.scalar(visible_documents(case).where(Document.public_id == public_id[:36],
+                                                    Document.removed_at.is_(None)))
         if found is None:
             raise NotFound("Dit document bestaat niet of is niet van u.")
         return Download(found.content, found.filename, found.content_type)

@@ -6,7 +6,8 @@ row. Passwords never go into the log: a password change only says that it happen
 
 An organisation row has no ``user_id``; its ``user_email`` column holds what was changed as
 ``<kind>:<key>`` (``wijk:oost``, ``team:team-groen``, ``begeleider:<e-mail>``,
-``budget:oost:2027``, ``fonds:2027``), so account and organisation history share one table.
+``budget:oost:2027``, ``fonds:2027``, ``bewaartermijn:wijkwens``), so account and organisation
+history share one table.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from processes.tables.staff import StaffAudit, StaffUser
 ACTIONS = ("created", "updated", "deactivated", "reactivated", "password_reset", "password_changed")
 ORG_ACTIONS = ("district_created", "district_updated", "team_created", "team_updated", "guide_created",
                "guide_updated", "budget_created",
-               "budget_updated", "fund_created", "fund_updated")
+               "budget_updated", "fund_created", "fund_updated", "retention_updated")
 
 
 def record(session: Session, actor: Principal, user: StaffUser, action: str,

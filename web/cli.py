@@ -27,6 +27,7 @@ from processes.notifications import send_digests
 from processes.schema import upgrade_database
 from web import create_app, engine_of, loket_of
 from web.cli_bench_pages import bench_pages
+from web.cli_privacy import privacy_group
 from web.cli_serve import COMMANDS, job_retention_of, stop_on_signals
 
 
@@ -383,6 +384,9 @@ def bench_scale(sizes: str, as_json: bool, rounds: int, postgres_url: str | None
         raise click.BadParameter("elke omvang is minstens 30 initiatieven", param_hint="--sizes")
     found = run_scale_bench(wanted, SitePages, rounds=rounds, postgres_url=postgres_url)
     click.echo(json.dumps(ratios(found)) if as_json else format_scale_report(found))
+
+
+cli.add_command(privacy_group)
 
 
 def main() -> None:

@@ -1,13 +1,14 @@
 """Public pages that need no login: the landing page (what the loket is for, the categories
-with their conditions, procedure and lead times, all read from the deployed models) and the
-categorisation rules in plain language."""
+with their conditions, procedure and lead times, all read from the deployed models), the
+categorisation rules in plain language and the privacy statement."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from processes import procedure
+from processes import procedure, retention
 from processes import rules as categorisation
+from processes.drafts import DRAFT_LIFETIME
 from processes.rules import Decision
 from processes.vocabulary import CATEGORIES, CATEGORY_OUTPUT
 from web import current_loket
@@ -34,6 +35,14 @@ def home() -> str:
 def rules() -> str:
     decisions = categorisation.deployed_decisions(current_loket(), current_lang())
     return render_template("site/rules.html", decisions=decisions, category_output=CATEGORY_OUTPUT)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """What the loket stores, why, how long (the retention policy), who sees it, and how to
+    download it or ask for its removal."""
+    return render_template("site/privacy.html", policies=retention.current_policies(current_loket()),
+                           draft_days=DRAFT_LIFETIME.days)
 
 
 @bp.get("/gezond")

@@ -40,6 +40,7 @@ _STAFF: list[Account] = [
     ("Ahmed Benali", "ahmed.benali", (access.KCC,), ()),
     ("Paul Hendriks", "paul.hendriks", (access.PROCESBEHEERDER,), ()),
     ("Ria van Leeuwen", "ria.vanleeuwen", (access.BEHEERDER,), ()),
+    ("Esther de Haan", "esther.dehaan", (access.PRIVACYFUNCTIONARIS,), ()),
 ]
 ACCOUNTS: list[Account] = _STAFF + [(name, mailbox, (access.BEGELEIDER,), ())
                                     for name, mailbox, _district, _expertise in GUIDES]

@@ -28,6 +28,9 @@ class Document(Base):
     uploaded_by: Mapped[str] = mapped_column(String(254))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     purpose: Mapped[str | None] = mapped_column(String(200))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the retention policy deleted the content (``content`` is then empty, ``size`` 0):
+    the row stays so the case still says a file was there."""
 
 
 class CaseMessage(Base):

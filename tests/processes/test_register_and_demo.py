@@ -61,7 +61,7 @@ def test_demo_accounts_cover_every_role_and_load_once(tmp_path: object, prepared
     loket.engine.db.dispose()
     assert len(first.added) == len(ACCOUNTS) == len(users) and second.added == []
     assert roles == {"intake", "begeleider", "team-groen", "regiegroep", "fondsbeheerder", "specialist", "kcc",
-                     "procesbeheerder", "beheerder"}
+                     "procesbeheerder", "beheerder", "privacyfunctionaris"}
     assert {"initiatieventeam", "team-groen", "regiegroep-oost", "regiegroep-west", "regiegroep-centrum",
             "fondsbeheer", "team-vergunningen", "team-vastgoed", "team-subsidies", "team-participatie"} == groups
     assert result.outcome == "ok"

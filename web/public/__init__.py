@@ -26,7 +26,7 @@ def _setup(state: BlueprintSetupState) -> None:
 
 
 def _register_views() -> None:
-    from web.public import display, views_form, views_portal  # noqa: F401 - registers the routes
+    from web.public import display, views_data, views_form, views_portal  # noqa: F401 - registers the routes
 
     display.register(bp)
 

@@ -30,6 +30,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     moving,
     orgadmin,
     password,
+    privacy,
     register,
     replay,
     scenarios,

@@ -32,6 +32,7 @@ from processes.access import (
     INCIDENT_ROLES,
     KCC_ROLES,
     MODEL_ROLES,
+    PRIVACY_ROLES,
     REGISTER_ROLES,
     WORKER_ROLES,
     Principal,
@@ -182,6 +183,8 @@ def staff_navigation() -> dict[str, Any]:
             items += [("staff.admin", _("Beheer")), ("staff.admin_users", _("Gebruikers"))]
         if may_monitor(current_loket(), user):
             items.append(("staff.monitor", _("Monitor")))
+        if user.has_any(PRIVACY_ROLES):
+            items.append(("staff.access_log_page", _("Inzagelog")))
     return {"staff_nav": items, "staff_user": user}
 
 

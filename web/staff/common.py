@@ -165,6 +165,8 @@ def audit_labels() -> dict[str, str]:
         "guide_reassigned": _("Andere begeleider gekoppeld"),
         "contact_moment": _("Contactmoment vastgelegd"),
         "staff_message": _("Bericht aan de initiatiefnemer"),
+        "privacy_attachments_removed": _("Bijlagen verwijderd (bewaartermijn)"),
+        "privacy_anonymised": _("Persoonsgegevens verwijderd (bewaartermijn)"),
     }
 
 
@@ -180,6 +182,7 @@ def role_labels() -> dict[str, str]:
         "kcc": _("Klantcontactcentrum"),
         "procesbeheerder": _("Procesbeheerder"),
         "beheerder": _("Beheerder"),
+        "privacyfunctionaris": _("Privacyfunctionaris"),
     }
 
 

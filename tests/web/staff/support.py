@@ -36,6 +36,7 @@ VERGUNNINGEN = f"vincent.kok@{DOMAIN}"
 KCC = f"kim.jansen@{DOMAIN}"
 PROCES = f"paul.hendriks@{DOMAIN}"
 BEHEER = f"ria.vanleeuwen@{DOMAIN}"
+PRIVACY = f"esther.dehaan@{DOMAIN}"
 
 ACCEPT = {"aanvulling_nodig": False, "categorie_akkoord": True}
 INTAKEGESPREK = {"aanvulling_nodig": False, "gesprek_datum": "2025-03-10", "verslag": "Goed gesprek.",

@@ -25,6 +25,7 @@ from tests.web.staff.support import (
     KCC,
     OOST,
     OTHER_GUIDE,
+    PRIVACY,
     PROCES,
     VERGUNNINGEN,
     WEST,
@@ -39,9 +40,10 @@ from tests.web.staff.support import (
 from tests.web_support import csrf_token
 
 WORKERS = {"intake", "begeleider", "team-groen", "regiegroep", "fondsbeheerder", "specialist"}
-EVERYONE = WORKERS | {"kcc", "procesbeheerder", "beheerder"}
+EVERYONE = WORKERS | {"kcc", "procesbeheerder", "beheerder", "privacyfunctionaris"}
 USERS = {"intake": INTAKE, "begeleider": GUIDE, "team-groen": GROEN, "regiegroep": OOST, "fondsbeheerder": FONDS,
-         "specialist": VERGUNNINGEN, "kcc": KCC, "procesbeheerder": PROCES, "beheerder": BEHEER}
+         "specialist": VERGUNNINGEN, "kcc": KCC, "procesbeheerder": PROCES, "beheerder": BEHEER,
+         "privacyfunctionaris": PRIVACY}
 ROLES = ["anonymous", *USERS]
 
 
@@ -173,6 +175,12 @@ MATRIX: dict[str, Route] = {
                                   frozenset({"procesbeheerder", "beheerder"})),
     "staff.monitor_report": Route("GET", fixed("/medewerker/monitor/rapport.html"),
                                   frozenset({"procesbeheerder", "beheerder"})),
+    "staff.admin_retention": Route("GET", fixed("/medewerker/beheer/bewaartermijnen"), frozenset({"beheerder"})),
+    "staff.admin_retention_post": Route("POST", fixed("/medewerker/beheer/bewaartermijnen/complex"),
+                                        frozenset({"beheerder"})),
+    "staff.access_log_page": Route("GET", fixed("/medewerker/privacy/inzagelog"), frozenset({"privacyfunctionaris"})),
+    "staff.access_log_csv": Route("GET", fixed("/medewerker/privacy/inzagelog.csv"),
+                                  frozenset({"privacyfunctionaris"})),
     "staff.password": Route("GET", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
     "staff.password_post": Route("POST", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
 }
