@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app
 from engine import Engine, FolderMailer, Mailer, SmtpMailer, default_database_url
 from processes import MODELS_DIR
 from processes.loket import Loket, build_loket
+from processes.oidc.settings import from_environment as oidc_environment
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Links in mails; without a setting, the address `make run` serves on.
         PUBLIC_URL=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     )
+    app.config.from_mapping(oidc_environment(os.environ))  # staff sign-on: processes.oidc.settings
     if test_config:
         app.config.update(test_config)
     if os.environ.get("PROXY_FIX") == "1":
