@@ -54,7 +54,8 @@ class Principal:
 
     ``identities`` are the lower-case names under which a task can be assigned to this user:
     the account's e-mail and, for a guide, the guide's e-mail and name. ``must_change_password``:
-    the user may only reach the change-password page (and log out) until they chose a new one."""
+    the user may only reach the change-password page (and log out) until they chose a new one.
+    ``external``: the account comes from the organisation's sign-on (no local password)."""
 
     id: int
     email: str
@@ -64,6 +65,7 @@ class Principal:
     groups: frozenset[str] = frozenset()
     identities: frozenset[str] = field(default_factory=frozenset)
     must_change_password: bool = False
+    external: bool = False
 
     # Flask-Login's user protocol ---------------------------------------------------------------
     is_authenticated = True

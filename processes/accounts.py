@@ -58,9 +58,11 @@ def create_user(
     password: str | None = None,
     password_hash: str | None = None,
     must_change_password: bool = False,
+    external: bool = False,
 ) -> StaffUser:
     """A new active account; give ``password`` (hashed here) or an existing ``password_hash``.
-    ``must_change_password``: the user chooses their own password at the first login."""
+    ``must_change_password``: the user chooses their own password at the first login.
+    ``external``: an account of the organisation's sign-on, without a usable local password."""
     unknown = set(roles) - ALL_ROLES
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
@@ -71,7 +73,7 @@ def create_user(
     user = StaffUser(
         email=normalise_email(email), name=name, password_hash=password_hash, active=True,
         session_token=secrets.token_hex(16), failed_logins=0, created_at=clock.now(),
-        must_change_password=must_change_password,
+        must_change_password=must_change_password, external=external,
     )
     user.roles = [StaffRole(role=role) for role in sorted(set(roles))]
     user.memberships = [TeamMembership(team_code=team) for team in sorted(set(teams))]
@@ -134,7 +136,7 @@ def authenticate(session: Session, email: str, password: str, *, ip: str | None 
 def _check(session: Session, user: StaffUser | None, password: str, now: datetime) -> LoginResult:
     """Exactly one argon2 verification, whether or not the account exists."""
     matches = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
-    if user is None or not matches:
+    if user is None or not matches or user.external:  # an external account has no local password
         return LoginResult(throttle.FAILED)
     if not user.active:
         return LoginResult("inactive")
@@ -158,6 +160,7 @@ def principal_of(session: Session, user: StaffUser) -> Principal:
         groups=frozenset(membership.team_code for membership in user.memberships),
         identities=frozenset(identities),
         must_change_password=bool(user.must_change_password),
+        external=bool(user.external),
     )
 
 

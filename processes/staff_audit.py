@@ -21,7 +21,10 @@ from processes import clock
 from processes.access import Principal
 from processes.tables.staff import StaffAudit, StaffUser
 
-ACTIONS = ("created", "updated", "deactivated", "reactivated", "password_reset", "password_changed")
+ACTIONS = ("created", "updated", "deactivated", "reactivated", "password_reset", "password_changed",
+           "signed_on_created", "signed_on_updated")
+"""``signed_on_*``: made or changed by the organisation's sign-on (claim mode) when the person
+signed in; the actor is the person themselves (the changes come from the provider's claims)."""
 ORG_ACTIONS = ("district_created", "district_updated", "team_created", "team_updated", "guide_created",
                "guide_updated", "budget_created",
                "budget_updated", "fund_created", "fund_updated", "retention_updated")

@@ -221,10 +221,13 @@ def set_active(session: Session, actor: Principal, user_id: int, active: bool) -
 @writes
 def reset_password(session: Session, actor: Principal, user_id: int, password: str) -> StaffUser:
     """A one-time password: the account's sessions end, earlier failed logins no longer slow it
-    down, and at the next login the user must choose a new password. Not for one's own account."""
+    down, and at the next login the user must choose a new password. Not for one's own account,
+    nor for an account of the organisation's sign-on (external)."""
     user = get_user(session, user_id)
     if user.id == actor.id:
         raise NotAllowedHere("reset_self")
+    if user.external:  # its password is at the organisation's provider
+        raise NotAllowedHere("reset_external")
     problem = password_problem(password, email=user.email, name=user.name)
     if problem is not None:
         raise AccountInvalid({"password": problem})

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from engine import clock
 from engine.db import Base, Database
 
-pytest_plugins = ["tests.web_support", "tests.smtp_support"]
+pytest_plugins = ["tests.web_support", "tests.smtp_support", "tests.oidc_support"]
 
 POSTGRES_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

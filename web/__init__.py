@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app
 from engine import Engine, FolderMailer, Mailer, SmtpMailer, default_database_url
 from processes import MODELS_DIR
 from processes.loket import Loket, build_loket
+from processes.oidc.settings import from_environment as oidc_environment
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Done jobs (fired timers, sent mail) are deleted after this many days.
         JOB_RETENTION_DAYS=int(os.environ.get("JOB_RETENTION_DAYS", "30")),
     )
+    app.config.from_mapping(oidc_environment(os.environ))  # staff sign-on: processes.oidc.settings
     if test_config:
         app.config.update(test_config)
     if os.environ.get("PROXY_FIX") == "1":

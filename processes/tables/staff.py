@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Base, UtcDateTime
@@ -19,7 +19,10 @@ class StaffUser(Base):
     ends every session of this account. ``failed_logins`` and ``locked_until`` are no longer used
     (the login throttle counts ``staff_login_attempt`` rows instead); a later migration may drop them.
     ``must_change_password``: the password was set by a beheerder; the user chooses a new one
-    before doing anything else."""
+    before doing anything else. ``external``: the account comes from the organisation's sign-on
+    (OpenID Connect, claim mode): its roles and teams follow the provider's claims and no local
+    password works for it. ``oidc_subject``: the provider's ``sub`` of the person, so a changed
+    e-mail address at the provider still finds the same account."""
 
     __tablename__ = "staff_user"
 
@@ -34,6 +37,8 @@ class StaffUser(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    external: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     memberships: Mapped[list[TeamMembership]] = relationship(cascade="all, delete-orphan", lazy="selectin")

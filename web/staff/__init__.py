@@ -4,7 +4,8 @@ Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (c
 password), ``tasks``, ``dossier`` (the case file), ``kcc``, ``register``,
 ``incidents``, ``studio``
 (the process owner's diagrams: versions in use, check and deploy), ``orgadmin``
-(organisation data), ``users`` (staff accounts) (views); ``userforms`` and ``orgforms`` (the
+(organisation data), ``users`` (staff accounts), ``sso_views`` (sign-on with the organisation's
+OpenID Connect provider; its app-wide part in ``sso``) (views); ``userforms`` and ``orgforms`` (the
 account and organisation forms); ``wording`` (case data in words). Every view calls a use case of ``processes``.
 """
 
@@ -34,6 +35,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     register,
     replay,
     scenarios,
+    sso_views,
     studio,
     studio_drafts,
     tasks,

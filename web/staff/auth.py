@@ -10,7 +10,12 @@
 - The login POST is also rate limited per client address (Flask-Limiter); every form has a CSRF
   token; logout is a POST.
 - An account whose password a beheerder set ("must change password") reaches only the
-  change-password page (and logout) until the user chose a new password.
+  change-password page (and logout) until the user chose a new password (not when the local
+  login form is switched off: then the password is of no use).
+- With the organisation's sign-on (:mod:`web.staff.sso`, OpenID Connect) the login page also
+  offers "Inloggen met uw organisatie-account"; the local form can be switched off. Such a login
+  gets the same kind of session; logging out also ends the session at the provider when it
+  offers an ``end_session_endpoint``.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from web.caching import forbid_storing
 from web.extensions import limiter, login_manager
 from web.i18n import safe_next
 from web.public.auth import SESSION_KEY as INITIATOR_SESSION
-from web.staff import bp
+from web.staff import bp, sso
 
 LOGIN_AT = "staff_login_at"
 SEEN = "staff_seen"
@@ -53,7 +58,8 @@ SESSION_TOKEN = "staff_session"  # noqa: S105 - the name of a cookie key, not a 
 """The token of this login's session on the server."""
 DEFAULT_IDLE = timedelta(minutes=30)
 LOGIN_LIMIT = "10 per minute"
-OPEN_ENDPOINTS = frozenset({"staff.login", "staff.login_post", "staff.static"})
+OPEN_ENDPOINTS = frozenset({"staff.login", "staff.login_post", "staff.static", "staff.sso_start",
+                            "staff.sso_callback"})
 PASSWORD_ENDPOINTS = frozenset({"staff.password", "staff.password_post", "staff.logout"})
 """What a user who must change their password can reach."""
 
@@ -117,7 +123,7 @@ def _session_expired() -> bool:
 def _end_session() -> None:
     sessions.log_out(current_loket(), [session.get(SESSION_TOKEN)])
     logout_user()
-    for key in (LOGIN_AT, SEEN, SESSION_TOKEN):
+    for key in (LOGIN_AT, SEEN, SESSION_TOKEN, sso.ID_TOKEN):
         session.pop(key, None)
 
 
@@ -158,16 +164,25 @@ def check_session() -> Response | None:
                 "Log opnieuw in."))
         return redirect(url_for("staff.login", next=_current_target()))
     session[SEEN] = clock.now().timestamp()
-    if user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+    if must_change_password(user) and request.endpoint not in PASSWORD_ENDPOINTS:
         return redirect(url_for("staff.password", next=_current_target()))
     return None
+
+
+def must_change_password(user: Principal) -> bool:
+    """Only where a local password can be used at all."""
+    return user.must_change_password and not user.external and sso.local_login_allowed()
+
+
+def may_change_password(user: Principal) -> bool:
+    return not user.external and sso.local_login_allowed()
 
 
 @bp.context_processor
 def staff_navigation() -> dict[str, Any]:
     user = current_principal()
     items: list[tuple[str, str]] = []
-    if user is not None and not user.must_change_password:
+    if user is not None and not must_change_password(user):
         items.append(("staff.home", _("Overzicht")))
         if user.has_any(WORKER_ROLES):
             items += [("staff.my_tasks", _("Mijn taken")), ("staff.team_tasks", _("Werkvoorraad"))]
@@ -185,14 +200,20 @@ def staff_navigation() -> dict[str, Any]:
             items.append(("staff.monitor", _("Monitor")))
         if user.has_any(PRIVACY_ROLES):
             items.append(("staff.access_log_page", _("Inzagelog")))
-    return {"staff_nav": items, "staff_user": user}
+    return {"staff_nav": items, "staff_user": user,
+            "staff_password_link": user is not None and may_change_password(user)}
 
 
 @bp.get("/inloggen")
 def login() -> str | Response:
     if current_principal() is not None:
         return redirect(url_for("staff.home"))
-    return render_template("staff/login.html", email="", error=None, next=request.args.get("next", ""))
+    return _login_page("", None, request.args.get("next", ""))
+
+
+def _login_page(email: str, error: str | None, target: str) -> str:
+    return render_template("staff/login.html", email=email, error=error, next=target,
+                           sign_on=sso.client() is not None, local_login=sso.local_login_allowed())
 
 
 def _error_text(outcome: str) -> str:
@@ -205,16 +226,17 @@ def _error_text(outcome: str) -> str:
 @bp.post("/inloggen")
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login_post() -> tuple[str, int] | Response:
+    if not sso.local_login_allowed():
+        abort(404)
     email = request.form.get("email", "")[:254]
     password = request.form.get("wachtwoord", "")[:1000]
     target = request.form.get("next", "")
     result = authenticate(current_loket(), email, password, ip=request.remote_addr)
     if result.principal is None:
         status = 429 if result.outcome == THROTTLED else 200
-        return render_template("staff/login.html", email=email, error=_error_text(result.outcome),
-                               next=target), status
+        return _login_page(email, _error_text(result.outcome), target), status
     start_session(result.principal)
-    if result.principal.must_change_password:  # the page explains why
+    if must_change_password(result.principal):  # the page explains why
         return redirect(url_for("staff.password", next=safe_next(target, url_for("staff.home"))))
     return redirect(safe_next(target, url_for("staff.home")))
 
@@ -222,6 +244,7 @@ def login_post() -> tuple[str, int] | Response:
 @bp.post("/uitloggen")
 @requires(None)
 def logout() -> Response:
+    id_token = session.get(sso.ID_TOKEN)
     _end_session()
     flash(_("U bent uitgelogd."))
-    return redirect(url_for("staff.login"))
+    return redirect(sso.logout_target(id_token) or url_for("staff.login"))

@@ -122,6 +122,8 @@ def reason_text(code: str) -> str:
         "same_guide": _("Deze begeleider is al gekoppeld."),
         "deactivate_self": _("U kunt uw eigen account niet uitzetten. Vraag een andere beheerder om dat te doen."),
         "reset_self": _("Uw eigen wachtwoord wijzigt u met de link Wachtwoord wijzigen bovenaan de pagina."),
+        "reset_external": _("Dit account logt in met het organisatie-account. Het wachtwoord daarvan regelt de "
+                            "organisatie, niet het loket."),
     }
     return texts.get(code, _("Controleer wat u invulde en probeer het opnieuw."))
 

@@ -11,7 +11,7 @@ from processes.passwords import change_own_password
 from web.extensions import limiter
 from web.i18n import safe_next
 from web.staff import bp
-from web.staff.auth import LOGIN_AT, LOGIN_LIMIT, principal, requires, start_session
+from web.staff.auth import LOGIN_AT, LOGIN_LIMIT, may_change_password, principal, requires, start_session
 from web.staff.common import loket
 from web.staff.userforms import CHANGE_FIELDS, change_fields, field_errors
 
@@ -22,9 +22,17 @@ def _render(errors: dict[str, str], next_url: str, status: int = 200) -> tuple[s
     return render_template("staff/password.html", fields=change_fields(errors), next=next_url), status
 
 
+def _no_password() -> Response:
+    """An account of the organisation's sign-on (or a loket without the local login form)."""
+    flash(_("Uw wachtwoord regelt u bij uw organisatie, niet in het loket."))
+    return redirect(url_for("staff.home"))
+
+
 @bp.get("/wachtwoord")
 @requires(None)
-def password() -> tuple[str, int]:
+def password() -> tuple[str, int] | Response:
+    if not may_change_password(principal()):
+        return _no_password()
     return _render({}, safe_next(request.args.get("next"), ""))
 
 
@@ -32,6 +40,8 @@ def password() -> tuple[str, int]:
 @requires(None)
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def password_post() -> tuple[str, int] | Response:
+    if not may_change_password(principal()):
+        return _no_password()
     form = request.form
     next_url = safe_next(form.get("next"), "")
     try:

@@ -132,6 +132,8 @@ def action_labels() -> dict[str, str]:
         "reactivated": _("Account weer aangezet"),
         "password_reset": _("Tijdelijk wachtwoord ingesteld"),
         "password_changed": _("Wachtwoord gewijzigd"),
+        "signed_on_created": _("Account aangemaakt bij inloggen met organisatie-account"),
+        "signed_on_updated": _("Gegevens bijgewerkt bij inloggen met organisatie-account"),
     }
 
 
@@ -145,6 +147,8 @@ class AuditLine:
 def _shown(key: str, value: Any, teams: Mapping[str, str]) -> str:
     if value is None or value == []:
         return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
     if not isinstance(value, list):
         return str(value)
     names = role_labels() if key == "roles" else teams
@@ -154,7 +158,7 @@ def _shown(key: str, value: Any, teams: Mapping[str, str]) -> str:
 def audit_lines(entries: list[StaffAudit], teams: Mapping[str, str]) -> list[AuditLine]:
     """Each audit row with its action and its changes in words ("Rollen: KCC → KCC, Beheerder")."""
     labels = action_labels()
-    what = {"name": _("Naam"), "roles": _("Rollen"), "teams": _("Teams")}
+    what = {"name": _("Naam"), "roles": _("Rollen"), "teams": _("Teams"), "external": _("Organisatie-account")}
     lines = []
     for entry in entries:
         details = [

@@ -184,7 +184,9 @@ MATRIX: dict[str, Route] = {
     "staff.password": Route("GET", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
     "staff.password_post": Route("POST", fixed("/medewerker/wachtwoord"), frozenset(EVERYONE)),
 }
-OPEN = {"staff.login", "staff.login_post", "staff.static"}
+OPEN = {"staff.login", "staff.login_post", "staff.static",
+        # the organisation's sign-on (404 without one; tests/web/staff/test_oidc_login.py)
+        "staff.sso_start", "staff.sso_callback"}
 
 
 @pytest.fixture
