@@ -20,7 +20,9 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from engine import ProcessInstance
-from processes.loket import reads
+from processes import clock
+from processes.access import Principal
+from processes.loket import Loket, reads
 from processes.paging import clamp_page, page_count, page_numbers
 from processes.tables.staff import KccAccess, StaffUser
 
@@ -161,7 +163,8 @@ def _cell(value: Any) -> str:
 
 
 COLUMNS = ("tijdstip", "medewerker", "e-mailadres", "handeling", "initiatief", "zoekopdracht", "resultaten")
-ACTIONS = {"search": "zocht", "view": "bekeek initiatief"}
+ACTIONS = {"search": "zocht", "view": "bekeek initiatief (KCC)", "dossier": "opende het dossier",
+           "taak": "opende een taak"}
 
 
 @reads
@@ -175,3 +178,16 @@ def log_csv(session: Session, flt: LogFilter) -> bytes:
         writer.writerow([_cell(value) for value in (at, name, email, ACTIONS.get(action, action), case_ref, query,
                                                      count)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+VIEW_ACTIONS = ("dossier", "taak")
+"""What staff outside the contact centre open that shows personal data: the case file, a task page."""
+
+
+def log_view(loket: Loket, principal: Principal, instance_id: int, action: str) -> None:
+    """Write down that ``principal`` opened a case file or a task page of ``instance_id`` now,
+    in a unit of work of its own: the site calls this after the page is sent, so a reader
+    never waits for the write lock."""
+    with loket.transaction() as session:
+        session.add(KccAccess(user_id=principal.id, user_email=principal.email, action=action[:20],
+                              instance_id=instance_id, at=clock.now()))

@@ -19,13 +19,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from engine import OpenTask, ProcessInstance
 from processes import MODELS_DIR
+from processes.bench_objects import initiator_login, task_objects
 from processes.demo.cases import load_demo
 from processes.demo.staff import ACCOUNTS, demo_password
-from processes.portal_login import issue_login_link
 from processes.schema import upgrade_database
 from web import create_app, loket_of
 
@@ -77,19 +75,11 @@ def _staff_client(app: Flask, email: str) -> FlaskClient:
 
 def _initiator_client(app: Flask) -> tuple[FlaskClient, str | None]:
     """A client logged in as the initiator of the first demo case, and that case's reference."""
-    loket = loket_of(app)
-    with loket.transaction() as session:
-        case = session.scalars(select(ProcessInstance).where(ProcessInstance.initiator.is_not(None))
-                               .order_by(ProcessInstance.id)).first()
-        if case is None or case.initiator is None:
-            return app.test_client(), None
-        link = issue_login_link(session, case.initiator)
-        ref = case.case_ref
+    token, ref = initiator_login(loket_of(app))
     client = app.test_client()
-    if link is not None:
-        page = client.get(f"/inloggen/{link.token}").get_data(as_text=True)
-        found = _TOKEN.search(page)
-        client.post(f"/inloggen/{link.token}", data={"csrf_token": found.group(1) if found else ""})
+    if token is not None:
+        found = _TOKEN.search(client.get(f"/inloggen/{token}").get_data(as_text=True))
+        client.post(f"/inloggen/{token}", data={"csrf_token": found.group(1) if found else ""})
     return client, ref
 
 
@@ -107,14 +97,7 @@ def _objects_for(app: Flask, client: FlaskClient) -> dict[str, str]:
     page = client.get("/medewerker/taken").get_data(as_text=True) + client.get(
         "/medewerker/werkvoorraad").get_data(as_text=True)
     found = re.search(r'href="/medewerker/taken/([0-9a-f-]{36})"', page)
-    with loket_of(app).reading() as session:
-        if found is not None:
-            task = session.get(OpenTask, found.group(1))
-            if task is not None:
-                return {"task_id": task.task_id, "case_ref": task.case_ref}
-        ref = session.scalar(select(ProcessInstance.case_ref).where(ProcessInstance.state == "running")
-                             .order_by(ProcessInstance.id).limit(1))
-    return {"case_ref": ref} if ref else {}
+    return task_objects(loket_of(app), found.group(1) if found else None)
 
 
 def _paths(app: Flask, prefix: str, allowed: frozenset[str] | None, objects: dict[str, str]) -> Iterator[str]:

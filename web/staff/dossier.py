@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,7 @@ from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import file_response, form_id, loket, reason_text
+from web.staff.viewlog import logged_view
 from web.staff.wording import words
 
 CATEGORY_FIELDS = ("categorie_voorstel", "categorie_regel", "categorie_uitleg", "categorie_uitleg_en", "categorie",
@@ -47,18 +48,19 @@ def _back(case_ref: str, anchor: str = "") -> Response:
 
 @bp.get("/dossier/<case_ref>")
 @requires(WORKER_ROLES)
-def case_file(case_ref: str) -> str:
+def case_file(case_ref: str) -> Response:
     file = casefile.open_case_file(loket(), principal(), case_ref)
     lang = current_lang()
     intake_rows = summary_rows(file.start_form, file.data, lang) if file.start_form else []
     asked = list(file.start_form.fields) if file.start_form else []
-    return render_template(
+    page = render_template(
         "staff/case.html", file=file, case=file.case, data=file.data, lang=lang,
         intake_rows=intake_rows, other_rows=_other_data(file.data, asked),
         workable=file.workable, askable=list(file.askable), guides=list(file.guides),
         can_reassign=principal().has_any(GUIDE_ADMIN_ROLES), audit_changes=_audit_changes,
         channels=CONTACT_CHANNELS, answer_text=answer_text,
     )
+    return logged_view(make_response(page), file.case.id, "dossier")
 
 
 @bp.post("/dossier/<case_ref>/bericht")

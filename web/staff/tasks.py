@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,7 @@ from web.i18n import current_lang
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_labels, form_id, loket
+from web.staff.viewlog import logged_view
 
 
 @bp.get("/")
@@ -62,9 +63,9 @@ def _render_task(ctx: taskwork.TaskContext, values: dict[str, Any], errors: list
 
 @bp.get("/taken/<task_id>")
 @requires(WORKER_ROLES)
-def task(task_id: str) -> tuple[str, int]:
+def task(task_id: str) -> Response:
     ctx = taskwork.load_task(loket(), principal(), task_id)
-    return _render_task(ctx, ctx.draft or {}, [])
+    return logged_view(make_response(_render_task(ctx, ctx.draft or {}, [])), ctx.case.id, "taak")
 
 
 @bp.post("/taken/<task_id>")

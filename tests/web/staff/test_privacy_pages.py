@@ -79,6 +79,24 @@ def test_the_privacy_officer_reads_who_looked_at_what(app: Flask, client: FlaskC
         assert client.get(url).status_code == 403, url
 
 
+def test_case_files_and_task_pages_opened_by_staff_are_in_the_log(app: Flask, client: FlaskClient,
+                                                                   engine: Engine) -> None:
+    case = green_case(engine)
+    task_id = case.task("groen_beoordelen").task_id
+    login_as(client, app, GROEN)
+    client.get(f"/medewerker/dossier/{case.info.case_ref}").close()  # the entry is written once the page is sent
+    client.get(f"/medewerker/taken/{task_id}").close()
+    client.get("/medewerker/dossier/INI-2000-999999").close()  # a page that did not open is not logged
+    with loket_of(app).reading() as session:
+        entries = session.execute(select(KccAccess.user_email, KccAccess.action, KccAccess.instance_id)
+                                  .order_by(KccAccess.id)).all()
+    assert [tuple(entry) for entry in entries] == [(GROEN, "dossier", case.id), (GROEN, "taak", case.id)]
+    login_as(client, app, PRIVACY)
+    text = page(client, f"{LOG}?dossier={case.info.case_ref}")
+    assert "2 regels gevonden" in text and "Opende het dossier" in text and "Opende een taak van het initiatief" in text
+    assert "Gerda Hoekstra" in text
+
+
 def test_the_log_pages_and_its_csv(app: Flask, client: FlaskClient, engine: Engine) -> None:
     case = green_case(engine)
     with engine.db.transaction() as session:
@@ -102,7 +120,7 @@ def test_the_log_pages_and_its_csv(app: Flask, client: FlaskClient, engine: Engi
     assert response.headers["Cache-Control"].startswith("no-store") or "no-store" in response.headers["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == list(access_log.COLUMNS) and len(rows) == 57
-    assert rows[1][1:5] == ["Kim Jansen", KCC, "bekeek initiatief", case.info.case_ref]
+    assert rows[1][1:5] == ["Kim Jansen", KCC, "bekeek initiatief (KCC)", case.info.case_ref]
     assert rows[-1][3:6] == ["zocht", "", "'=zoek 0"]  # never a formula in a spreadsheet
     only_case = client.get(f"{LOG}.csv?dossier={case.info.case_ref}").get_data(as_text=True)
     assert len(only_case.strip().splitlines()) == 2
