@@ -8,12 +8,16 @@ with a clock of its own (:func:`engine.clock.own_clock`), so other requests keep
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -111,6 +115,30 @@ class _Every(set[Any]):
         return True
 
 
+_SPECS_LIMIT = 16
+_parsed_specs: OrderedDict[tuple[str, str], tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = OrderedDict()
+_specs_lock = threading.Lock()
+
+
+def _specs(files: Mapping[str, bytes], process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """The parsed process and its subprocesses, kept by the models' content: a scenario page
+    runs the same draft again at every step, and specs are only read by the workflows."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    key = (digest.hexdigest(), process_id)
+    with _specs_lock:
+        found = _parsed_specs.get(key)
+    if found is None:
+        parser = load_parser(files)
+        found = (parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+        with _specs_lock:
+            _parsed_specs[key] = found
+            while len(_parsed_specs) > _SPECS_LIMIT:
+                _parsed_specs.popitem(last=False)
+    return found
+
+
 def run_scenario(files: Mapping[str, bytes], process_id: str, start_data: Mapping[str, Any],
                  steps: Sequence[Step], answer: ServiceAnswer, *, start: datetime,
                  check: FormCheck | None = None) -> Trace:
@@ -118,9 +146,7 @@ def run_scenario(files: Mapping[str, bytes], process_id: str, start_data: Mappin
     ``check``, the start answers and every task's answers must satisfy the form it shows."""
     trace = Trace()
     try:
-        parser = load_parser(model_files(files))
-        spec = parser.get_spec(process_id)
-        subprocesses = parser.get_subprocess_specs(process_id)
+        spec, subprocesses = _specs(model_files(files), process_id)
     except (ModelParseError, KeyError, ValueError) as error:
         trace.problem = f"De modellen kunnen niet worden gelezen: {str(error).splitlines()[0]}"
         return trace

@@ -3,8 +3,10 @@ the files of a model bundle (:class:`FormSet`) — load each once and keep it.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -140,9 +142,17 @@ class FormRegistry(_Forms):
         return (self.directory / source).read_bytes()
 
 
+_PARSED_LIMIT = 256
+_parsed: OrderedDict[tuple[str, str], FormDefinition] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
 class FormSet(_Forms):
     """The form definitions among a set of files (name → content): every ``*.json`` file, its
-    id the file name without ``.json``, wherever it is in the set (``forms/intake.json``)."""
+    id the file name without ``.json``, wherever it is in the set (``forms/intake.json``).
+
+    A set lives as long as one request (a draft's files), so definitions are also kept across
+    sets by their content: the same file is checked against the schema and parsed once."""
 
     def __init__(self, files: Mapping[str, bytes]) -> None:
         super().__init__()
@@ -158,3 +168,18 @@ class FormSet(_Forms):
 
     def _bytes(self, source: str) -> bytes:
         return self.files[source]
+
+    def _load(self, form_id: str) -> FormDefinition:
+        source = self._sources().get(form_id) if isinstance(form_id, str) else None
+        if source is None:
+            raise FormNotFound(form_id)
+        key = (form_id, hashlib.sha256(self.files[source]).hexdigest())
+        with _parsed_lock:
+            found = _parsed.get(key)
+        if found is None:
+            found = super()._load(form_id)
+            with _parsed_lock:
+                _parsed[key] = found
+                while len(_parsed) > _PARSED_LIMIT:
+                    _parsed.popitem(last=False)
+        return found
