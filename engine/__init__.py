@@ -46,6 +46,7 @@ from engine.scenarios import Step as ScenarioStep
 from engine.scenarios import Trace as ScenarioTrace
 from engine.scenarios import run_scenario
 from engine.service import Engine, InstanceInfo
+from engine.step_hooks import StepDone, StepHook, StepSql
 from engine.tables import (
     AuditEvent,
     Job,
@@ -116,6 +117,9 @@ __all__ = [
     "ScenarioStep",
     "ScenarioTrace",
     "SmtpMailer",
+    "StepDone",
+    "StepHook",
+    "StepSql",
     "TaskAlreadyCompleted",
     "UnsafeXml",
     "UtcDateTime",
