@@ -1,8 +1,9 @@
 """Pilot monitoring: every figure of the dashboard, the exports and the evaluation report is
-counted from the cases, their open tasks and their audit trail by grouped queries (the same on
-SQLite and PostgreSQL), never from numbers kept by hand.
+counted by grouped queries (the same on SQLite and PostgreSQL) from the facts every step keeps
+of its initiative (:mod:`processes.facts`: typed rows per initiative and per completed task, lead
+times in working days) and from the open tasks, never from numbers kept by hand.
 
-Modules: ``sql`` (filters, day keys, the working-day calendar), ``volume`` (initiatives per
+Modules: ``sql`` (filters, percentiles), ``volume`` (initiatives per
 month, category, district, kind of initiator, channel), ``leadtime`` (per step and end to end,
 within the norm, median and 80th percentile), ``work`` (open work per team, questions to
 initiators), ``feedback`` (rule quality, satisfaction, budgets), ``dashboard`` (who sees what,

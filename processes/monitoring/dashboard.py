@@ -139,9 +139,8 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     with loket.reading() as session:
         found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
         found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
-        found.steps = step_times(session, filters, norms.steps, norms.names)
-        if scope.teams is not None:
-            found.steps = {key: row for key, row in found.steps.items() if key in norms.team_steps}
+        found.steps = step_times(session, filters, norms.steps, norms.names,
+                                 norms.team_steps if scope.teams is not None else None)
         found.slowest = slowest(found.steps)
         found.work = open_work(session, filters, scope.teams)
         if not scope.everything:

@@ -5,21 +5,20 @@ addresses or answers of initiators: what the monitoring needs, not more (AVG).""
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import literal, null, select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import AuditEvent, OpenTask, ProcessInstance
-from processes import clock
+from engine import OpenTask, ProcessInstance
 from processes.loket import Loket
-from processes.monitoring.feedback import OUTCOME, RULE, SCORE, SUGGESTED
-from processes.monitoring.leadtime import COMPLETED, ELEMENT, PROCESS, SECONDS, first_day
-from processes.monitoring.sql import CATEGORY, CHANNEL, DISTRICT, KIND, Filters, calendar, day_before, day_of
+from processes.monitoring.sql import Filters
+from processes.tables.facts import CaseFact, StepFact
 
 WHAT = ("initiatieven", "stappen")
 FORMATS = ("csv", "xlsx")
@@ -31,56 +30,45 @@ BATCH = 2000
 
 
 def _cases(session: Session, filters: Filters) -> Iterator[tuple[Any, ...]]:
-    query = (select(ProcessInstance.case_ref, ProcessInstance.title, ProcessInstance.created_at, ProcessInstance.state,
-                    CATEGORY, SUGGESTED, RULE, DISTRICT, KIND, CHANNEL, OUTCOME, SCORE, ProcessInstance.updated_at)
-             .where(filters.condition()).order_by(ProcessInstance.created_at, ProcessInstance.id))
-    yield from (tuple(row) for row in session.execute(query.execution_options(yield_per=BATCH)))
+    query = (select(CaseFact.case_ref, ProcessInstance.title, CaseFact.created_at, CaseFact.state, CaseFact.category,
+                    CaseFact.suggested, CaseFact.rule, CaseFact.district, CaseFact.kind, CaseFact.channel,
+                    CaseFact.outcome, CaseFact.score, ProcessInstance.updated_at)
+             .join(ProcessInstance, ProcessInstance.id == CaseFact.instance_id)
+             .where(filters.condition()).order_by(CaseFact.created_at, CaseFact.instance_id))
+    yield from session.execute(query.execution_options(yield_per=BATCH))
+
+
+def _completed(session: Session, filters: Filters) -> Iterator[tuple[Any, ...]]:
+    query = filters.on_steps(select(StepFact.case_ref, StepFact.done_at, StepFact.process, StepFact.element,
+                                    StepFact.seconds, StepFact.work_days, StepFact.actor)
+                             ).order_by(StepFact.case_ref, StepFact.done_at, StepFact.id)
+    for ref, done, process, element, seconds, work, actor in session.execute(
+            query.execution_options(yield_per=BATCH)):
+        yield (ref, done, process, element, done - timedelta(seconds=seconds), done, seconds, work, actor, "", None,
+               "")
+
+
+def _still_open(session: Session, filters: Filters) -> list[tuple[Any, ...]]:
+    """The open tasks (as many as there is work now, read at once)."""
+    query = (select(CaseFact.case_ref, OpenTask.created_at, OpenTask.process_id, OpenTask.task_name,
+                    OpenTask.assignee, OpenTask.candidate_group, OpenTask.due_at, OpenTask.overdue)
+             .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id).where(filters.condition())
+             .order_by(CaseFact.case_ref, OpenTask.created_at, OpenTask.task_id))
+    return [(ref, opened, process, element, opened, None, None, None, actor or "", team or "", due,
+             "ja" if overdue else "nee")
+            for ref, opened, process, element, actor, team, due, overdue in session.execute(query)]
 
 
 def _steps(session: Session, filters: Filters) -> Iterator[tuple[Any, ...]]:
-    start = first_day(session, filters)
-    if start is None:
-        return
-    days = calendar(start, clock.now().date())
-    opened, done = days.alias("geopend"), days.alias("klaar")
-    completed = (select(ProcessInstance.case_ref.label("ref"), PROCESS.label("proces"), ELEMENT.label("stap"),
-                        AuditEvent.at.label("at"), SECONDS.label("seconds"),
-                        (done.c.work - opened.c.work).label("work"), AuditEvent.actor.label("actor"),
-                        null().label("team"), null().label("due"), literal(False).label("overdue"),
-                        literal(1).label("done"))
-                 .join(ProcessInstance, ProcessInstance.id == AuditEvent.instance_id)
-                 .join(opened, opened.c.day == day_before(session, AuditEvent.at, SECONDS))
-                 .join(done, done.c.day == day_of(session, AuditEvent.at))
-                 .where(AuditEvent.kind == COMPLETED, SECONDS.is_not(None), filters.condition()))
-    still_open = (select(ProcessInstance.case_ref, OpenTask.process_id, OpenTask.task_name, OpenTask.created_at,
-                         null(), null(), OpenTask.assignee, OpenTask.candidate_group, OpenTask.due_at,
-                         OpenTask.overdue, literal(0))
-                  .join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id).where(filters.condition()))
-    both = union_all(completed, still_open).subquery("taken")
-    query = select(both).order_by(both.c.ref, both.c.at)
-    for ref, process, element, at, seconds, work, actor, team, due, overdue, done_flag in session.execute(
-            query.execution_options(yield_per=BATCH)):
-        moment = _aware(at)
-        if done_flag:
-            opened_at = moment - timedelta(seconds=int(seconds)) if moment is not None else None
-            yield (ref, process, element, opened_at, moment, seconds, work, actor, "", None, "")
-        else:
-            yield (ref, process, element, moment, None, None, None, actor or "", team or "", _aware(due),
-                   "ja" if overdue else "nee")
-
-
-def _aware(value: Any) -> datetime | None:
-    """Timestamps read through a union come back as stored (SQLite: text, without zone)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    """Completed and open tasks, per initiative in the order of their times: the completed ones
+    streamed in the order of their index, merged with the open ones."""
+    for row in heapq.merge(_completed(session, filters), _still_open(session, filters), key=lambda row: row[:2]):
+        yield (row[0], *row[2:])
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(" ", "seconds")[:19]
     return "" if value is None else value
 
 

@@ -1,5 +1,6 @@
-"""How many initiatives came in: per month, category, district, kind of initiator and channel
-(one grouped query each)."""
+"""How many initiatives came in: per month, category, district, kind of initiator, channel and
+state. On PostgreSQL one pass over the facts (``GROUPING SETS``), on SQLite one grouped query
+per figure."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import ProcessInstance
-from processes.monitoring.sql import CATEGORY, CHANNEL, DISTRICT, KIND, Filters, month_of
+from processes.monitoring.sql import Filters
+from processes.tables.facts import CaseFact
 
 UNKNOWN = "onbekend"
 
@@ -26,20 +27,43 @@ class Volumes:
     per_state: dict[str, int] = field(default_factory=dict)
 
 
-def _counted(session: Session, key: Any, filters: Filters) -> dict[str, int]:
-    rows = session.execute(select(key, func.count()).where(filters.condition()).group_by(key))
-    found: dict[str, int] = {}
-    for value, count in rows:
-        name = str(value) if value not in (None, "") else UNKNOWN
-        found[name] = found.get(name, 0) + int(count)
-    return dict(sorted(found.items()))
+FIGURES: dict[str, Any] = {"per_month": CaseFact.month, "per_category": CaseFact.category,
+                           "per_district": CaseFact.district, "per_kind": CaseFact.kind,
+                           "per_channel": CaseFact.channel, "per_state": CaseFact.state}
+
+
+def _add(found: dict[str, int], value: Any, count: int) -> None:
+    name = str(value) if value not in (None, "") else UNKNOWN
+    found[name] = found.get(name, 0) + int(count)
+
+
+def _grouped_once(session: Session, filters: Filters) -> dict[str, dict[str, int]]:
+    columns = list(FIGURES.values())
+    query = (select(*columns, *(func.grouping(column) for column in columns), func.count())
+             .where(filters.condition()).group_by(func.grouping_sets(*columns)))
+    found: dict[str, dict[str, int]] = {name: {} for name in FIGURES}
+    for row in session.execute(query):
+        values, grouped, count = row[:len(columns)], row[len(columns):-1], row[-1]
+        index = list(grouped).index(0)  # the one column this row is grouped by
+        _add(found[list(FIGURES)[index]], values[index], count)
+    return found
+
+
+def _grouped_each(session: Session, filters: Filters) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for name, column in FIGURES.items():
+        found[name] = {}
+        for value, count in session.execute(select(column, func.count()).where(filters.condition())
+                                            .group_by(column)):
+            _add(found[name], value, count)
+    return found
 
 
 def volumes(session: Session, filters: Filters) -> Volumes:
-    month = month_of(session, ProcessInstance.created_at)
-    found = Volumes(per_month=_counted(session, month, filters), per_category=_counted(session, CATEGORY, filters),
-                    per_district=_counted(session, DISTRICT, filters), per_kind=_counted(session, KIND, filters),
-                    per_channel=_counted(session, CHANNEL, filters),
-                    per_state=_counted(session, ProcessInstance.state, filters))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    counted = _grouped_once(session, filters) if postgres else _grouped_each(session, filters)
+    found = Volumes()
+    for name, values in counted.items():
+        setattr(found, name, dict(sorted(values.items())))
     found.total = sum(found.per_state.values())
     return found
