@@ -18,6 +18,7 @@ branch_labels = None
 depends_on = None
 
 COMMENTED = sa.text('commented_at IS NOT NULL')
+ASKED = sa.text('asked > 0')
 
 
 def upgrade() -> None:
@@ -56,6 +57,10 @@ def upgrade() -> None:
     op.create_index('ix_case_fact_district', 'case_fact', ['district', 'created_at'], unique=False)
     op.create_index('ix_case_fact_commented', 'case_fact', ['commented_at'], unique=False,
                     sqlite_where=COMMENTED, postgresql_where=COMMENTED)
+    op.create_index('ix_case_fact_asked', 'case_fact',
+                    ['created_at', 'asked', 'answered', 'withdrawn', 'first_asked_at', 'first_answered_at', 'asked_work',
+                     'answered_work'], unique=False,
+                    sqlite_where=ASKED, postgresql_where=ASKED)
     op.create_table(
         'step_fact',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -85,6 +90,7 @@ def downgrade() -> None:
     op.drop_index('ix_step_fact_period', table_name='step_fact')
     op.drop_index(op.f('ix_step_fact_instance_id'), table_name='step_fact')
     op.drop_table('step_fact')
+    op.drop_index('ix_case_fact_asked', table_name='case_fact')
     op.drop_index('ix_case_fact_commented', table_name='case_fact')
     op.drop_index('ix_case_fact_district', table_name='case_fact')
     op.drop_index('ix_case_fact_category', table_name='case_fact')
