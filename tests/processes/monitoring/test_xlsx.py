@@ -48,3 +48,12 @@ def test_the_package_has_the_parts_spreadsheet_programs_look_for() -> None:
         assert {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
                 "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"} <= set(names)
         assert b'xml:space="preserve">  spaties eromheen  <' in package.read("xl/worksheets/sheet1.xml")
+
+
+def test_many_rows_read_back_whether_their_values_repeat_or_not() -> None:
+    rows = [(f"INI-{number:06d}", ("initiatief", "eenvoudig", "complex")[number % 3], number % 7 or None)
+            for number in range(2500)]
+    out = io.BytesIO()
+    write_xlsx(out, [("stappen", ("nummer", "proces", "dagen"), iter(rows))])
+    sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True)["stappen"]
+    assert [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)] == rows
