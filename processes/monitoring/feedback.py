@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine import ProcessInstance
+from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters
 from processes.tables.facts import CaseFact
 from processes.tables.organisation import BudgetReservation, DistrictBudget, Fund
@@ -73,31 +74,25 @@ class Budget:
         return self.total - self.granted - self.reserved
 
 
-def rule_quality(session: Session, filters: Filters) -> list[RuleUse]:
+def rule_quality(counted: Counts) -> list[RuleUse]:
     """Per rule that fired: how many initiatives it categorised and which category the intake
     chose instead (initiatives whose category is not settled yet do not count)."""
-    rows = session.execute(select(CaseFact.rule, CaseFact.suggested, CaseFact.category, func.count())
-                           .where(filters.condition(), CaseFact.category.is_not(None),
-                                  CaseFact.suggested.is_not(None))
-                           .group_by(CaseFact.rule, CaseFact.suggested, CaseFact.category))
     found: dict[tuple[str, str], RuleUse] = {}
-    for rule, suggested, chosen, count in rows:
+    for (rule, suggested, chosen), count in counted["rules"]:
         key = (str(rule or "-"), str(suggested))
         use = found.setdefault(key, RuleUse(*key))
-        use.total += int(count)
+        use.total += count
         if chosen != suggested:
-            use.changed_to[str(chosen)] = use.changed_to.get(str(chosen), 0) + int(count)
+            use.changed_to[str(chosen)] = use.changed_to.get(str(chosen), 0) + count
     return sorted(found.values(), key=lambda use: (-use.changed_share, use.rule))
 
 
-def satisfaction(session: Session, filters: Filters) -> Satisfaction:
+def satisfaction(session: Session, filters: Filters, counted: Counts) -> Satisfaction:
     """The scores counted, and the newest comments (by the time they were given: the partial
     index on ``commented_at`` is read backwards until the list is full)."""
     found = Satisfaction()
-    for score, count in session.execute(select(CaseFact.score, func.count())
-                                        .where(filters.condition(), CaseFact.score.is_not(None))
-                                        .group_by(CaseFact.score)):
-        found.scores[int(score or 0)] = int(count)  # never None: only answered surveys are read
+    for (score,), count in counted["scores"]:
+        found.scores[int(score)] = count
     newest = (select(CaseFact.instance_id, CaseFact.case_ref, CaseFact.commented_at, CaseFact.score)
               .where(filters.condition(), CaseFact.commented_at.is_not(None))
               .order_by(CaseFact.commented_at.desc(), CaseFact.instance_id.desc()).limit(COMMENTS_LISTED)

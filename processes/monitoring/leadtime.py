@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters, percentile
 from processes.procedure import Norm
-from processes.tables.facts import CaseFact, StepFact
+from processes.tables.facts import StepFact
 
 
 @dataclass
@@ -85,18 +86,14 @@ def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names
     return found
 
 
-def case_times(session: Session, filters: Filters, norms: dict[str, Norm]) -> dict[str, LeadTime]:
+def case_times(counted: Counts, norms: dict[str, Norm]) -> dict[str, LeadTime]:
     """Per category, end to end: working days from the day an initiative came in to the day a
     step set its outcome (the decision), for the initiatives in the filters that have one."""
-    query = (select(CaseFact.category, CaseFact.decision_days, func.count())
-             .where(filters.condition(), CaseFact.decision_days.is_not(None))
-             .group_by(CaseFact.category, CaseFact.decision_days))
     found: dict[str, LeadTime] = {}
-    for category, days_taken, count in session.execute(query):
+    for (category, days_taken), count in counted["decision"]:
         key = str(category or "onbekend")
         row = found.setdefault(key, LeadTime(key, key, norms.get(key)))
-        days = int(days_taken or 0)  # never None: only decided initiatives are read
-        row.counts[days] = row.counts.get(days, 0) + int(count)
+        row.counts[int(days_taken)] = row.counts.get(int(days_taken), 0) + count
     return found
 
 
