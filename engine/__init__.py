@@ -48,6 +48,7 @@ from engine.scenarios import Step as ScenarioStep
 from engine.scenarios import Trace as ScenarioTrace
 from engine.scenarios import run_scenario
 from engine.service import Engine, InstanceInfo
+from engine.step_hooks import StepDone, StepHook, StepSql
 from engine.tables import (
     AuditEvent,
     Job,
@@ -118,6 +119,9 @@ __all__ = [
     "ScenarioStep",
     "ScenarioTrace",
     "SmtpMailer",
+    "StepDone",
+    "StepHook",
+    "StepSql",
     "TaskAlreadyCompleted",
     "UnsafeXml",
     "UtcDateTime",

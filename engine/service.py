@@ -51,6 +51,7 @@ from engine.rawsql import RawSql
 from engine.running import RunningMixin
 from engine.scripting import make_engine_script_engine
 from engine.serialization import StateSerializer
+from engine.step_hooks import StepHook, run_hooks, step_done
 from engine.step_writer import (
     AUDIT,
     Act,
@@ -107,6 +108,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         cache_size: int = 512,
         mailer: Mailer | None = None,
         mail_templates: Path | None = None,
+        step_hooks: list[StepHook] | None = None,
     ) -> None:
         self.db = database if isinstance(database, Database) else Database(database)
         self.handlers = handlers or HandlerRegistry()
@@ -129,6 +131,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         self._cache_size = cache_size
         self.mailer = mailer
         self.mail_renderer = MailRenderer(mail_templates) if mail_templates else None
+        self.step_hooks: list[StepHook] = list(step_hooks or [])
+        """Projections the application keeps, written in every step's transaction (:mod:`engine.step_hooks`)."""
 
     # units of work ---------------------------------------------------------------------------
     def transaction(self) -> AbstractContextManager[Session]:
@@ -243,8 +247,12 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         )
         after = writer.prepare(before, ran)
         state = self.serializer.dumps(workflow)
-        with saving(raw, row, state, clock.now(), commit=commit):
+        now = clock.now()
+        done = step_done(row, record.events, now) if self.step_hooks else None
+        with saving(raw, row, state, now, commit=commit):
             writer.flush()
+            if done is not None:
+                run_hooks(self.step_hooks, raw, done)
         return after
 
     def _evaluate(self, task: Task, expression: str) -> Any:

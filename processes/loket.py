@@ -22,6 +22,7 @@ from forms import FormDefinition, FormRegistry
 from processes import MODELS_DIR
 from processes.bundle_content import BundleContent
 from processes.errors import StartUnavailable
+from processes.facts import keep_facts
 from processes.handlers import handlers
 from processes.vocabulary import INITIATIVE_PROCESS
 
@@ -140,5 +141,5 @@ def bundle_catalog_for(models_dir: Path = MODELS_DIR) -> Callable[[Mapping[str, 
 
 def build_loket(database_url: str, *, mailer: Mailer | None = None, models_dir: Path = MODELS_DIR) -> Loket:
     engine = Engine(Database(database_url), handlers=handlers, bundle_catalog=bundle_catalog_for(models_dir),
-                    mailer=mailer, mail_templates=models_dir / "texts")
+                    mailer=mailer, mail_templates=models_dir / "texts", step_hooks=[keep_facts])
     return Loket(engine, FormRegistry(models_dir / "forms"))

@@ -57,6 +57,10 @@ def db_upgrade() -> None:
     counted = loket_of(current_app).engine.fill_running_counts()
     if counted is not None:
         click.echo(f"Lopende initiatieven per versie geteld: {counted}.")
+    from processes.facts import fill_facts
+
+    if (filled := fill_facts(loket_of(current_app).engine)) is not None:
+        click.echo(f"Cijfers voor de monitor bijgewerkt: {filled} initiatieven.")
     click.echo("Database is bijgewerkt.")
 
 

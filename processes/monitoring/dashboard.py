@@ -16,6 +16,7 @@ from processes.access import ADMIN_ROLES, MODEL_ROLES, Principal
 from processes.errors import AccessDenied
 from processes.loket import Loket
 from processes.monitoring.feedback import Budget, RuleUse, Satisfaction, budgets, rule_quality, satisfaction
+from processes.monitoring.grouped import counts
 from processes.monitoring.leadtime import LeadTime, case_times, slowest, step_times
 from processes.monitoring.sql import Filters
 from processes.monitoring.volume import Volumes, volumes
@@ -139,18 +140,18 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     with loket.reading() as session:
         found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
         found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
-        found.steps = step_times(session, filters, norms.steps, norms.names)
-        if scope.teams is not None:
-            found.steps = {key: row for key, row in found.steps.items() if key in norms.team_steps}
+        found.steps = step_times(session, filters, norms.steps, norms.names,
+                                 norms.team_steps if scope.teams is not None else None)
         found.slowest = slowest(found.steps)
         found.work = open_work(session, filters, scope.teams)
         if not scope.everything:
             return found
-        found.volumes = volumes(session, filters)
-        found.cases = case_times(session, filters, norms.cases)
+        counted = counts(session, filters)
+        found.volumes = volumes(counted)
+        found.cases = case_times(counted, norms.cases)
         found.questions = questions(session, filters)
-        found.rules = rule_quality(session, filters)
-        found.satisfaction = satisfaction(session, filters)
+        found.rules = rule_quality(counted)
+        found.satisfaction = satisfaction(session, filters, counted)
         found.budgets = budgets(session, _years(filters))
     return found
 

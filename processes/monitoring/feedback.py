@@ -12,14 +12,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine import ProcessInstance
-from processes.monitoring.sql import CATEGORY, Filters
+from processes.monitoring.grouped import Counts
+from processes.monitoring.sql import Filters
+from processes.tables.facts import CaseFact
 from processes.tables.organisation import BudgetReservation, DistrictBudget, Fund
 
-RULE = ProcessInstance.case_data["categorie_regel"].as_string()
-SUGGESTED = ProcessInstance.case_data["categorie_voorstel"].as_string()
-SCORE = ProcessInstance.case_data["tevredenheid_score"].as_integer()
 COMMENT = ProcessInstance.case_data["tevredenheid_opmerking"].as_string()
-OUTCOME = ProcessInstance.case_data["uitkomst"].as_string()
 GRANTED = "toegekend"
 COMMENTS_LISTED = 50
 
@@ -76,30 +74,32 @@ class Budget:
         return self.total - self.granted - self.reserved
 
 
-def rule_quality(session: Session, filters: Filters) -> list[RuleUse]:
+def rule_quality(counted: Counts) -> list[RuleUse]:
     """Per rule that fired: how many initiatives it categorised and which category the intake
     chose instead (initiatives whose category is not settled yet do not count)."""
-    rows = session.execute(select(RULE, SUGGESTED, CATEGORY, func.count())
-                           .where(filters.condition(), CATEGORY.is_not(None), SUGGESTED.is_not(None))
-                           .group_by(RULE, SUGGESTED, CATEGORY))
     found: dict[tuple[str, str], RuleUse] = {}
-    for rule, suggested, chosen, count in rows:
+    for (rule, suggested, chosen), count in counted["rules"]:
         key = (str(rule or "-"), str(suggested))
         use = found.setdefault(key, RuleUse(*key))
-        use.total += int(count)
+        use.total += count
         if chosen != suggested:
-            use.changed_to[str(chosen)] = use.changed_to.get(str(chosen), 0) + int(count)
+            use.changed_to[str(chosen)] = use.changed_to.get(str(chosen), 0) + count
     return sorted(found.values(), key=lambda use: (-use.changed_share, use.rule))
 
 
-def satisfaction(session: Session, filters: Filters) -> Satisfaction:
+def satisfaction(session: Session, filters: Filters, counted: Counts) -> Satisfaction:
+    """The scores counted, and the newest comments (by the time they were given: the partial
+    index on ``commented_at`` is read backwards until the list is full)."""
     found = Satisfaction()
-    for score, count in session.execute(select(SCORE, func.count()).where(filters.condition(), SCORE.is_not(None))
-                                        .group_by(SCORE)):
-        found.scores[int(score)] = int(count)
-    rows = session.execute(select(ProcessInstance.case_ref, ProcessInstance.updated_at, SCORE, COMMENT)
-                           .where(filters.condition(), func.length(func.trim(COMMENT)) > 0)
-                           .order_by(ProcessInstance.updated_at.desc()).limit(COMMENTS_LISTED))
+    for (score,), count in counted["scores"]:
+        found.scores[int(score)] = count
+    newest = (select(CaseFact.instance_id, CaseFact.case_ref, CaseFact.commented_at, CaseFact.score)
+              .where(filters.condition(), CaseFact.commented_at.is_not(None))
+              .order_by(CaseFact.commented_at.desc(), CaseFact.instance_id.desc()).limit(COMMENTS_LISTED)
+              .subquery("nieuwste"))
+    rows = session.execute(select(newest.c.case_ref, newest.c.commented_at, newest.c.score, COMMENT)
+                           .join(ProcessInstance, ProcessInstance.id == newest.c.instance_id)
+                           .order_by(newest.c.commented_at.desc(), newest.c.instance_id.desc()))
     found.comments = [Comment(ref, at, int(score) if score is not None else None, str(text))
                       for ref, at, score, text in rows]
     return found
@@ -108,12 +108,13 @@ def satisfaction(session: Session, filters: Filters) -> Satisfaction:
 def budgets(session: Session, years: list[int]) -> list[Budget]:
     """The fund and every district budget of these years: what the held money of initiatives
     with outcome ``toegekend`` adds up to (granted), the money held for the others (reserved)."""
-    is_granted = case((OUTCOME == GRANTED, 1), else_=0)
+    is_granted = case((CaseFact.outcome == GRANTED, 1), else_=0)
     held: dict[tuple[str, int, int], Decimal] = {}
     for pot, district, year, granted, amount in session.execute(
             select(BudgetReservation.pot, BudgetReservation.district_code, BudgetReservation.year, is_granted,
                    func.sum(BudgetReservation.amount))
             .join(ProcessInstance, ProcessInstance.case_ref == BudgetReservation.case_ref, isouter=True)
+            .join(CaseFact, CaseFact.instance_id == ProcessInstance.id, isouter=True)
             .where(BudgetReservation.released_at.is_(None), BudgetReservation.year.in_(years))
             .group_by(BudgetReservation.pot, BudgetReservation.district_code, BudgetReservation.year, is_granted)):
         key = ("fonds" if pot == "fund" else str(district), int(year), int(granted))

@@ -5,7 +5,8 @@ held — with each step taking working days around its norm (weekends and Dutch 
 the youngest still open at a step, some of them past their norm.
 
 Rows go straight into the tables in batches (an instance row, its audit trail as the engine
-writes it, open tasks with their groups, money held), so 100,000 initiatives take minutes. A
+writes it, its monitoring facts as its steps would have kept them, open tasks with their groups,
+money held), so 100,000 initiatives take minutes. A
 generated initiative carries the workflow state of a demo initiative of the same category (when
 there is one), so its case file opens; its case data is its own."""
 
@@ -32,7 +33,9 @@ from engine import (
 )
 from processes import clock
 from processes.demo.organisation import DISTRICT_BUDGETS, FUND_TOTAL, load_organisation
+from processes.facts.rules import facts_of
 from processes.loket import Loket
+from processes.tables.facts import CaseFact, StepFact
 from processes.tables.organisation import BudgetReservation
 
 ACTOR = "demo"
@@ -78,6 +81,8 @@ class Generated:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
     money: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
     held: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     """Money held so far per pot (district code or ``fonds``) and year: none beyond the budget."""
 
@@ -195,6 +200,13 @@ class _Case:
         self.out.hold(self, pot, Decimal(self.rng.randrange(150, 900) if pot == "district"
                                          else self.rng.randrange(2000, 20000)))
 
+    def facts(self, events: list[dict[str, Any]]) -> None:
+        """Its facts (the monitoring's rows) from its own audit events, as a step keeps them."""
+        case, steps = facts_of(self.number, self.ref, self.created, max(self.moment, self.created), self.state,
+                               self.data, events)
+        self.out.facts.append(case)
+        self.out.steps.extend(steps)
+
     def row(self) -> dict[str, Any]:
         return {"id": self.number, "case_ref": self.ref, "model_version_id": self.template.version_id,
                 "process_id": "initiatief", "state": self.state, "has_incident": False, "title": self.data["titel"],
@@ -240,11 +252,12 @@ def _running(instances: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
 def _flush(loket: Loket, out: Generated) -> None:
     with loket.transaction() as session:
         for model, rows in ((ProcessInstance, out.instances), (AuditEvent, out.events), (OpenTask, out.tasks),
-                            (OpenTaskGroup, out.groups), (BudgetReservation, out.money)):
+                            (OpenTaskGroup, out.groups), (BudgetReservation, out.money), (CaseFact, out.facts),
+                            (StepFact, out.steps)):
             if rows:
                 session.execute(insert(model), rows)
         add_running_counts(session.connection(), _running(out.instances))
-    for rows in (out.instances, out.events, out.tasks, out.groups, out.money):
+    for rows in (out.instances, out.events, out.tasks, out.groups, out.money, out.facts, out.steps):
         rows.clear()
 
 
@@ -262,8 +275,10 @@ def generate(loket: Loket, cases: int, *, months: int = 18, seed: int = 15,
     out = Generated()
     for number in range(first_id, first_id + cases):
         case = _Case(number, rng, now, _created(rng, first_day, 30 * months), out, template)
+        first_event = len(out.events)
         case.walk()
         out.instances.append(case.row())
+        case.facts(out.events[first_event:])
         if len(out.instances) >= BATCH:
             _flush(loket, out)
             if progress is not None:
@@ -273,5 +288,6 @@ def generate(loket: Loket, cases: int, *, months: int = 18, seed: int = 15,
         with loket.engine.db.engine.begin() as conn:
             conn.execute(text("SELECT setval(pg_get_serial_sequence('process_instance', 'id'), "
                               "(SELECT max(id) FROM process_instance))"))
-            conn.exec_driver_sql("ANALYZE")
+        with loket.engine.db.engine.connect() as conn:  # as autovacuum would: statistics and visibility
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
     return first_id

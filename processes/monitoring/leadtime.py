@@ -1,27 +1,21 @@
-"""Lead times in working days: per step (from the completed tasks in the audit trail, the same
-events the overview of where cases wait counts) and end to end per category (from the day an
-initiative came in to the day its outcome was set), each with the share handled within the
-service norm the diagrams set, the median and the 80th percentile. Counted by grouped queries:
-per step and number of working days how many, never per case."""
+"""Lead times in working days: per step (the completed tasks, the same events the overview of
+where cases wait counts) and end to end per category (from the day an initiative came in to the
+day its outcome was set), each with the share handled within the service norm the diagrams set,
+the median and the 80th percentile. Counted by grouped queries on the facts, which hold each
+lead time in working days: per step and number of days how many, never per case."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import AuditEvent, ProcessInstance
-from processes import clock
-from processes.monitoring.sql import CATEGORY, Filters, calendar, day_before, day_of, percentile
+from processes.monitoring.grouped import Counts
+from processes.monitoring.sql import Filters, percentile
 from processes.procedure import Norm
-from processes.waiting import COMPLETED
-
-ELEMENT = AuditEvent.detail["element"].as_string()
-PROCESS = AuditEvent.detail["process"].as_string()
-SECONDS = AuditEvent.detail["seconds"].as_integer()
-OUTCOME_SET = AuditEvent.detail[("changes", "uitkomst", "new")].as_string()
+from processes.tables.facts import StepFact
 
 
 @dataclass
@@ -64,28 +58,25 @@ class LeadTime:
         return None if within is None or not self.total else within / self.total
 
 
-def first_day(session: Session, filters: Filters) -> date | None:
-    """The first day the figures can reach back to: the oldest initiative in the filters."""
-    oldest = session.scalar(select(func.min(ProcessInstance.created_at)).where(filters.condition()))
-    return oldest.date() if oldest is not None else None
+def _of_steps(keys: Collection[str]) -> list[tuple[str, str]]:
+    """``process/element`` keys as (process, element)."""
+    return sorted((process, element) for process, _, element in (key.partition("/") for key in keys))
 
 
 def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
-               ) -> dict[str, LeadTime]:
+               only: Collection[str] | None = None) -> dict[str, LeadTime]:
     """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open. A step's norm is the one the diagrams in use set."""
-    start = first_day(session, filters)
-    if start is None:
-        return {}
-    days = calendar(start, clock.now().date())
-    opened, done = days.alias("geopend"), days.alias("klaar")
-    opened_day = day_before(session, AuditEvent.at, SECONDS)
-    query = (select(PROCESS, ELEMENT, done.c.work - opened.c.work, done.c.ordinal - opened.c.ordinal, func.count())
-             .join(ProcessInstance, ProcessInstance.id == AuditEvent.instance_id)
-             .join(opened, opened.c.day == opened_day)
-             .join(done, done.c.day == day_of(session, AuditEvent.at))
-             .where(AuditEvent.kind == COMPLETED, SECONDS.is_not(None), filters.condition())
-             .group_by(PROCESS, ELEMENT, done.c.work - opened.c.work, done.c.ordinal - opened.c.ordinal))
+    completed task was open. A step's norm is the one the diagrams in use set. ``only``: just
+    these steps (a team lead's)."""
+    query = select(StepFact.process, StepFact.element, StepFact.work_days, StepFact.calendar_days, func.count())
+    if only is not None:
+        steps = _of_steps(only)
+        if not steps:
+            return {}
+        query = query.where(or_(*(and_(StepFact.process == process, StepFact.element == element)
+                                  for process, element in steps)))
+    query = filters.on_steps(query).group_by(StepFact.process, StepFact.element, StepFact.work_days,
+                                             StepFact.calendar_days)
     found: dict[str, LeadTime] = {}
     for process, element, work, ordinal, count in session.execute(query):
         key = f"{process}/{element}"
@@ -95,29 +86,14 @@ def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names
     return found
 
 
-def case_times(session: Session, filters: Filters, norms: dict[str, Norm]) -> dict[str, LeadTime]:
+def case_times(counted: Counts, norms: dict[str, Norm]) -> dict[str, LeadTime]:
     """Per category, end to end: working days from the day an initiative came in to the day a
     step set its outcome (the decision), for the initiatives in the filters that have one."""
-    start = first_day(session, filters)
-    if start is None:
-        return {}
-    days = calendar(start, clock.now().date())
-    came, decided = days.alias("binnen"), days.alias("besluit")
-    outcome = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"))
-               .where(AuditEvent.kind == COMPLETED, OUTCOME_SET.is_not(None),
-                      AuditEvent.instance_id.in_(select(ProcessInstance.id).where(filters.condition())))
-               .group_by(AuditEvent.instance_id).subquery("uitkomst"))
-    work = decided.c.work - came.c.work
-    query = (select(CATEGORY, work, func.count())
-             .join(outcome, outcome.c.instance_id == ProcessInstance.id)
-             .join(came, came.c.day == day_of(session, ProcessInstance.created_at))
-             .join(decided, decided.c.day == day_of(session, outcome.c.at))
-             .where(filters.condition()).group_by(CATEGORY, work))
     found: dict[str, LeadTime] = {}
-    for category, days_taken, count in session.execute(query):
+    for (category, days_taken), count in counted["decision"]:
         key = str(category or "onbekend")
         row = found.setdefault(key, LeadTime(key, key, norms.get(key)))
-        row.counts[int(days_taken)] = row.counts.get(int(days_taken), 0) + int(count)
+        row.counts[int(days_taken)] = row.counts.get(int(days_taken), 0) + count
     return found
 
 

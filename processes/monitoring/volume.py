@@ -1,16 +1,11 @@
-"""How many initiatives came in: per month, category, district, kind of initiator and channel
-(one grouped query each)."""
+"""How many initiatives came in: per month, category, district, kind of initiator, channel and
+state (from the grouped counts over the facts, :mod:`processes.monitoring.grouped`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from engine import ProcessInstance
-from processes.monitoring.sql import CATEGORY, CHANNEL, DISTRICT, KIND, Filters, month_of
+from processes.monitoring.grouped import Counts
 
 UNKNOWN = "onbekend"
 
@@ -26,20 +21,18 @@ class Volumes:
     per_state: dict[str, int] = field(default_factory=dict)
 
 
-def _counted(session: Session, key: Any, filters: Filters) -> dict[str, int]:
-    rows = session.execute(select(key, func.count()).where(filters.condition()).group_by(key))
-    found: dict[str, int] = {}
-    for value, count in rows:
-        name = str(value) if value not in (None, "") else UNKNOWN
-        found[name] = found.get(name, 0) + int(count)
-    return dict(sorted(found.items()))
+FIGURES = {"per_month": "month", "per_category": "category", "per_district": "district", "per_kind": "kind",
+           "per_channel": "channel", "per_state": "state"}
+"""Each figure and the set of counts (:mod:`processes.monitoring.grouped`) it is made of."""
 
 
-def volumes(session: Session, filters: Filters) -> Volumes:
-    month = month_of(session, ProcessInstance.created_at)
-    found = Volumes(per_month=_counted(session, month, filters), per_category=_counted(session, CATEGORY, filters),
-                    per_district=_counted(session, DISTRICT, filters), per_kind=_counted(session, KIND, filters),
-                    per_channel=_counted(session, CHANNEL, filters),
-                    per_state=_counted(session, ProcessInstance.state, filters))
+def volumes(counted: Counts) -> Volumes:
+    found = Volumes()
+    for figure, name in FIGURES.items():
+        values: dict[str, int] = {}
+        for (value,), count in counted[name]:
+            key = str(value) if value not in (None, "") else UNKNOWN
+            values[key] = values.get(key, 0) + count
+        setattr(found, figure, dict(sorted(values.items())))
     found.total = sum(found.per_state.values())
     return found

@@ -9,15 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from engine import AuditEvent, OpenTask, OpenTaskGroup, ProcessInstance
-from processes import clock
-from processes.monitoring.leadtime import COMPLETED, LeadTime, first_day
-from processes.monitoring.sql import Filters, calendar, day_of
+from engine import OpenTask, OpenTaskGroup
+from processes.monitoring.leadtime import LeadTime
+from processes.monitoring.sql import Filters
+from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
-
-ASKED = AuditEvent.detail[("changes", "aanvulling_nodig", "new")].as_boolean()
-ANSWER_MESSAGE = "aanvulling_ontvangen"
-GAVE_UP = ProcessInstance.case_data["aanvulling_ingetrokken"].as_boolean()
 
 
 @dataclass(frozen=True)
@@ -37,12 +33,13 @@ class Questions:
 
 
 def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
-    """Per team (candidate group) the open tasks of the initiatives in the filters."""
+    """Per team (candidate group) the open tasks of the initiatives in the filters (the open
+    tasks, not the history: as many rows as there is work now)."""
     query = (select(OpenTaskGroup.group_code, func.count(),
                     func.sum(case((OpenTask.overdue.is_(True), 1), else_=0)),
                     func.sum(case((OpenTask.assignee.is_(None), 1), else_=0)))
              .join(OpenTask, OpenTask.task_id == OpenTaskGroup.task_id)
-             .join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id)
+             .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id)
              .where(OpenTaskGroup.group_code != INITIATOR_GROUP, filters.condition())
              .group_by(OpenTaskGroup.group_code).order_by(OpenTaskGroup.group_code))
     if teams is not None:
@@ -53,34 +50,20 @@ def open_work(session: Session, filters: Filters, teams: frozenset[str] | None =
 
 def questions(session: Session, filters: Filters) -> Questions:
     """Requests for more information (a step completed with ``aanvulling_nodig``), the answers
-    (the initiator's message) and the initiatives withdrawn for lack of an answer; the answer
-    time is from the first question to the first answer of an initiative, in working days."""
+    (the initiator's messages) and the initiatives withdrawn for lack of an answer, of the
+    initiatives that were asked; the answer time is from the first question to the first answer
+    of an initiative, in working days."""
     found = Questions()
-    cases = AuditEvent.instance_id.in_(select(ProcessInstance.id).where(filters.condition()))
-    asked = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"), func.count().label("times"))
-             .where(AuditEvent.kind == COMPLETED, ASKED.is_(True), cases).group_by(AuditEvent.instance_id)
-             .subquery("gevraagd"))
-    answered = (select(AuditEvent.instance_id, func.min(AuditEvent.at).label("at"), func.count().label("times"))
-                .where(AuditEvent.kind == "message", AuditEvent.detail["message"].as_string() == ANSWER_MESSAGE, cases)
-                .group_by(AuditEvent.instance_id).subquery("beantwoord"))
+    asked = [filters.condition(), CaseFact.asked > 0]
     totals = session.execute(
-        select(func.coalesce(func.sum(asked.c.times), 0), func.coalesce(func.sum(answered.c.times), 0),
-               func.coalesce(func.sum(case((GAVE_UP.is_(True), 1), else_=0)), 0))
-        .select_from(ProcessInstance).join(asked, asked.c.instance_id == ProcessInstance.id)
-        .outerjoin(answered, answered.c.instance_id == ProcessInstance.id).where(filters.condition())).one()
+        select(func.coalesce(func.sum(CaseFact.asked), 0), func.coalesce(func.sum(CaseFact.answered), 0),
+               func.coalesce(func.sum(case((CaseFact.withdrawn.is_(True), 1), else_=0)), 0)).where(*asked)).one()
     found.asked, found.answered, found.withdrawn = int(totals[0]), int(totals[1]), int(totals[2])
-    start = first_day(session, filters)
-    if start is None or not found.answered:
+    if not found.answered:
         return found
-    days = calendar(start, clock.now().date())
-    one, two = days.alias("vraag"), days.alias("antwoord")
-    work = two.c.work - one.c.work
-    rows = session.execute(
-        select(work, func.count()).select_from(ProcessInstance)
-        .join(asked, asked.c.instance_id == ProcessInstance.id)
-        .join(answered, answered.c.instance_id == ProcessInstance.id)
-        .join(one, one.c.day == day_of(session, asked.c.at)).join(two, two.c.day == day_of(session, answered.c.at))
-        .where(filters.condition(), answered.c.at >= asked.c.at).group_by(work))
-    for days_taken, count in rows:
-        found.answer_time.counts[int(days_taken)] = int(count)
+    days = CaseFact.answered_work - CaseFact.asked_work
+    for days_taken, count in session.execute(
+            select(days, func.count()).where(*asked, CaseFact.answered > 0,
+                                             CaseFact.first_answered_at >= CaseFact.first_asked_at).group_by(days)):
+        found.answer_time.counts[int(days_taken or 0)] = int(count)  # never None: both were there
     return found

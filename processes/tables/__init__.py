@@ -2,4 +2,14 @@
 registers every table on the shared metadata, so the migrations and tests see them all."""
 
 import engine  # noqa: F401 - the engine's tables
-from processes.tables import case, login_session, organisation, portal, privacy, search, staff, studio_draft  # noqa: F401
+from processes.tables import (  # noqa: F401
+    case,
+    facts,
+    login_session,
+    organisation,
+    portal,
+    privacy,
+    search,
+    staff,
+    studio_draft,
+)

@@ -26,6 +26,7 @@ from sqlalchemy import insert, select
 from engine import AuditEvent, ModelVersion, OpenTask, OpenTaskGroup, ProcessInstance
 from processes import MODELS_DIR
 from processes.demo.organisation import load_organisation
+from processes.facts import fill_facts
 from processes.loket import Loket
 from processes.tables.organisation import BudgetReservation
 
@@ -63,7 +64,8 @@ def _data(category: str, suggested: str, rule: str, district: str, kind: str, ch
 
 
 def write_history(loket: Loket) -> None:
-    """Deploys the models, loads the organisation and writes the three initiatives above."""
+    """Deploys the models, loads the organisation and writes the three initiatives above, then
+    their monitoring facts as ``loket db upgrade`` fills them for initiatives written without."""
     loket.engine.deploy_directory(MODELS_DIR, actor="test")
     with loket.transaction() as session:
         load_organisation(session, YEAR)
@@ -102,3 +104,4 @@ def write_history(loket: Loket) -> None:
             BudgetReservation(case_ref="MON-C", pot="district", district_code="oost", year=YEAR,
                               amount=Decimal("200"), created_at=at("2026-01-14T10:00:00")),
         ])
+    assert fill_facts(loket.engine) == 3
