@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pygal
 from pygal.style import Style
@@ -40,23 +41,29 @@ class Chart:
         return not self.labels
 
     def svg(self) -> str:
-        kind = {(True, False): pygal.HorizontalBar, (False, False): pygal.Bar,
-                (True, True): pygal.HorizontalStackedBar, (False, True): pygal.StackedBar}[(self.horizontal,
-                                                                                          self.stacked)]
-        height = max(260, 60 + 34 * len(self.labels) * (len(self.series) if not self.stacked else 1)) \
-            if self.horizontal else 380
-        chart = kind(style=STYLE, js=[], disable_xml_declaration=True, width=760, height=height,
-                     show_legend=len(self.series) > 1, legend_at_bottom=True, print_values=True,
-                     print_values_position="top", truncate_label=-1, x_label_rotation=0 if self.horizontal else 30,
-                     value_formatter=lambda value: f"{value:g}{self.unit}")
-        chart.title = self.title
-        chart.x_labels = self.labels
-        for name, values in self.series:
-            chart.add(name, values)
-        return str(chart.render(is_unicode=True))
+        # Drawing is most of the dashboard's time and the figures seldom change between views.
+        return _drawn(self.title, tuple(self.labels), tuple((name, tuple(values)) for name, values in self.series),
+                      self.horizontal, self.stacked, self.unit)
 
     def data_uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg().encode("utf-8")).decode("ascii")
+
+
+@lru_cache(maxsize=256)
+def _drawn(title: str, labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...],
+           horizontal: bool, stacked: bool, unit: str) -> str:
+    kind = {(True, False): pygal.HorizontalBar, (False, False): pygal.Bar,
+            (True, True): pygal.HorizontalStackedBar, (False, True): pygal.StackedBar}[(horizontal, stacked)]
+    height = max(260, 60 + 34 * len(labels) * (len(series) if not stacked else 1)) if horizontal else 380
+    chart = kind(style=STYLE, js=[], disable_xml_declaration=True, width=760, height=height,
+                 show_legend=len(series) > 1, legend_at_bottom=True, print_values=True,
+                 print_values_position="top", truncate_label=-1, x_label_rotation=0 if horizontal else 30,
+                 value_formatter=lambda value: f"{value:g}{unit}")
+    chart.title = title
+    chart.x_labels = list(labels)
+    for name, values in series:
+        chart.add(name, list(values))
+    return str(chart.render(is_unicode=True))
 
 
 def counted(key: str, title: str, counts: dict[str, int], labels: dict[str, str], series: str,
