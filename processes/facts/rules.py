@@ -10,7 +10,8 @@ transaction), by the upgrade that fills them from the stored cases and audit tra
   channel, outcome, survey score and comment, and whether it was withdrawn for lack of an answer;
 - a completed task whose changes set ``aanvulling_nodig`` to true asks the initiator a question;
   a message ``aanvulling_ontvangen`` is an answer; the first completed task that sets
-  ``uitkomst`` decides;
+  ``uitkomst`` decides, or else the first step after which the case data holds an ``uitkomst``
+  (a script set it);
 - a completed task that says how long it was open (``seconds``) is a step: working days (and
   calendar days) from the UTC day it was opened to the UTC day it was completed."""
 
@@ -159,6 +160,22 @@ def effects(events: Iterable[Mapping[str, Any]]) -> Effects:
     return found
 
 
+def _decided(data: Mapping[str, Any]) -> bool:
+    return data.get(OUTCOME_FIELD) not in (None, "")
+
+
+def _last_decision_step(events: Iterable[Mapping[str, Any]]) -> datetime | None:
+    """When the stored case was decided, for a case whose outcome a script set (the audit trail
+    does not say which step): its last completed task other than the survey."""
+    found = None
+    for event in events:
+        detail = event.get("detail")
+        changes = detail.get("changes") if isinstance(detail, Mapping) else None
+        if event["kind"] == COMPLETED and not (isinstance(changes, Mapping) and SCORE_FIELD in changes):
+            found = event["at"] if found is None or event["at"] > found else found
+    return found
+
+
 def _number(moment: datetime | None) -> int | None:
     return moment_number(moment) if moment is not None else None
 
@@ -187,7 +204,10 @@ def facts_of(instance_id: int, case_ref: str, created_at: datetime, updated_at: 
              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The facts of a stored initiative: its ``case_fact`` row and its ``step_fact`` rows. A
     comment counts from the case's last change (the survey is its last step)."""
+    events = list(events)
     found = effects(events)
+    if found.decided_at is None and _decided(data):
+        found.decided_at = _last_decision_step(events)
     return (case_row(instance_id, case_ref, created_at, case_values(data, state), found, updated_at),
             step_rows(instance_id, case_ref, created_at, found))
 
@@ -247,6 +267,10 @@ def keep_facts(sql: StepSql, done: StepDone) -> None:
         return
     values = case_values(done.case_data, done.state)
     found = effects(done.events)
+    if found.decided_at is None and _decided(done.case_data):
+        # A script set the outcome (the decision task's answers do not hold it): decided in this
+        # step, unless an earlier step already was (the update keeps the first).
+        found.decided_at = done.at
     if done.created_at is not None:
         row = case_row(done.instance_id, done.case_ref, done.created_at, values, found, done.at)
         sql.run(_INSERT_CASE, [_value(sql, name, row[name]) for name in CASE_COLUMNS])

@@ -20,8 +20,8 @@ from processes.anonymise import ANONYMISED, ATTACHMENTS_REMOVED, apply_all, appl
 from processes.documents import Upload, store_document
 from processes.errors import NotFound, OrganisationInvalid
 from processes.loket import Loket
-from processes.monitoring.sql import Filters
 from processes.monitoring.grouped import counts
+from processes.monitoring.sql import Filters
 from processes.monitoring.volume import volumes
 from processes.personal_data import MARKER, FieldRules, Scrubber
 from processes.tables.case import CaseMessage, Document

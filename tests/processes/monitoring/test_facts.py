@@ -170,3 +170,17 @@ def test_db_upgrade_fills_the_facts_of_initiatives_from_before(tmp_path: Path) -
         assert session.scalar(select(CaseFact.district).where(CaseFact.instance_id == info.id)) == "oost"
     assert "Cijfers voor de monitor" not in runner.invoke(cli, ["db", "upgrade"]).output
     engine.db.dispose()
+
+
+def test_an_outcome_a_script_sets_decides_the_case_at_that_step(loket: Loket) -> None:
+    case = walk(loket.engine)
+    decided = fact(loket, case.id)
+    # groen_beoordelen answers "besluit"; the model's script turns it into "uitkomst" in the same step
+    assert (decided["outcome"], decided["decided_at"], decided["decision_days"]) == (
+        "toegekend", MONDAY + timedelta(days=10), 8)
+    clock.advance(timedelta(days=5))
+    loket.engine.complete_task(case.id, case.task("tevredenheid").task_id, {"tevredenheid_score": 5},
+                               actor=INITIATOR)
+    assert fact(loket, case.id)["decided_at"] == MONDAY + timedelta(days=10)  # the survey does not move it
+    found = dashboard(loket, Filters(), Scope())
+    assert found.cases["eenvoudig"].counts == {8: 1}
