@@ -237,6 +237,12 @@ def decisions_in(files: dict[str, str], form: FormDefinition, lang: str) -> list
     return found
 
 
+_READ: dict[tuple[int, str, str], list[Decision]] = {}
+"""Decisions read from a bundle, by bundle, language and the form's fields as they are now: a
+deployed bundle never changes, and the public home page shows them on every visit."""
+_READ_LIMIT = 64
+
+
 def deployed_decisions(loket: Loket, lang: str) -> list[Decision]:
     """The decisions deployed with the process new initiatives start on."""
     try:
@@ -249,6 +255,15 @@ def deployed_decisions(loket: Loket, lang: str) -> list[Decision]:
             select(ModelVersion.bundle_id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
             .order_by(ModelVersion.version_no.desc()).limit(1)
         )
-        bundle = session.get(ModelBundle, bundle_id) if bundle_id is not None else None
+        if bundle_id is None:
+            return []
+        key = (bundle_id, lang, repr(form.fields))
+        if key in _READ:
+            return list(_READ[key])
+        bundle = session.get(ModelBundle, bundle_id)
         files = dict(bundle.files) if bundle is not None else {}
-    return decisions_in(files, form, lang)
+    found = decisions_in(files, form, lang)
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    _READ[key] = found
+    return list(found)
