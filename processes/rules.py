@@ -237,8 +237,8 @@ def decisions_in(files: dict[str, str], form: FormDefinition, lang: str) -> list
     return found
 
 
-_READ: dict[tuple[int, str, str], list[Decision]] = {}
-"""Decisions read from a bundle, by bundle, language and the form's fields as they are now: a
+_READ: dict[tuple[str, str, str], list[Decision]] = {}
+"""Decisions read from a bundle, by the bundle's content hash, language and the form's fields as they are now: a
 deployed bundle never changes, and the public home page shows them on every visit."""
 _READ_LIMIT = 64
 
@@ -251,17 +251,17 @@ def deployed_decisions(loket: Loket, lang: str) -> list[Decision]:
         return []
     with loket.reading() as session:
         form = with_organisation_choices(form, session)
-        bundle_id = session.scalar(
-            select(ModelVersion.bundle_id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
+        bundle_hash = session.scalar(
+            select(ModelBundle.content_hash).join(ModelVersion, ModelVersion.bundle_id == ModelBundle.id)
+            .where(ModelVersion.process_id == INITIATIVE_PROCESS)
             .order_by(ModelVersion.version_no.desc()).limit(1)
         )
-        if bundle_id is None:
+        if bundle_hash is None:
             return []
-        key = (bundle_id, lang, repr(form.fields))
+        key = (bundle_hash, lang, repr(form.fields))
         if key in _READ:
             return list(_READ[key])
-        bundle = session.get(ModelBundle, bundle_id)
-        files = dict(bundle.files) if bundle is not None else {}
+        files = dict(session.scalar(select(ModelBundle.files).where(ModelBundle.content_hash == bundle_hash)) or {})
     found = decisions_in(files, form, lang)
     if len(_READ) >= _READ_LIMIT:
         _READ.clear()
