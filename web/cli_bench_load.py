@@ -37,3 +37,27 @@ def bench_load(users: int, seconds: float, as_json: bool, postgres_url: str | No
 
     found = run_load_bench(users, seconds, postgres_url, workers, think)
     click.echo(json.dumps(found) if as_json else format_summary(found))
+
+
+@click.command("chaos")
+@click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(10, 3600),
+              help="Duur van de belasting.")
+@click.option("--users", default=40, show_default=True, type=click.IntRange(1, 2000), help="Gesimuleerde gebruikers.")
+@click.option("--kills", default=3, show_default=True, type=click.IntRange(1, 100),
+              help="Hoe vaak een site-proces en de worker gedood worden.")
+@click.option("--json", "as_json", is_flag=True, help="Print één JSON-object.")
+@click.option("--postgres-url", default=None, help="PostgreSQL-server (standaard LOKET_TEST_POSTGRES_URL of lokaal).")
+@click.option("--workers", default=None, type=click.IntRange(1, 32),
+              help="Processen van de website (standaard als loket serve).")
+@click.option("--think", default="1-3", show_default=True, hidden=True, callback=lambda _c, _p, v: _think(v),
+              help="Bedenktijd tussen pagina's in seconden, min-max (korter alleen voor tests).")
+def bench_chaos(seconds: float, users: int, kills: int, as_json: bool, postgres_url: str | None,
+                workers: int | None, think: tuple[float, float]) -> None:
+    """Belasting terwijl site-processen en de worker met SIGKILL gedood worden; daarna controles: elke bevestigde
+    aanmelding klopt, elke timer vuurde één keer, geen mail dubbel, niets vastgelopen. Exit 1 als iets niet klopt."""
+    from processes.bench_chaos import format_chaos_report, run_chaos_bench
+
+    found = run_chaos_bench(seconds, users, kills, postgres_url, workers, think)
+    click.echo(json.dumps(found) if as_json else format_chaos_report(found))
+    if not found["ok"]:
+        raise SystemExit(1)
