@@ -138,6 +138,7 @@ def format_chaos_report(found: dict[str, Any]) -> str:
     lines = [f"{load['users']} gebruikers, {load['seconds']} s: {load['requests']} verzoeken, "
              f"{load['confirmed_submissions']} bevestigde aanmeldingen, {load['errors']} fouten "
              "(verzoeken die een kill afbrak tellen mee)."]
+    lines += [f"  fout: {sample}" for sample in load["error_samples"][:5]]
     for kill in found["kills"]:
         back = (f"terug na {kill['back_after_seconds']} s" if kill["back_after_seconds"] is not None
                 else "niet terug gezien")

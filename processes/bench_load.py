@@ -59,15 +59,25 @@ def run_users(site: BenchSite, users: int, seconds: float, *, think: tuple[float
     return found, shared
 
 
+def site_figures(site: BenchSite) -> dict[str, Any]:
+    """The site's processes and what its log says about them (gunicorn replacing a stuck process)."""
+    log = site.output()
+    return {"workers": len(site.web_workers()), "prepare_seconds": round(site.prepare_seconds, 1),
+            "worker_timeouts": log.count("WORKER TIMEOUT"), "server_errors_logged": log.count("Traceback")}
+
+
 def run_load_bench(users: int = 200, seconds: float = 60.0, postgres_url: str | None = None,
                    workers: int | None = None, think: tuple[float, float] = THINK) -> dict[str, Any]:
     """Open a fresh site, run the users, close the site (and drop its database)."""
     site = BenchSite(server_url(postgres_url))
     try:
         site.open(workers)
+        load_before = os.getloadavg()[0]
+        client_cpu = sum(os.times()[:2])
         found, _shared = run_users(site, users, seconds, think=think)
-        found["site"] = {"workers": len(site.web_workers()), "prepare_seconds": round(site.prepare_seconds, 1),
-                         "cpus": os.cpu_count()}
+        found["site"] = site_figures(site)
+        found["machine"] = {"cpus": os.cpu_count(), "load_average_1min_before": round(load_before, 2),
+                            "bench_client_cpu_seconds": round(sum(os.times()[:2]) - client_cpu, 1)}
         return found
     finally:
         site.close()

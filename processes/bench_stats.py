@@ -118,6 +118,12 @@ def format_summary(found: dict[str, Any]) -> str:
                  f"{found['conflicts']} keer was een collega eerst.")
     lines.append("Afgeronde reizen: " + ", ".join(f"{name} {count}" for name, count in found["journeys"].items()))
     lines += [f"  fout: {sample}" for sample in found["error_samples"]]
+    if "machine" in found:
+        machine, site = found["machine"], found["site"]
+        lines.append(f"Machine: {machine['cpus']} kernen, belasting vooraf {machine['load_average_1min_before']} "
+                     f"(1 min); de bench zelf gebruikte {machine['bench_client_cpu_seconds']} s CPU. Site: "
+                     f"{site['workers']} processen, {site['worker_timeouts']} keer een proces vervangen na "
+                     f"een time-out, {site['server_errors_logged']} tracebacks in het log.")
     target = found["target"]
     verdict = "gehaald" if target["met"] else "niet gehaald"
     lines.append(f"Doel (2 kernen): elke stap p95 ≤ {target['p95_ms']:g} ms en 0 fouten — {verdict} "

@@ -72,6 +72,14 @@ class Shared:
             return rng.choice(self.submissions).case_ref if self.submissions else None
 
 
+def new_client(base_url: str) -> httpx.Client:
+    """A browser-like client. It keeps an idle connection for 1 s, less than gunicorn's keep-alive
+    of 2 s: otherwise a request after a think time can race the server closing the connection
+    (a browser retries then; this client would report an error the site did not make)."""
+    return httpx.Client(base_url=base_url, follow_redirects=False, timeout=60.0,
+                        limits=httpx.Limits(keepalive_expiry=1.0))
+
+
 def _token(page: str) -> str:
     found = _TOKEN.search(page)
     return found.group(1) if found else ""
@@ -114,7 +122,7 @@ class User:
     def __init__(self, shared: Shared, number: int, seed: int) -> None:
         self.shared, self.number = shared, number
         self.rng = random.Random(seed)  # noqa: S311 - think times, not secrets
-        self.client = httpx.Client(base_url=shared.base_url, follow_redirects=False, timeout=60.0)
+        self.client = new_client(shared.base_url)
         self.rounds = 0
 
     @property
@@ -208,7 +216,7 @@ def check_status(user: User, submission: Submission) -> bool:
 def log_out_initiator(user: User) -> None:
     """The next initiative is someone else's: a fresh client (no cookies)."""
     user.client.close()
-    user.client = httpx.Client(base_url=user.shared.base_url, follow_redirects=False, timeout=60.0)
+    user.client = new_client(user.shared.base_url)
 
 
 def initiator(user: User) -> None:
