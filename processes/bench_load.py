@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from processes.bench_site import BenchSite, server_url
-from processes.bench_stats import Recorder, summary
+from processes.bench_stats import Recorder, steady_figures, summary
 from processes.bench_users import THINK, Shared, journey_of, run_user
 
 
@@ -45,6 +45,8 @@ def run_users(site: BenchSite, users: int, seconds: float, *, think: tuple[float
     started = time.monotonic()
     shared = Shared(site.url, Recorder(), site.mail, deadline=started + seconds, think=think)
     ramp = ramp_up_seconds(seconds)
+    settled = ramp + 2 * think[1]  # every user has started and the staff have logged in
+    shared.recorder.steady_from = time.perf_counter() + settled
     threads = [threading.Thread(target=run_user, args=(shared, number, ramp * number / max(users, 1), number),
                                 name=f"bench-{journey_of(number)}-{number}", daemon=True)
                for number in range(users)]
@@ -54,7 +56,9 @@ def run_users(site: BenchSite, users: int, seconds: float, *, think: tuple[float
         meanwhile(shared)
     for thread in threads:
         thread.join(timeout=max(1.0, shared.deadline - time.monotonic()) + 90)
-    found = summary(shared.recorder, time.monotonic() - started, users)
+    elapsed = time.monotonic() - started
+    found = summary(shared.recorder, elapsed, users)
+    found["steady"] = steady_figures(shared.recorder, elapsed - settled) if elapsed > settled else None
     found["confirmed_submissions"] = len(shared.submissions)
     return found, shared
 

@@ -42,15 +42,21 @@ class Recorder:
     """Thread-safe: every simulated user records into one recorder."""
 
     seconds: dict[str, list[float]] = field(default_factory=dict)
+    steady: dict[str, list[float]] = field(default_factory=dict)
+    """The same, for requests started at or after ``steady_from`` (after the ramp-up and the logins)."""
+    steady_from: float = float("inf")
     errors: Counter[str] = field(default_factory=Counter)
     conflicts: Counter[str] = field(default_factory=Counter)
     error_samples: list[str] = field(default_factory=list)
     journeys: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def timed(self, step: str, seconds: float) -> None:
+    def timed(self, step: str, seconds: float, started: float | None = None) -> None:
+        """A request of ``step`` took ``seconds``; ``started`` is its ``perf_counter()`` start."""
         with self._lock:
             self.seconds.setdefault(step, []).append(seconds)
+            if started is not None and started >= self.steady_from:
+                self.steady.setdefault(step, []).append(seconds)
 
     def error(self, step: str, what: str) -> None:
         with self._lock:
@@ -80,6 +86,19 @@ class Recorder:
     def total_requests(self) -> int:
         with self._lock:
             return sum(len(values) for values in self.seconds.values())
+
+
+def steady_figures(recorder: Recorder, seconds: float) -> dict[str, Any]:
+    """Overall and worst-step figures of the requests after the ramp-up (``seconds`` long)."""
+    with recorder._lock:
+        per_step = {step: sorted(values) for step, values in recorder.steady.items()}
+    values = sorted(value for found in per_step.values() for value in found)
+    worst = max(per_step, key=lambda step: percentile(per_step[step], 0.95), default=None)
+    return {"seconds": round(seconds, 1), "requests": len(values),
+            "requests_per_second": round(len(values) / seconds, 1) if seconds > 0 else 0.0,
+            "p50_ms": round(percentile(values, 0.50) * 1000, 1), "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+            "p99_ms": round(percentile(values, 0.99) * 1000, 1), "worst_step": worst,
+            "worst_step_p95_ms": round(percentile(per_step[worst], 0.95) * 1000, 1) if worst else 0.0}
 
 
 def summary(recorder: Recorder, seconds: float, users: int) -> dict[str, Any]:
@@ -118,6 +137,12 @@ def format_summary(found: dict[str, Any]) -> str:
                  f"{found['conflicts']} keer was een collega eerst.")
     lines.append("Afgeronde reizen: " + ", ".join(f"{name} {count}" for name, count in found["journeys"].items()))
     lines += [f"  fout: {sample}" for sample in found["error_samples"]]
+    if found.get("steady"):
+        steady = found["steady"]
+        lines.append(f"Na het opstarten (de laatste {steady['seconds']} s, zonder de inlogpiek): {steady['requests']} "
+                     f"verzoeken ({steady['requests_per_second']}/s), p50 {steady['p50_ms']} ms, p95 "
+                     f"{steady['p95_ms']} ms, p99 {steady['p99_ms']} ms; hoogste p95 van een stap: "
+                     f"{steady['worst_step_p95_ms']} ms ({steady['worst_step']}).")
     if "machine" in found:
         machine, site = found["machine"], found["site"]
         lines.append(f"Machine: {machine['cpus']} kernen, belasting vooraf {machine['load_average_1min_before']} "

@@ -144,10 +144,10 @@ class User:
         try:
             response = self.client.request(method, path, data=data)
         except httpx.HTTPError as exc:
-            recorder.timed(step, time.perf_counter() - started)
+            recorder.timed(step, time.perf_counter() - started, started)
             recorder.error(step, f"{method} {path}: {type(exc).__name__}")
             return None
-        recorder.timed(step, time.perf_counter() - started)
+        recorder.timed(step, time.perf_counter() - started, started)
         if response.status_code in expect:
             return response
         if conflict_ok and response.status_code == 409:

@@ -37,6 +37,9 @@ def test_a_tiny_load_runs_every_journey_without_errors() -> None:
         assert set(step) == {"step", "count", "errors", "conflicts", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
     assert found["requests"] == sum(step["count"] for step in steps.values())
     assert found["requests_per_second"] > 0
+    steady = found["steady"]
+    assert 0 < steady["requests"] <= found["requests"] and steady["worst_step"] in steps
+    assert steady["p50_ms"] <= steady["p95_ms"] <= steady["p99_ms"]
     assert set(found["target"]) == {"p95_ms", "errors", "worst_step_p95_ms", "met"}
     assert found["site"]["workers"] == 2
     assert _bench_databases() == before  # the bench dropped its database
