@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TARGET_P95_MS = 100.0
+PASSWORD_STEP = "medewerker.inloggen"  # noqa: S105 - a step name
+"""The staff login: its argon2 password check alone takes ≈ 0.3 s of CPU here, by design."""
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -107,6 +109,7 @@ def summary(recorder: Recorder, seconds: float, users: int) -> dict[str, Any]:
     all_values = sorted(value for values in recorder.seconds.values() for value in values)
     errors = sum(step.errors for step in steps)
     worst = max((step.p95_ms for step in steps), default=0.0)
+    worst_but_login = max((step.p95_ms for step in steps if step.step != PASSWORD_STEP), default=0.0)
     return {
         "users": users,
         "seconds": round(seconds, 1),
@@ -121,7 +124,9 @@ def summary(recorder: Recorder, seconds: float, users: int) -> dict[str, Any]:
         "steps": [step.as_json() for step in steps],
         "error_samples": list(recorder.error_samples),
         "target": {"p95_ms": TARGET_P95_MS, "errors": 0, "worst_step_p95_ms": worst,
-                   "met": errors == 0 and worst <= TARGET_P95_MS},
+                   "met": errors == 0 and worst <= TARGET_P95_MS,
+                   "worst_step_p95_ms_without_password_check": worst_but_login,
+                   "met_without_password_check": errors == 0 and worst_but_login <= TARGET_P95_MS},
     }
 
 
@@ -152,5 +157,8 @@ def format_summary(found: dict[str, Any]) -> str:
     target = found["target"]
     verdict = "gehaald" if target["met"] else "niet gehaald"
     lines.append(f"Doel (2 kernen): elke stap p95 ≤ {target['p95_ms']:g} ms en 0 fouten — {verdict} "
-                 f"(hoogste p95 van een stap: {target['worst_step_p95_ms']} ms).")
+                 f"(hoogste p95 van een stap: {target['worst_step_p95_ms']} ms). Zonder de wachtwoordcontrole "
+                 f"({PASSWORD_STEP}, argon2, bewust traag): "
+                 f"{'gehaald' if target['met_without_password_check'] else 'niet gehaald'} "
+                 f"({target['worst_step_p95_ms_without_password_check']} ms).")
     return "\n".join(lines)
