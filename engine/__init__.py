@@ -14,6 +14,7 @@ from engine.bench import run_engine_bench
 from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, CatalogFor
 from engine.calendar import day_in_words, is_working_day
 from engine.clock import now
+from engine.consistency import OpenParts, open_parts
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
 from engine.deploy import DeployResult
 from engine.deploy import read_model_files as read_bundle_files
@@ -103,6 +104,7 @@ __all__ = [
     "ModelInvalid",
     "ModelProblem",
     "ModelVersion",
+    "OpenParts",
     "MoveCheck",
     "NotFound",
     "OpenTask",
@@ -112,6 +114,7 @@ __all__ = [
     "ProcessInstance",
     "RunningCount",
     "add_running_counts",
+    "open_parts",
     "day_in_words",
     "ProcessOutline",
     "Reassignment",

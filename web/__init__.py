@@ -36,7 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             str(Path(__file__).parent / folder / "translations") for folder in (".", "public", "staff")
         ),
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_ENABLED=True,
+        # LOKET_BENCH_UNLIMITED=1 is set only by `loket bench load`/`chaos` for the site it starts
+        # on its own throw-away database (all its simulated users share one address); never in use.
+        RATELIMIT_ENABLED=os.environ.get("LOKET_BENCH_UNLIMITED") != "1",
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # The start form is limited per initiative being written (its draft) and, far higher,
         # per address: a library computer or a neighbourhood evening behind one address can fill
