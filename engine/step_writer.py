@@ -128,6 +128,13 @@ class StepContext:
             self._session.flush()
             self._session.close()
 
+    def discard(self) -> None:
+        """Close without writing what the session still holds (the step is being undone)."""
+        if self._session is not None:
+            self._session.expunge_all()
+            self._session.close()
+            self._session = None
+
 
 @dataclass
 class StepRecord:
