@@ -10,6 +10,7 @@ the retries and the incident it always had."""
 from __future__ import annotations
 
 from SpiffWorkflow.task import Task
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.handlers import HandlerContext, HandlerRegistry
@@ -20,6 +21,22 @@ from engine.step_writer import StepContext, StepRecord, mail_job
 from engine.task_tree import InlineService
 
 
+class _StepHandlerContext(HandlerContext):
+    """The handler's context, whose session (and on PostgreSQL the step's BEGIN with it) is only
+    made when the handler asks for it: a handler that only queues mail costs no round trip."""
+
+    step: StepContext | None = None
+
+    @property
+    def session(self) -> Session:
+        assert self.step is not None
+        return self.step.session
+
+    @session.setter
+    def session(self, value: Session | None) -> None:
+        """Given by the dataclass's ``__init__``; the step's own session is used."""
+
+
 def inline_runner(handlers: HandlerRegistry, context: StepContext, row: InstanceRow,
                   record: StepRecord) -> InlineService:
     """Runs a READY service task inline when its handler is database-only (True when it ran)."""
@@ -28,8 +45,9 @@ def inline_runner(handlers: HandlerRegistry, context: StepContext, row: Instance
         name = getattr(task.task_spec, "operation_name", None)
         if not name or not handlers.database_only(str(name)):
             return False
-        handler_ctx = HandlerContext(session=context.session, instance_id=row.id, case_ref=row.case_ref,
-                                     data=dict(task.data), now=clock.now())
+        handler_ctx = _StepHandlerContext(session=None, instance_id=row.id,  # type: ignore[arg-type]
+                                          case_ref=row.case_ref, data=dict(task.data), now=clock.now())
+        handler_ctx.step = context
         token = service_call(handlers, handler_ctx)
         try:
             task.run()

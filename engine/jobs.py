@@ -27,6 +27,7 @@ from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
 from engine.job_claim import ClaimedJob, claim_jobs
 from engine.mail import BundleTexts, Mail, Mailer, MailRenderer
+from engine.rawsql import RawSql
 from engine.scripting import end_service_call, service_call
 from engine.step_writer import Act, StepContext, StepRecord, mail_job
 from engine.tables import Job, ProcessInstance
@@ -45,6 +46,12 @@ class EngineForJobs(Protocol):
     def step(self, instance_id: int, actor: str, act: Act) -> object: ...
 
     def mail_texts(self, instance_id: int | None, within: Session | None = None) -> BundleTexts | None: ...
+
+    def mail_texts_of_version(self, version_id: int) -> BundleTexts | None: ...
+
+
+_MAIL_DONE = ("UPDATE job SET state = 'done', done_at = ?, locked_until = NULL "
+              "WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING id")
 
 
 class LeaseLost(Exception):
@@ -101,7 +108,9 @@ class JobRunner:
         job_id, kind, instance_id, task_id, payload = job.id, job.kind, job.instance_id, job.task_id, job.payload
         try:
             if kind == "mail":
-                self._send_mail(job_id, worker_id, payload, instance_id)
+                texts = (self.engine.mail_texts_of_version(job.version_id) if job.version_id is not None
+                         else self.engine.mail_texts(instance_id))
+                self._send_mail(job_id, worker_id, payload, texts)
             elif kind == "timer" and instance_id is not None:
                 self._fire_timers(job_id, worker_id, instance_id)
             elif kind == "service" and instance_id is not None and task_id is not None:
@@ -118,14 +127,16 @@ class JobRunner:
             self._failed(job_id, worker_id, exc)
             return False
 
-    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any], instance_id: int | None) -> None:
+    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any], texts: BundleTexts | None) -> None:
         renderer, mailer = self.engine.mail_renderer, self.engine.mailer
         if renderer is None or mailer is None:
             raise RuntimeError("geen mailserver ingesteld")
         subject, body = renderer.render(str(payload["template"]), str(payload.get("lang") or "nl"),
-                                        dict(payload.get("context") or {}), self.engine.mail_texts(instance_id))
-        with self.engine.db.transaction() as session:
-            self._complete(session, job_id, worker_id)
+                                        dict(payload.get("context") or {}), texts)
+        with self.engine.db.connection() as conn:
+            raw = RawSql(conn)  # BEGIN and the UPDATE in one round trip on PostgreSQL
+            if raw.one(_MAIL_DONE, (raw.time(clock.now()), job_id, worker_id)) is None:
+                raise LeaseLost(f"job {job_id} is no longer held by {worker_id}")
             # Sending inside the transaction: if the send fails the job stays claimed and is
             # retried; if the commit fails after a send, the mail may go twice (at least once).
             mailer.send(Mail(to=str(payload["to"]), subject=subject, body=body))

@@ -127,6 +127,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         self._specs: OrderedDict[int, Specs] = OrderedDict()
         self._outlines: dict[int, ProcessOutline] = {}
         self._texts: dict[int, dict[str, str]] = {}
+        self._version_bundles: dict[int, int] = {}
         self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
         self._reads: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._cache_size = cache_size
