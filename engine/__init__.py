@@ -11,8 +11,14 @@ from engine import clock
 from engine.amend import Reassignment
 from engine.bench import format_report as format_bench_report
 from engine.bench import run_engine_bench
+from engine.bench_raw import DEFAULT_POSTGRES as BENCH_POSTGRES
+from engine.bench_raw import RawCase as BenchRawCase
+from engine.bench_raw import fresh_postgres as bench_fresh_postgres
+from engine.bench_raw import median_ms as bench_median_ms
+from engine.bench_raw import value_size as bench_value_size
 from engine.bundle import BUNDLE_SUFFIXES, MODEL_SUFFIXES, BundleCatalog, CatalogFor
 from engine.calendar import day_in_words, is_working_day
+from engine.clock import frozen_at as frozen_clock
 from engine.clock import now
 from engine.consistency import OpenParts, open_parts
 from engine.db import Base, Database, UtcDateTime, default_database_url, normalise_url, sqlite_file_settings
@@ -64,6 +70,12 @@ from engine.validation import Organisation, validate_files, validate_paths
 from engine.xmlsafe import MAX_MODEL_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
+    "BENCH_POSTGRES",
+    "BenchRawCase",
+    "bench_fresh_postgres",
+    "bench_median_ms",
+    "bench_value_size",
+    "frozen_clock",
     "BPMN_NS",
     "MAX_MODEL_BYTES",
     "MESSAGE_WAIT",

@@ -86,6 +86,7 @@ class BundleMixin:
     _catalogs: dict[int, BundleCatalog]
     _version_catalogs: dict[int, BundleCatalog]
     _texts: dict[int, dict[str, str]]
+    _version_bundles: dict[int, int]
 
     def catalog_for_files(self, files: Mapping[str, bytes]) -> BundleCatalog | None:
         """The catalog of files that are not deployed (yet): to check them."""
@@ -128,10 +129,25 @@ class BundleMixin:
                 return self._mail_texts(session, instance_id)
         return self._mail_texts(within, instance_id)
 
+    def mail_texts_of_version(self, version_id: int) -> BundleTexts | None:
+        """The mail texts of a model version's bundle (a version never changes its bundle, so
+        both are kept: the worker sends a case's mail without reading them again)."""
+        bundle_id = self._version_bundles.get(version_id)
+        with self.db.reading() as session:
+            if bundle_id is None:
+                bundle_id = session.scalar(select(ModelVersion.bundle_id).where(ModelVersion.id == version_id))
+                if bundle_id is None:
+                    return None
+                self._version_bundles[version_id] = bundle_id
+            return self._texts_of_bundle(session, bundle_id)
+
     def _mail_texts(self, session: Session, instance_id: int | None) -> BundleTexts | None:
         bundle_id = _bundle_id(session, instance_id)
         if bundle_id is None:
             return None
+        return self._texts_of_bundle(session, bundle_id)
+
+    def _texts_of_bundle(self, session: Session, bundle_id: int) -> BundleTexts | None:
         texts = self._texts.get(bundle_id)
         if texts is None:
             texts = {PurePosixPath(name).name: text for name, text in _files(session, bundle_id).items()

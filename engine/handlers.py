@@ -37,15 +37,30 @@ Handler = Callable[[HandlerContext, dict[str, Any]], Any]
 class HandlerRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._database_only: set[str] = set()
 
-    def register(self, name: str) -> Callable[[Handler], Handler]:
+    def register(self, name: str, *, database_only: bool = False) -> Callable[[Handler], Handler]:
+        """``database_only``: the handler only reads and writes the database through its context
+        (mail goes to the outbox), so the engine may run it inline, in the transaction of the step
+        that made its service task due, instead of as a job of its own. A handler that talks to
+        the outside world stays a job (retries, incidents). Should an inline run fail, the step is
+        taken again without running it inline, so the task becomes a job after all."""
+
         def decorate(func: Handler) -> Handler:
             if name in self._handlers and self._handlers[name] is not func:
                 raise ValueError(f"handler {name!r} is already registered")
             self._handlers[name] = func
+            if database_only:
+                self._database_only.add(name)
+            else:
+                self._database_only.discard(name)
             return func
 
         return decorate
+
+    def database_only(self, name: str) -> bool:
+        """Whether the handler ``name`` may run inline in a step (see :meth:`register`)."""
+        return name in self._database_only and name in self._handlers
 
     def get(self, name: str) -> Handler | None:
         return self._handlers.get(name)

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.task_tree import StepLog, run_to_wait_state
+from engine.task_tree import InlineService, StepLog, run_to_wait_state
 
 STEP = "step"
 """The job kind of an incident in a step: retrying it resumes the case where it stopped."""
@@ -59,12 +59,19 @@ def failure_of(workflow: BpmnWorkflow, error: BaseException) -> Failure:
                    _words(error))
 
 
-def run_until_stopped(workflow: BpmnWorkflow,
-                      allowed_service: set[Any] | None = None) -> tuple[StepLog, Failure | None]:
+class InlineServiceFailed(Exception):
+    """A service task run inline in a step failed: the step is taken again without running it
+    inline, so the task becomes a job (with its retries and, at last, an incident)."""
+
+
+def run_until_stopped(workflow: BpmnWorkflow, allowed_service: set[Any] | None = None, *,
+                      inline: InlineService | None = None) -> tuple[StepLog, Failure | None]:
     """Run to the next wait state; on a failure, keep what ran before it and say where it stopped."""
     log = StepLog()
     try:
-        run_to_wait_state(workflow, allowed_service, log=log)
+        run_to_wait_state(workflow, allowed_service, log=log, inline=inline)
+    except InlineServiceFailed:
+        raise
     except Exception as error:  # noqa: BLE001 - every failure of diagram code becomes an incident
         return log, failure_of(workflow, error)
     return log, None

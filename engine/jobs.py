@@ -17,7 +17,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -25,7 +25,9 @@ from engine.db import Database
 from engine.handlers import HandlerContext, HandlerRegistry
 from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
+from engine.job_claim import ClaimedJob, claim_jobs
 from engine.mail import BundleTexts, Mail, Mailer, MailRenderer
+from engine.rawsql import RawSql
 from engine.scripting import end_service_call, service_call
 from engine.step_writer import Act, StepContext, StepRecord, mail_job
 from engine.tables import Job, ProcessInstance
@@ -45,6 +47,12 @@ class EngineForJobs(Protocol):
 
     def mail_texts(self, instance_id: int | None, within: Session | None = None) -> BundleTexts | None: ...
 
+    def mail_texts_of_version(self, version_id: int) -> BundleTexts | None: ...
+
+
+_MAIL_DONE = ("UPDATE job SET state = 'done', done_at = ?, locked_until = NULL "
+              "WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING id")
+
 
 class LeaseLost(Exception):
     """Another worker took this job over; our work is rolled back."""
@@ -57,24 +65,12 @@ class JobRunner:
 
     # claiming ------------------------------------------------------------------------------
     def claim(self, worker_id: str, limit: int = 10) -> list[int]:
+        return [job.id for job in self.claim_jobs(worker_id, limit)]
+
+    def claim_jobs(self, worker_id: str, limit: int = 10) -> list[ClaimedJob]:
+        """Lease due jobs in one statement (see :mod:`engine.job_claim`)."""
         now = clock.now()
-        due = or_(
-            (Job.state == "ready") & (Job.due_at <= now),
-            (Job.state == "running") & (Job.locked_until < now),
-        )
-        candidates = select(Job.id).where(due).order_by(Job.due_at, Job.id).limit(limit)
-        if not self.engine.db.is_sqlite:
-            candidates = candidates.with_for_update(skip_locked=True)
-        statement = (
-            update(Job)
-            .where(Job.id.in_(candidates.scalar_subquery()))
-            .values(state="running", locked_by=worker_id, locked_until=now + self.lease,
-                    attempts=Job.attempts + 1)
-            .returning(Job.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self.engine.db.transaction() as session:
-            return sorted(session.scalars(statement).all())
+        return claim_jobs(self.engine.db, worker_id, now + self.lease, now, limit)
 
     def _complete(self, conn: Connection | Session, job_id: int, worker_id: str) -> None:
         result = conn.execute(
@@ -91,12 +87,13 @@ class JobRunner:
         """Run due jobs until none is left (or ``limit`` ran). Returns how many ran."""
         ran = 0
         while ran < limit:
-            claimed = self.claim(worker_id, min(10, limit - ran))
-            if not claimed:
-                break
-            for job_id in claimed:
-                self.run_one(job_id, worker_id)
+            batch = min(10, limit - ran)
+            claimed = self.claim_jobs(worker_id, batch)
+            for job in claimed:
+                self._run_claimed(job, worker_id)
                 ran += 1
+            if len(claimed) < batch and all(job.kind == "mail" for job in claimed):
+                break  # drained: sending mail makes no new jobs, so asking again finds none
         return ran
 
     def run_one(self, job_id: int, worker_id: str) -> bool:
@@ -104,10 +101,16 @@ class JobRunner:
             job = session.get(Job, job_id)
             if job is None:
                 return False
-            kind, instance_id, task_id, payload = job.kind, job.instance_id, job.task_id, dict(job.payload)
+            claimed = ClaimedJob(job_id, job.kind, job.instance_id, job.task_id, dict(job.payload))
+        return self._run_claimed(claimed, worker_id)
+
+    def _run_claimed(self, job: ClaimedJob, worker_id: str) -> bool:
+        job_id, kind, instance_id, task_id, payload = job.id, job.kind, job.instance_id, job.task_id, job.payload
         try:
             if kind == "mail":
-                self._send_mail(job_id, worker_id, payload, instance_id)
+                texts = (self.engine.mail_texts_of_version(job.version_id) if job.version_id is not None
+                         else self.engine.mail_texts(instance_id))
+                self._send_mail(job_id, worker_id, payload, texts)
             elif kind == "timer" and instance_id is not None:
                 self._fire_timers(job_id, worker_id, instance_id)
             elif kind == "service" and instance_id is not None and task_id is not None:
@@ -124,14 +127,16 @@ class JobRunner:
             self._failed(job_id, worker_id, exc)
             return False
 
-    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any], instance_id: int | None) -> None:
+    def _send_mail(self, job_id: int, worker_id: str, payload: dict[str, Any], texts: BundleTexts | None) -> None:
         renderer, mailer = self.engine.mail_renderer, self.engine.mailer
         if renderer is None or mailer is None:
             raise RuntimeError("geen mailserver ingesteld")
         subject, body = renderer.render(str(payload["template"]), str(payload.get("lang") or "nl"),
-                                        dict(payload.get("context") or {}), self.engine.mail_texts(instance_id))
-        with self.engine.db.transaction() as session:
-            self._complete(session, job_id, worker_id)
+                                        dict(payload.get("context") or {}), texts)
+        with self.engine.db.connection() as conn:
+            raw = RawSql(conn)  # BEGIN and the UPDATE in one round trip on PostgreSQL
+            if raw.one(_MAIL_DONE, (raw.time(clock.now()), job_id, worker_id)) is None:
+                raise LeaseLost(f"job {job_id} is no longer held by {worker_id}")
             # Sending inside the transaction: if the send fails the job stays claimed and is
             # retried; if the commit fails after a send, the mail may go twice (at least once).
             mailer.send(Mail(to=str(payload["to"]), subject=subject, body=body))

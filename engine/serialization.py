@@ -137,7 +137,7 @@ class StateSerializer:
         }
         dct["bpmn_events"] = list(workflow.bpmn_events)
         dct["format"] = STATE_FORMAT
-        return compression.compress(self._encode(dct))
+        return compression.compress(self._encode(dct), final=workflow.completed)
 
     def _encode(self, dct: dict[str, Any]) -> bytes:
         """orjson writes plain JSON values so that they read back equal to what json writes,

@@ -37,7 +37,8 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.handlers import HandlerRegistry
-from engine.incidents import run_until_stopped
+from engine.incidents import InlineServiceFailed, run_until_stopped
+from engine.inline_services import inline_runner
 from engine.instance_info import InstanceInfo, info_of, require_running
 from engine.instance_store import CHANGED_MEANWHILE, InstanceRow, create_row, load_row, saving
 from engine.jobs import JobRunner
@@ -126,6 +127,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         self._specs: OrderedDict[int, Specs] = OrderedDict()
         self._outlines: dict[int, ProcessOutline] = {}
         self._texts: dict[int, dict[str, str]] = {}
+        self._version_bundles: dict[int, int] = {}
         self._workflows: OrderedDict[int, CachedInstance] = OrderedDict()
         self._reads: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._cache_size = cache_size
@@ -273,12 +275,16 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         misses, or the cached state made ``act`` refuse), the step runs once more on the
         stored state, which is then read and locked first."""
         cached = self._take_cached(instance_id)
-        if cached is not None:
-            try:
-                return self._attempt(instance_id, actor, act, cached)
-            except EngineError:
-                pass  # judged on a copy that may be stale: decide again on the stored state
-        return self._attempt(instance_id, actor, act, None)
+        try:
+            if cached is not None:
+                try:
+                    return self._attempt(instance_id, actor, act, cached)
+                except EngineError:
+                    pass  # judged on a copy that may be stale: decide again on the stored state
+            return self._attempt(instance_id, actor, act, None)
+        except InlineServiceFailed:
+            # Nothing of the step was stored: take it again with every service task as a job.
+            return self._attempt(instance_id, actor, act, None, inline=False)
 
     def _attempt(
         self,
@@ -286,6 +292,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         actor: str,
         act: Act,
         cached: CachedInstance | None,
+        *,
+        inline: bool = True,
     ) -> InstanceInfo:
         try:
             with self.db.connection() as conn:
@@ -294,7 +302,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
                 else:
                     row = load_row(RawSql(conn), instance_id, lock=not self.db.is_sqlite)
                     workflow, before = self._take_workflow(conn, row)
-                info, after = self._step_in(conn, row, workflow, before, actor, act)
+                info, after = self._step_in(conn, row, workflow, before, actor, act, inline=inline)
         except INTEGRITY_ERRORS as exc:
             # Two steps raced to create the same rows: the later one lost.
             raise ConcurrentUpdate(CHANGED_MEANWHILE) from exc
@@ -311,14 +319,20 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         before: Snapshot,
         actor: str,
         act: Act,
+        *,
+        inline: bool = True,
     ) -> tuple[InstanceInfo, Snapshot]:
         record = StepRecord(actor)
         context = StepContext(conn)
         try:
             allowed = act(context, row, workflow, record)
+            runner = inline_runner(self.handlers, context, row, record) if inline else None
+            log, failure = run_until_stopped(workflow, allowed, inline=runner)
+        except InlineServiceFailed:
+            context.discard()
+            raise
         finally:
             context.close()
-        log, failure = run_until_stopped(workflow, allowed)
         record.failures += [failure] if failure else []
         after = self._finish_step(context.raw, row, workflow, before, record, record.ran + log.ran)
         return info_of(row), after

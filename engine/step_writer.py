@@ -128,6 +128,13 @@ class StepContext:
             self._session.flush()
             self._session.close()
 
+    def discard(self) -> None:
+        """Close without writing what the session still holds (the step is being undone)."""
+        if self._session is not None:
+            self._session.expunge_all()
+            self._session.close()
+            self._session = None
+
 
 @dataclass
 class StepRecord:
@@ -205,10 +212,13 @@ def time_open(task: Task) -> dict[str, Any]:
 
 
 def data_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``{key: {"old": …, "new": …}}`` per changed key; a key that had no value before has no
+    ``"old"`` (readers take a missing one as None), so a task's first answers are stored once."""
     changes: dict[str, Any] = {}
     for key, value in after.items():
         if before.get(key, _MISSING) != value:
-            changes[key] = {"old": before.get(key), "new": value}
+            old = before.get(key)
+            changes[key] = {"new": value} if old is None else {"old": old, "new": value}
     for key in before.keys() - after.keys():
         changes[key] = {"old": before[key], "new": None}
     return changes

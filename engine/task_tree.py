@@ -33,21 +33,23 @@ class StepLog:
     ran: list[Task] = field(default_factory=list)
 
 
-def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None = None, *,
-                      log: StepLog | None = None) -> StepLog:
-    """Like ``do_engine_steps`` but service tasks are left READY (they run as jobs), unless
-    their id is in ``allowed_service``. ``log`` collects the tasks run, also when one fails."""
-    log = log if log is not None else StepLog()
-    allowed = allowed_service or set()
+InlineService = Callable[[Task], bool]
+"""Runs a READY service task inline if it may (its handler only touches the database); False
+leaves it READY, to run as a job."""
 
-    def runnable(task: Task) -> bool:
-        return not task.task_spec.manual and (not is_service(task) or task.id in allowed)
+
+def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None = None, *,
+                      log: StepLog | None = None, inline: InlineService | None = None) -> StepLog:
+    """Like ``do_engine_steps`` but service tasks are left READY (they run as jobs), unless
+    their id is in ``allowed_service`` or ``inline`` runs them. ``log`` collects the tasks run,
+    also when one fails."""
+    log = log if log is not None else StepLog()
+    run = _Stepper(allowed_service or set(), inline)
 
     def update(wf: BpmnWorkflow) -> int:
         count = 0
         for task in wf.get_tasks(state=TaskState.READY):
-            if runnable(task):
-                task.run()
+            if run(task):
                 log.ran.append(task)
                 count += 1
         return count
@@ -65,6 +67,29 @@ def run_to_wait_state(workflow: BpmnWorkflow, allowed_service: set[Any] | None =
         progressed = count > 0 or len(workflow.get_active_subprocesses()) > len(active)
     workflow.refresh_timers()
     return log
+
+
+@dataclass
+class _Stepper:
+    """Runs a READY task if the engine may run it now; True when it ran."""
+
+    allowed: set[Any]
+    inline: InlineService | None
+    declined: set[Any] = field(default_factory=set)
+    """Service tasks ``inline`` declined: asked once per step."""
+
+    def __call__(self, task: Task) -> bool:
+        if task.task_spec.manual:
+            return False
+        if not is_service(task) or task.id in self.allowed:
+            task.run()
+            return True
+        if self.inline is None or task.id in self.declined:
+            return False
+        if self.inline(task):
+            return True
+        self.declined.add(task.id)
+        return False
 
 
 def timer_due(task: Task) -> datetime | None:

@@ -26,6 +26,7 @@ from processes.loket import bundle_catalog_for
 from processes.notifications import send_digests
 from processes.schema import upgrade_database
 from web import create_app, engine_of, loket_of
+from web.cli_bench_case import bench_case
 from web.cli_bench_load import bench_chaos, bench_load
 from web.cli_bench_pages import bench_pages
 from web.cli_privacy import privacy_group
@@ -319,6 +320,7 @@ def bench_group() -> None:
 bench_group.add_command(bench_pages)
 bench_group.add_command(bench_load)
 bench_group.add_command(bench_chaos)
+bench_group.add_command(bench_case)
 
 
 @bench_group.command("engine")

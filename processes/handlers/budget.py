@@ -79,7 +79,7 @@ def _reserve(ctx: HandlerContext, pot: str, district: str | None, year: int, amo
     return True, amount - held
 
 
-@handlers.register("reserve_district_budget")
+@handlers.register("reserve_district_budget", database_only=True)
 def reserve_district_budget(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``district`` (code), ``amount`` (euros), optional ``year`` (default: this year).
 
@@ -98,7 +98,7 @@ def reserve_district_budget(ctx: HandlerContext, params: dict[str, Any]) -> dict
             "district": district, "year": year}
 
 
-@handlers.register("reserve_fund")
+@handlers.register("reserve_fund", database_only=True)
 def reserve_fund(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``amount`` (euros), optional ``year``.
 
@@ -126,7 +126,7 @@ def _give_back(session: Session, reservation: BudgetReservation) -> None:
         budget.reserved -= reservation.amount
 
 
-@handlers.register("release_reservation")
+@handlers.register("release_reservation", database_only=True)
 def release_reservation(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: optional ``pot`` (``district`` or ``fund``; default both). Gives the money back.
 

@@ -51,7 +51,7 @@ def choose_guide(session: Session, district: str, expertise: str) -> tuple[Guide
     return best, loads.get(best.id, 0), why
 
 
-@handlers.register("suggest_guide")
+@handlers.register("suggest_guide", database_only=True)
 def suggest_guide(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``district`` (code) and optional ``expertise`` (code or ``geen_voorkeur``).
 
@@ -76,7 +76,7 @@ def open_assignments(session: Session, case_ref: str) -> list[GuideAssignment]:
     )
 
 
-@handlers.register("assign_guide")
+@handlers.register("assign_guide", database_only=True)
 def assign_guide(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``guide`` (e-mail of an active guide). Replaces an earlier guide of the case.
 
@@ -96,7 +96,7 @@ def assign_guide(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"assigned": True, "email": guide.email, "naam": guide.name}
 
 
-@handlers.register("close_guide_assignment")
+@handlers.register("close_guide_assignment", database_only=True)
 def close_guide_assignment(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """No params. Ends the case's guide assignment (lowers the guide's load)."""
     current = open_assignments(ctx.session, ctx.case_ref)

@@ -23,7 +23,7 @@ def _language(value: Any) -> str:
     return value if value in LANGUAGES else "nl"
 
 
-@handlers.register("send_initiator_mail")
+@handlers.register("send_initiator_mail", database_only=True)
 def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``template`` (a text of the case's bundle, ``bpmn_models/texts/<template>.<lang>.txt``),
     optional ``context`` (dict), optional ``to`` and ``lang`` (default: the case's ``email`` and ``taal``).
@@ -46,7 +46,7 @@ def send_initiator_mail(ctx: HandlerContext, params: dict[str, Any]) -> dict[str
     return {"sent": True, "template": template}
 
 
-@handlers.register("notify_team_lead")
+@handlers.register("notify_team_lead", database_only=True)
 def notify_team_lead(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Params: ``team`` (team code) and ``taak`` (the task's title). Mails the team lead that a
     service norm has passed (text ``escalatie``)."""

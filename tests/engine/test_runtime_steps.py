@@ -124,9 +124,9 @@ def test_audit_records_actor_task_and_data_changes(make_engine: MakeEngine) -> N
     assert completed.task_name == "Beoordelen"
     assert completed.detail == {
         "changes": {
-            "akkoord": {"old": None, "new": True},
+            "akkoord": {"new": True},
             "team": {"old": "groen", "new": "verkeer"},
-            "toelichting": {"old": None, "new": "Mooi plan"},
+            "toelichting": {"new": "Mooi plan"},
         },
         "element": "beoordelen", "process": "eenvoudig_test", "seconds": 0,
     }
