@@ -105,7 +105,7 @@ class BenchSite:
     """A fresh database and ``loket serve`` on it; :meth:`close` stops the site and drops the database."""
 
     server: str
-    name: str = field(default_factory=lambda: f"loket_load_{random.randrange(16**8):08x}")  # noqa: S311 - a name
+    name: str = field(default_factory=lambda: f"loket_load_{random.randrange(16**8):08x}")  # noqa: S311 - a name; web.BENCH_DATABASE
     port: int = field(default_factory=free_port)
     mail: MailSink = field(default_factory=MailSink)
     process: subprocess.Popen[bytes] | None = None

@@ -16,6 +16,18 @@ from processes import MODELS_DIR
 from processes.loket import Loket, build_loket
 from processes.oidc.settings import from_environment as oidc_environment
 
+BENCH_DATABASE = "/loket_load_"
+"""How the load benches name their throw-away databases (:mod:`processes.bench_site`)."""
+
+
+def _bench_site() -> bool:
+    """Whether this is the site ``loket bench load``/``chaos`` started: ``LOKET_BENCH_UNLIMITED=1``
+    and one of their throw-away databases (all simulated users share one address, so the rate
+    limits would measure themselves). A real site that has the switch set by mistake keeps its
+    limits."""
+    return (os.environ.get("LOKET_BENCH_UNLIMITED") == "1"
+            and BENCH_DATABASE in os.environ.get("DATABASE_URL", ""))
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -36,9 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             str(Path(__file__).parent / folder / "translations") for folder in (".", "public", "staff")
         ),
         WTF_CSRF_TIME_LIMIT=None,
-        # LOKET_BENCH_UNLIMITED=1 is set only by `loket bench load`/`chaos` for the site it starts
-        # on its own throw-away database (all its simulated users share one address); never in use.
-        RATELIMIT_ENABLED=os.environ.get("LOKET_BENCH_UNLIMITED") != "1",
+        RATELIMIT_ENABLED=not _bench_site(),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # The start form is limited per initiative being written (its draft) and, far higher,
         # per address: a library computer or a neighbourhood evening behind one address can fill
