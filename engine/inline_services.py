@@ -16,8 +16,9 @@ from engine import clock
 from engine.handlers import HandlerContext, HandlerRegistry
 from engine.incidents import InlineServiceFailed
 from engine.instance_store import InstanceRow
+from engine.job_rows import mail_job
 from engine.scripting import end_service_call, service_call
-from engine.step_writer import StepContext, StepRecord, mail_job
+from engine.step_writer import StepContext, StepRecord
 from engine.task_tree import InlineService
 
 

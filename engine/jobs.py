@@ -26,10 +26,11 @@ from engine.handlers import HandlerContext, HandlerRegistry
 from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
 from engine.job_claim import ClaimedJob, claim_jobs
+from engine.job_rows import mail_job
 from engine.mail import BundleTexts, Mail, Mailer, MailRenderer
 from engine.rawsql import RawSql
 from engine.scripting import end_service_call, service_call
-from engine.step_writer import Act, StepContext, StepRecord, mail_job
+from engine.step_writer import Act, StepContext, StepRecord
 from engine.tables import Job, ProcessInstance
 
 log = logging.getLogger(__name__)

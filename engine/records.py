@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import ConcurrentUpdate
-from engine.step_writer import mail_job
+from engine.job_rows import mail_job
 from engine.tables import COMPLETED_EVENT, AuditEvent, Job, OpenTask
 
 

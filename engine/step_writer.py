@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.incidents import STEP, Failure, failure_of
 from engine.instance_store import InstanceRow
+from engine.job_rows import mail_job, new_job
 from engine.rawsql import RawSql
 from engine.running import Key, apply, changes, processes_in
 from engine.tables import AuditEvent, task_groups
@@ -402,40 +403,6 @@ class StepWriter:
                     lang=str(self.row.case_data.get("taal") or "nl"),
                 )
             )
-
-
-def new_job(
-    kind: str,
-    instance_id: int | None,
-    *,
-    task_id: str | None = None,
-    due_at: datetime | None = None,
-    payload: dict[str, Any] | None = None,
-    max_attempts: int = 3,
-) -> dict[str, Any]:
-    now = clock.now()
-    return {
-        "kind": kind,
-        "instance_id": instance_id,
-        "task_id": task_id,
-        "due_at": due_at or now,
-        "payload": payload or {},
-        "state": "ready",
-        "attempts": 0,
-        "max_attempts": max_attempts,
-        "locked_by": None,
-        "locked_until": None,
-        "last_error": None,
-        "created_at": now,
-        "done_at": None,
-    }
-
-
-def mail_job(
-    instance_id: int | None, *, template: str, to: str, context: dict[str, Any], lang: str
-) -> dict[str, Any]:
-    payload = {"template": template, "to": to, "context": context, "lang": lang}
-    return new_job("mail", instance_id, payload=payload, max_attempts=5)
 
 
 def case_data_of(workflow: BpmnWorkflow, ran: list[Task] | None = None) -> dict[str, Any]:

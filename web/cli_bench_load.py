@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import click
 
@@ -19,15 +20,26 @@ def _think(text: str) -> tuple[float, float]:
     return found
 
 
+def _site_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options both benches share: output, the database server, the site and the users' pace."""
+    for option in reversed([
+        click.option("--json", "as_json", is_flag=True, help="Print één JSON-object."),
+        click.option("--postgres-url", default=None,
+                     help="PostgreSQL-server (standaard LOKET_TEST_POSTGRES_URL of lokaal)."),
+        click.option("--workers", default=None, type=click.IntRange(1, 32),
+                     help="Processen van de website (standaard als loket serve)."),
+        click.option("--think", default="1-3", show_default=True, hidden=True,
+                     callback=lambda _c, _p, v: _think(v),
+                     help="Bedenktijd tussen pagina's in seconden, min-max (korter alleen voor tests)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.command("load")
 @click.option("--users", default=200, show_default=True, type=click.IntRange(1, 2000), help="Gesimuleerde gebruikers.")
 @click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(1, 3600), help="Duur van de meting.")
-@click.option("--json", "as_json", is_flag=True, help="Print één JSON-object.")
-@click.option("--postgres-url", default=None, help="PostgreSQL-server (standaard LOKET_TEST_POSTGRES_URL of lokaal).")
-@click.option("--workers", default=None, type=click.IntRange(1, 32),
-              help="Processen van de website (standaard als loket serve).")
-@click.option("--think", default="1-3", show_default=True, hidden=True, callback=lambda _c, _p, v: _think(v),
-              help="Bedenktijd tussen pagina's in seconden, min-max (korter alleen voor tests).")
+@_site_options
 def bench_load(users: int, seconds: float, as_json: bool, postgres_url: str | None, workers: int | None,
                think: tuple[float, float]) -> None:
     """Gebruikers die aanmelden, hun status bekijken, taken afronden en zoeken, tegen `loket serve` op een
@@ -45,12 +57,7 @@ def bench_load(users: int, seconds: float, as_json: bool, postgres_url: str | No
 @click.option("--users", default=40, show_default=True, type=click.IntRange(1, 2000), help="Gesimuleerde gebruikers.")
 @click.option("--kills", default=3, show_default=True, type=click.IntRange(1, 100),
               help="Hoe vaak een site-proces en de worker gedood worden.")
-@click.option("--json", "as_json", is_flag=True, help="Print één JSON-object.")
-@click.option("--postgres-url", default=None, help="PostgreSQL-server (standaard LOKET_TEST_POSTGRES_URL of lokaal).")
-@click.option("--workers", default=None, type=click.IntRange(1, 32),
-              help="Processen van de website (standaard als loket serve).")
-@click.option("--think", default="1-3", show_default=True, hidden=True, callback=lambda _c, _p, v: _think(v),
-              help="Bedenktijd tussen pagina's in seconden, min-max (korter alleen voor tests).")
+@_site_options
 def bench_chaos(seconds: float, users: int, kills: int, as_json: bool, postgres_url: str | None,
                 workers: int | None, think: tuple[float, float]) -> None:
     """Belasting terwijl site-processen en de worker met SIGKILL gedood worden; daarna controles: elke bevestigde

@@ -22,6 +22,7 @@ import pytest
 
 from engine import queue_mail
 from engine.db import Database
+from processes.bench_site import children as child_processes
 from tests.smtp_support import Mailbox
 
 ROOT = Path(__file__).parents[2]
@@ -40,23 +41,6 @@ def _status(url: str) -> int:
             return int(response.status)
     except OSError:
         return 0
-
-
-def _children(pid: int) -> dict[int, str]:
-    """The live child processes of ``pid`` with their command lines."""
-    found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found[int(entry.name)] = cmdline
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -110,21 +94,21 @@ def test_the_site_runs_in_several_processes_beside_a_worker_and_all_stop_togethe
 ) -> None:
     supervisor, url = served
     _until(lambda: _status(url) == 200)
-    children = _children(supervisor.pid)
+    children = child_processes(supervisor.pid)
     [site] = [pid for pid, cmd in children.items() if "gunicorn" in cmd]
     [worker] = [pid for pid, cmd in children.items() if "web worker" in cmd]
-    site_processes = set(_children(site))
+    site_processes = set(child_processes(site))
     assert len(site_processes) == 2
     mailbox.wait_for("serve@example.org", "Uw initiatief is ontvangen")
 
     killed = min(site_processes)
     os.kill(killed, signal.SIGKILL)
-    replaced = _until(lambda: len(now := set(_children(site)) - {killed}) == 2 and now)
+    replaced = _until(lambda: len(now := set(child_processes(site)) - {killed}) == 2 and now)
     assert isinstance(replaced, set) and killed not in replaced
     assert _status(url) == 200
 
     os.kill(worker, signal.SIGKILL)
-    restarted = _until(lambda: [pid for pid, cmd in _children(supervisor.pid).items()
+    restarted = _until(lambda: [pid for pid, cmd in child_processes(supervisor.pid).items()
                                 if "web worker" in cmd and pid != worker])
     assert isinstance(restarted, list)
 

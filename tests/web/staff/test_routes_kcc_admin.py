@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
+from engine.job_rows import new_job
 from engine.service import Engine
-from engine.step_writer import new_job
 from engine.tables import AuditEvent, Job
 from processes.errors import InvalidInput
 from processes.organisation import parse_amount
