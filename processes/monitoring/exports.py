@@ -3,15 +3,16 @@ completed or open, with its times), for the filters of the dashboard. No names, 
 addresses or answers of initiators: what the monitoring needs, not more (AVG).
 
 The rows come from the facts (no case data or audit detail is read) with their times written
-as text by the database, and go into the file as they come: streamed in batches (a server-side
-cursor on PostgreSQL); a CSV on PostgreSQL is written by the database itself (``COPY``). The
-time an export takes grows with the rows it holds, not more."""
+as text by the database, and go into the file as they come (streamed in batches). On PostgreSQL
+the database writes the file's rows itself and sends them with ``COPY``: a CSV's lines, and an
+XLSX sheet's rows as SpreadsheetML (:mod:`processes.monitoring.xlsx_sql`). The time an export
+takes grows with the rows it holds, not more."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Select, case, func, null, select, union_all
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 from engine import OpenTask, ProcessInstance
 from processes.loket import Loket
 from processes.monitoring.sql import Filters
-from processes.monitoring.xlsx import Sheet, write_xlsx
+from processes.monitoring.xlsx import Sheet, WrittenRows, write_xlsx
+from processes.monitoring.xlsx_sql import copied_rows
 from processes.tables.facts import CaseFact, StepFact
 
 WHAT = ("initiatieven", "stappen")
@@ -89,6 +91,13 @@ def _streamed(conn: Connection, query: Select[Any]) -> Iterator[tuple[Any, ...]]
     yield from conn.execute(query.execution_options(yield_per=BATCH))
 
 
+def _sheet_rows(conn: Connection, query: Select[Any]) -> Iterable[tuple[Any, ...]] | WrittenRows:
+    """A sheet's rows: on PostgreSQL written as SpreadsheetML by the database."""
+    if _postgres(conn):
+        return WrittenRows(copied_rows(conn, query))
+    return _streamed(conn, query)
+
+
 def _csv(conn: Connection, columns: tuple[str, ...], query: Select[Any]) -> bytes:
     out = io.StringIO()
     out.write(BOM)
@@ -125,12 +134,12 @@ def export(loket: Loket, what: str, fmt: str, filters: Filters) -> bytes:
                           else (STEP_COLUMNS, _steps(conn, filters)))
         if fmt == "csv":
             return _csv(conn, columns, query)
-        return _xlsx([(what, columns, _streamed(conn, query))])
+        return _xlsx([(what, columns, _sheet_rows(conn, query))])
 
 
 def workbook(loket: Loket, filters: Filters) -> bytes:
     """One XLSX file with two sheets: the initiatives and the steps."""
     with loket.reading() as session:
         conn = _prepared(session)
-        return _xlsx([("initiatieven", CASE_COLUMNS, _streamed(conn, _cases(conn, filters))),
-                      ("stappen", STEP_COLUMNS, _streamed(conn, _steps(conn, filters)))])
+        return _xlsx([("initiatieven", CASE_COLUMNS, _sheet_rows(conn, _cases(conn, filters))),
+                      ("stappen", STEP_COLUMNS, _sheet_rows(conn, _steps(conn, filters)))])

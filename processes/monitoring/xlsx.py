@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 ROWS_PER_WRITE = 1000
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\\A\\s|\\s\\Z")
+_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\\A\\s|\\s\\Z")
 """What a text needs escaping, leaving out or spaces kept for."""
+_CARRIAGE_RETURN = {"\r": "&#13;"}
+"""Kept as a reference: XML readers turn a bare one into a line feed."""
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -33,13 +36,21 @@ _STYLES = (_HEAD + f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val=
            'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
            '</cellStyles></styleSheet>')
 
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+@dataclass(frozen=True)
+class WrittenRows:
+    """A sheet's rows already written as SpreadsheetML (``<row>`` elements with the cells this
+    module writes), in blocks: by the database (:mod:`processes.monitoring.xlsx_sql`)."""
+
+    blocks: Iterable[bytes]
+
+
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]] | WrittenRows]
 """A sheet's title, its column names and its rows."""
 
 
 def _text(value: str) -> str:
     if _WORK.search(value) is not None:
-        value = escape(_ILLEGAL.sub("", value))
+        value = escape(_ILLEGAL.sub("", value), _CARRIAGE_RETURN)
         if value[:1].isspace() or value[-1:].isspace():
             return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
     return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
@@ -69,9 +80,14 @@ def _columns_kept(caches: list[_Cells | None], seen: int) -> list[_Cells | None]
     return [cache if cache is not None and len(cache) * 2 < seen else None for cache in caches]
 
 
-def _write_sheet(out: IO[bytes], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _write_sheet(out: IO[bytes], columns: Sequence[str], rows: Iterable[Sequence[Any]] | WrittenRows) -> None:
     out.write(f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
     out.write(f'<row r="1">{"".join([_render(name) for name in columns])}</row>'.encode())
+    if isinstance(rows, WrittenRows):
+        for block in rows.blocks:
+            out.write(block)
+        out.write(b"</sheetData></worksheet>")
+        return
     caches: list[_Cells | None] = [_Cells() for _ in columns]
     chunk: list[str] = []
     for number, row in enumerate(rows, start=2):

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
+from engine import ProcessInstance
 from processes.loket import Loket
 from processes.monitoring import Filters
-from processes.monitoring.exports import CASE_COLUMNS, export
+from processes.monitoring.exports import CASE_COLUMNS, STEP_COLUMNS, _cases, _steps, export, workbook
+from processes.monitoring.xlsx import write_xlsx
 
 
 def test_the_steps_csv_has_every_task_with_its_times(history: Loket) -> None:
@@ -41,3 +45,28 @@ def test_the_cases_xlsx_follows_the_filters(history: Loket) -> None:
         ("MON-A", "eenvoudig", "oost", "toegekend"), ("MON-C", "eenvoudig", "oost", None)]  # an empty cell
     with pytest.raises(ValueError):
         export(history, "stappen", "pdf", Filters())
+
+
+ODD_TITLE = "  Bankje & boom <Lindenstraat>\r\nregel twee\x01\t"
+
+
+def _sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
+def test_the_workbook_reads_back_the_same_whoever_writes_its_rows(history: Loket) -> None:
+    """On PostgreSQL the database writes the rows' XML; on both databases the workbook reads
+    back as the plain Python writer writes the same rows, odd text included."""
+    with history.transaction() as session:
+        session.execute(update(ProcessInstance).where(ProcessInstance.case_ref == "MON-A").values(title=ODD_TITLE))
+    content = workbook(history, Filters())
+    with history.reading() as session:
+        conn = session.connection()
+        expected = io.BytesIO()
+        write_xlsx(expected, [("initiatieven", CASE_COLUMNS, list(conn.execute(_cases(conn, Filters())))),
+                              ("stappen", STEP_COLUMNS, list(conn.execute(_steps(conn, Filters()))))])
+    found = _sheets(content)
+    assert found == _sheets(expected.getvalue())
+    assert found["initiatieven"][1][:2] == ("MON-A", "  Bankje & boom <Lindenstraat>\r\nregel twee\t")
+    assert len(found["stappen"]) == 1 + 5 + 2
