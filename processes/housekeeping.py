@@ -15,6 +15,7 @@ from engine import purge_done_jobs, work_forever
 from processes import clock
 from processes.anonymise import apply_all
 from processes.drafts import purge_expired
+from processes.log_retention import purge_access_log
 from processes.loket import Loket
 from processes.notifications import notify_new_tasks, purge_old_notices, send_digests
 from processes.portal_login import purge_expired_tokens
@@ -84,7 +85,9 @@ RETENTION_ROUNDS = 20
 
 def apply_retention_policy(loket: Loket) -> int:
     """Delete the attachments and personal data of closed initiatives whose term has passed
-    (:mod:`processes.anonymise`); returns how many cases were done."""
+    (:mod:`processes.anonymise`), and the access log's rows older than its term; returns how
+    many cases were done."""
+    purge_access_log(loket)
     return apply_all(loket, max_rounds=RETENTION_ROUNDS).done
 
 

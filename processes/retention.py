@@ -77,7 +77,9 @@ def current_policies(session: Session) -> dict[str, Policy]:
     return policies(session)
 
 
-def _months(text: str | None, field: str, problems: dict[str, str]) -> int | None:
+def parse_months(text: str | None, field: str, problems: dict[str, str], least: int = MIN_MONTHS,
+                 most: int = MAX_MONTHS) -> int | None:
+    """A whole number of months from ``least`` to ``most``; None with the problem in ``problems``."""
     value = (text or "").strip()
     if not value:
         problems[field] = "months_missing"
@@ -86,7 +88,7 @@ def _months(text: str | None, field: str, problems: dict[str, str]) -> int | Non
         problems[field] = "months_invalid"
         return None
     months = int(value)
-    if not MIN_MONTHS <= months <= MAX_MONTHS:
+    if not least <= months <= most:
         problems[field] = "months_out_of_range"
         return None
     return months
@@ -100,8 +102,8 @@ def update_policy(session: Session, actor: Principal, category: str, anonymise_t
     if category not in CATEGORIES:
         raise NotFound(category)
     problems: dict[str, str] = {}
-    anonymise = _months(anonymise_text, "anonimiseren", problems)
-    attachments = _months(attachments_text, "bijlagen", problems)
+    anonymise = parse_months(anonymise_text, "anonimiseren", problems)
+    attachments = parse_months(attachments_text, "bijlagen", problems)
     if anonymise is not None and attachments is not None and attachments > anonymise:
         problems["bijlagen"] = "attachments_after_anonymise"
     org_input.raise_problems(problems)

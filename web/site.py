@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from processes import procedure, retention
+from processes import log_retention, procedure, retention
 from processes import rules as categorisation
 from processes.drafts import DRAFT_LIFETIME
 from processes.rules import Decision
@@ -42,6 +42,7 @@ def privacy() -> str:
     """What the loket stores, why, how long (the retention policy), who sees it, and how to
     download it or ask for its removal."""
     return render_template("site/privacy.html", policies=retention.current_policies(current_loket()),
+                           log_months=log_retention.current_term(current_loket()).months,
                            draft_days=DRAFT_LIFETIME.days)
 
 

@@ -22,3 +22,14 @@ class RetentionPolicy(Base):
     """After this many months the initiator's name, contact details and free texts are replaced."""
     attachments_months: Mapped[int] = mapped_column(Integer)
     """After this many months the contents of the attachments are deleted."""
+
+
+class LogRetention(Base):
+    """How long the access log of personal data (:class:`processes.tables.staff.KccAccess`) is
+    kept: one row (``name`` ``inzagelog``) once a beheerder set it; without it the default of
+    :mod:`processes.log_retention` applies."""
+
+    __tablename__ = "org_log_retention"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)

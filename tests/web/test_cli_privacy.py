@@ -30,6 +30,7 @@ def test_privacy_apply_anonymises_what_is_due(app: Flask) -> None:
     assert first.exit_code == 0, first.output
     assert "eenvoudig: bijlagen na 12 maanden, persoonsgegevens na 24 maanden" in first.output
     assert "Persoonsgegevens verwijderd: 1 initiatief" in first.output
+    assert "Inzagelog: 0 regel(s) ouder dan 24 maanden verwijderd." in first.output
     assert case.refresh().data["naam"] == MARKER
     second = CliRunner().invoke(cli, ["privacy", "apply", "--once"], env=env)
     assert second.exit_code == 0 and "Persoonsgegevens verwijderd: 0 initiatief" in second.output

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from processes import access_log, retention
+from processes import access_log, log_retention, retention
 from processes.access import ADMIN_ROLES, PRIVACY_ROLES
 from processes.errors import OrganisationInvalid
 from web.staff import bp
@@ -28,6 +28,7 @@ def access_log_page() -> str:
     found = access_log.log_page(loket(), flt)
     texts = filter_problem_texts()
     return render_template("staff/access_log.html", flt=flt, found=found,
+                           log_months=log_retention.current_term(loket()).months,
                            problems=[texts.get(code, code) for code in problems.values()])
 
 
@@ -40,6 +41,8 @@ def access_log_csv() -> Response:
 
 def retention_problem_texts() -> dict[str, str]:
     return {"months_missing": _("Vul een aantal maanden in."),
+            "log_months_out_of_range": _("Kies minstens %(least)d en hoogstens %(most)d maanden.",
+                                         least=log_retention.MIN_MONTHS, most=log_retention.MAX_MONTHS),
             "months_invalid": _("Vul een heel aantal maanden in, bijvoorbeeld 24."),
             "months_out_of_range": _("Kies minstens 1 en hoogstens 120 maanden."),
             "attachments_after_anonymise": _("De bijlagen kunnen niet langer blijven dan de persoonsgegevens: bij "
@@ -51,6 +54,7 @@ def _retention_page(failed: str | None = None, posted: dict[str, str] | None = N
     texts = retention_problem_texts()
     return render_template(
         "staff/retention.html", policies=retention.current_policies(loket()), names=category_names(),
+        log_term=log_retention.current_term(loket()), log_limits=(log_retention.MIN_MONTHS, log_retention.MAX_MONTHS),
         history=retention.policy_history(loket()), failed=failed, posted=posted or {},
         problems={field: texts.get(code, code) for field, code in (problems or {}).items()},
     ), 400 if failed else 200
@@ -72,4 +76,18 @@ def admin_retention_post(category: str) -> tuple[str, int] | Response:
         return _retention_page(category, posted, exc.problems)
     flash(_("De bewaartermijnen voor %(category)s zijn opgeslagen.",
             category=category_names().get(policy.category, policy.category)))
+    return redirect(url_for("staff.admin_retention"))
+
+
+@bp.post("/beheer/bewaartermijnen-inzagelog")
+@requires(ADMIN_ROLES)
+def admin_log_retention_post() -> tuple[str, int] | Response:
+    posted = {log_retention.NAME: request.form.get(log_retention.NAME, "")[:20]}
+    try:
+        found = log_retention.update_term(loket(), principal(), posted[log_retention.NAME])
+    except OrganisationInvalid as exc:
+        problems = {field: "log_months_out_of_range" if code == "months_out_of_range" else code
+                    for field, code in exc.problems.items()}
+        return _retention_page(log_retention.NAME, posted, problems)
+    flash(_("De bewaartermijn van het inzagelog is opgeslagen: %(months)d maanden.", months=found.months))
     return redirect(url_for("staff.admin_retention"))

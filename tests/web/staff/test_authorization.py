@@ -178,6 +178,8 @@ MATRIX: dict[str, Route] = {
     "staff.admin_retention": Route("GET", fixed("/medewerker/beheer/bewaartermijnen"), frozenset({"beheerder"})),
     "staff.admin_retention_post": Route("POST", fixed("/medewerker/beheer/bewaartermijnen/complex"),
                                         frozenset({"beheerder"})),
+    "staff.admin_log_retention_post": Route("POST", fixed("/medewerker/beheer/bewaartermijnen-inzagelog"),
+                                            frozenset({"beheerder"})),
     "staff.access_log_page": Route("GET", fixed("/medewerker/privacy/inzagelog"), frozenset({"privacyfunctionaris"})),
     "staff.access_log_csv": Route("GET", fixed("/medewerker/privacy/inzagelog.csv"),
                                   frozenset({"privacyfunctionaris"})),

@@ -184,3 +184,29 @@ def test_an_anonymised_case_file_still_opens_and_says_what_went(app: Flask, clie
         assert gone not in text, gone
     login_as(client, app, KCC)
     assert "Jan Jansen" not in page(client, f"/medewerker/kcc/{case.info.case_ref}")
+
+
+def test_the_beheerder_sets_how_long_the_access_log_is_kept(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    login_as(client, app, BEHEER)
+    text = page(client, "/medewerker/beheer/bewaartermijnen")
+    assert "Nog niet ingesteld: de standaardtermijn van 24 maanden geldt." in text
+    token = csrf_token(text)
+    for wrong, problem in (("3", "Kies minstens 6 en hoogstens 120 maanden."), ("", "Vul een aantal maanden in."),
+                           ("zes", "Vul een heel aantal maanden in")):
+        response = client.post("/medewerker/beheer/bewaartermijnen-inzagelog",
+                               data={"csrf_token": token, "inzagelog": wrong})
+        assert response.status_code == 400
+        body = response.get_data(as_text=True)
+        check_page(body)
+        assert problem in body and f'name="inzagelog" value="{wrong}"' in body
+    assert client.post("/medewerker/beheer/bewaartermijnen-inzagelog",
+                       data={"inzagelog": "12"}).status_code == 400  # no CSRF token: nothing stored
+    response = client.post("/medewerker/beheer/bewaartermijnen-inzagelog",
+                           data={"csrf_token": token, "inzagelog": "12"})
+    assert response.status_code == 302
+    text = page(client, "/medewerker/beheer/bewaartermijnen")
+    assert "De bewaartermijn van het inzagelog is opgeslagen: 12 maanden." in text
+    assert "Inzagelog:" in text and "24 → 12 maanden" in text
+    assert "We bewaren het logboek 12 maanden" in page(client, "/privacy")
+    login_as(client, app, PRIVACY)
+    assert "Het log gaat 12 maanden terug" in page(client, LOG)
