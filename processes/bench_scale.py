@@ -29,14 +29,18 @@ from time import perf_counter
 from typing import Any, Protocol
 
 import psycopg
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import processes.tables  # noqa: F401 - every table, and the search index, on the metadata
 from engine import AuditEvent, Base, FolderMailer, OpenTask, OpenTaskGroup, ProcessInstance
 from processes import MODELS_DIR
+from processes.access import workable_condition
+from processes.accounts import principal_of
+from processes.assignment import claim
 from processes.demo.cases import load_demo
 from processes.documents import Upload, store_document
 from processes.loket import build_loket
+from processes.tables.staff import StaffUser
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_SIZES = (1_000, 100_000)
@@ -216,8 +220,13 @@ def build(url: str, size: int) -> Built:
             store_document(session, Upload(f"bijlage-{number + 1}.pdf", content), uploaded_by="bench",
                            instance_id=case.id)
         case_ref = case.case_ref
-        guide, = session.execute(select(OpenTask.assignee).where(OpenTask.assignee.is_not(None))
-                                 .group_by(OpenTask.assignee).order_by(func.count().desc()).limit(1)).one()
+        intake = principal_of(session, session.scalars(select(StaffUser).where(StaffUser.email == INTAKE_USER)).one())
+        queue = session.scalars(select(OpenTask.task_id).where(workable_condition(intake), OpenTask.assignee.is_(None))
+                                .order_by(OpenTask.created_at)).all()
+    # In the demo set every staff task waits in a team queue; the intake officer takes half of
+    # them, so "mijn taken" grows with the size like the queue does.
+    for task_id in queue[::2]:
+        claim(loket, intake, task_id)
     templates = _templates(loket)
     loket.engine.db.dispose()
     copies = max(0, size - len(templates.instances))
@@ -225,7 +234,7 @@ def build(url: str, size: int) -> Built:
     reference = scale_ref(max(1, copies // 3))
     pages = [
         PageCase("team queue", INTAKE_USER, "/medewerker/werkvoorraad"),
-        PageCase("my tasks", str(guide), "/medewerker/taken"),
+        PageCase("my tasks", INTAKE_USER, "/medewerker/taken"),
         PageCase("staff home", INTAKE_USER, "/medewerker/"),
         PageCase("case page", INTAKE_USER, f"/medewerker/dossier/{case_ref}"),
         PageCase("KCC search, common word", KCC_USER, f"/medewerker/kcc?q={COMMON_WORD}"),
