@@ -78,8 +78,8 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-def scans(database: Database, run: Any) -> list[tuple[str, str]]:
-    """(node type, table) of every scan in the plans of the statements ``run(session)`` sends."""
+def planned(database: Database, run: Any) -> list[dict[str, Any]]:
+    """Every node of the plans of the statements ``run(session)`` sends."""
     sent: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
@@ -94,14 +94,18 @@ def scans(database: Database, run: Any) -> list[tuple[str, str]]:
     finally:
         event.remove(database.engine, "before_cursor_execute", record)
     assert sent
-    found = []
+    found: list[dict[str, Any]] = []
     with database.engine.connect() as conn:
         for statement, parameters in sent:
             [(plan,)] = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).all()
             plan = json.loads(plan) if isinstance(plan, str) else plan
-            found += [(node["Node Type"], node.get("Relation Name", "")) for node in _nodes(plan[0]["Plan"])
-                      if "Relation Name" in node]
+            found += _nodes(plan[0]["Plan"])
     return found
+
+
+def scans(database: Database, run: Any) -> list[tuple[str, str]]:
+    """(node type, table) of every scan in the plans of the statements ``run(session)`` sends."""
+    return [(node["Node Type"], node["Relation Name"]) for node in planned(database, run) if "Relation Name" in node]
 
 
 def seq_scans(found: list[tuple[str, str]]) -> list[str]:
@@ -154,3 +158,13 @@ def test_a_common_word_is_counted_up_to_the_limit(large: Database) -> None:
         page = kcc.find(session, member(email="kcc@gemeente.example"), "buurtfeest")
         session.rollback()
     assert page.more and page.total == kcc.COUNT_LIMIT + 1 and len(page.hits) == kcc.PAGE_SIZE
+
+
+def test_a_search_reads_the_stored_text_not_the_case_data(large: Database) -> None:
+    """Counting up to 1,001 hits of a common word decoded each row's case data when the index was
+    on an expression: a third of the page's time at 100,000 initiatives."""
+    agent = member(email="kcc@gemeente.example")
+    nodes = planned(large, lambda session: kcc.find(session, agent, "buurtfeest piet"))
+    conditions = [node[key] for node in nodes for key in ("Filter", "Recheck Cond", "Index Cond") if key in node]
+    assert any("search_text" in condition for condition in conditions)
+    assert not [condition for condition in conditions if "case_data" in condition]
