@@ -8,10 +8,11 @@ the case waits for only while it runs. So when an instance ends its state is rep
 small final form: that it ended (and how), in which process and at which element, and the data
 of the workflow itself only where the case data (kept in its own column) does not hold it.
 
-Anything that still asks for the workflow of a finished case (a late step, a message, a page
-asking what it waits for) gets :class:`FinishedCase`, a clear "it does not run any more"
-answer, instead of a half-restored workflow; a stale task completion is told from the audit
-trail who completed the task, and the consistency check reads the case as ended.
+Anything that still needs the workflow of a finished case (a late step, a message, loading it)
+gets :class:`FinishedCase`, a clear "it does not run any more" answer, instead of a
+half-restored workflow; a stale task completion is told from the audit trail who completed the
+task; a page asking what the case waits for hears "nothing", and the consistency check reads the
+case as ended.
 """
 
 from __future__ import annotations
