@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine import FINAL_FORMAT, FinishedCase, NotFound, open_parts
+from engine import FINAL_FORMAT, CannotMove, FinishedCase, NotFound, open_parts
 from engine.compression import decompress
 from engine.errors import TaskAlreadyCompleted
 from engine.mail import Mail
@@ -114,6 +114,20 @@ def test_whatever_needs_the_workflow_of_a_finished_case_gets_a_clear_answer(make
             ask()
     parts = open_parts(other, instance_id)  # the consistency check: ended, nothing open
     assert parts.completed and not parts.human_tasks and not parts.service_tasks and parts.next_timer is None
+
+
+def test_a_finished_case_cannot_move_to_another_version(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    instance_id, _task_id = finished_case(engine)
+    with engine.db.transaction() as session:
+        version = session.scalar(select(ProcessInstance.model_version_id).where(ProcessInstance.id == instance_id))
+    assert version is not None
+    other = make_engine()
+
+    [check] = other.check_moves([instance_id], version)
+    assert (check.can_move, check.reason, check.at) == (False, "het initiatief loopt niet meer", ())
+    with pytest.raises(CannotMove, match="Dit initiatief loopt niet meer."):
+        other.move_case(instance_id, version, actor="procesbeheerder")
 
 
 def test_the_final_form_can_be_redacted(make_engine: MakeEngine) -> None:
