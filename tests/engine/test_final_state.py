@@ -116,6 +116,18 @@ def test_whatever_needs_the_workflow_of_a_finished_case_gets_a_clear_answer(make
     assert parts.completed and not parts.human_tasks and not parts.service_tasks and parts.next_timer is None
 
 
+def test_a_cancelled_case_keeps_its_final_form_too(make_engine: MakeEngine) -> None:
+    engine = make_engine("simple.bpmn")
+    info = create_instance(engine, email="bewoner@example.nl")
+    [task] = engine.open_tasks(instance_id=info.id)
+    assert engine.cancel(info.id, actor="beheerder", reason="dubbel").state == "cancelled"
+
+    final = json.loads(decompress(blob_of(engine, info.id)))
+    assert (final["format"], final["success"]) == (FINAL_FORMAT, False)
+    with pytest.raises(FinishedCase, match="loopt niet meer"):  # its task was never completed: it is gone
+        make_engine().complete_task(info.id, task.task_id, {"akkoord": True}, actor="anna@gemeente.nl")
+
+
 def test_a_finished_case_cannot_move_to_another_version(make_engine: MakeEngine) -> None:
     engine = make_engine("simple.bpmn")
     instance_id, _task_id = finished_case(engine)
