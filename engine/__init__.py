@@ -39,6 +39,7 @@ from engine.errors import (
     NotFound,
     TaskAlreadyCompleted,
 )
+from engine.final_state import FINAL_FORMAT, FinishedCase
 from engine.handlers import HandlerContext, HandlerFailed, HandlerRegistry
 from engine.job_purge import purge_done_jobs
 from engine.jobs import work_forever
@@ -119,6 +120,8 @@ __all__ = [
     "OpenParts",
     "MoveCheck",
     "NotFound",
+    "FinishedCase",
+    "FINAL_FORMAT",
     "OpenTask",
     "OpenTaskGroup",
     "Organisation",

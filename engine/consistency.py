@@ -10,6 +10,7 @@ from typing import Protocol
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
+from engine.final_state import FinishedCase
 from engine.step_writer import Snapshot
 
 
@@ -26,8 +27,12 @@ class OpenParts:
 
 
 def open_parts(engine: LoadsWorkflows, instance_id: int) -> OpenParts:
-    """Deserialize the instance (raises when its stored state does not load) and say what is open."""
-    workflow = engine.load_workflow(instance_id)
+    """Deserialize the instance (raises when its stored state does not load) and say what is open.
+    A finished instance keeps only its final form (:mod:`engine.final_state`): nothing is open."""
+    try:
+        workflow = engine.load_workflow(instance_id)
+    except FinishedCase:
+        return OpenParts(frozenset(), frozenset(), None, completed=True)
     snapshot = Snapshot.take(workflow)
     return OpenParts(frozenset(snapshot.human), frozenset(snapshot.service), snapshot.next_timer,
                      bool(workflow.is_completed()))

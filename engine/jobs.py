@@ -26,7 +26,7 @@ from engine.handlers import HandlerContext, HandlerRegistry
 from engine.incidents import STEP, resume
 from engine.instance_store import InstanceRow
 from engine.job_claim import ClaimedJob, claim_jobs
-from engine.job_rows import mail_job
+from engine.job_rows import mail_job, sent_mail_payload
 from engine.mail import BundleTexts, Mail, Mailer, MailRenderer
 from engine.rawsql import RawSql
 from engine.scripting import end_service_call, service_call
@@ -51,7 +51,11 @@ class EngineForJobs(Protocol):
     def mail_texts_of_version(self, version_id: int) -> BundleTexts | None: ...
 
 
-_MAIL_DONE = ("UPDATE job SET state = 'done', done_at = ?, locked_until = NULL "
+# A mail sent after its case ended keeps only what a sent mail of an ended case keeps
+# (see engine.job_rows.SENT_MAIL_KEYS); the case's end trimmed the mails sent before.
+_MAIL_DONE = ("UPDATE job SET state = 'done', done_at = ?, locked_until = NULL, payload = CASE WHEN EXISTS "
+              "(SELECT 1 FROM process_instance WHERE process_instance.id = job.instance_id "
+              "AND process_instance.state <> 'running') THEN ? ELSE payload END "
               "WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING id")
 
 
@@ -136,7 +140,8 @@ class JobRunner:
                                         dict(payload.get("context") or {}), texts)
         with self.engine.db.connection() as conn:
             raw = RawSql(conn)  # BEGIN and the UPDATE in one round trip on PostgreSQL
-            if raw.one(_MAIL_DONE, (raw.time(clock.now()), job_id, worker_id)) is None:
+            sent = raw.json(sent_mail_payload(payload))
+            if raw.one(_MAIL_DONE, (raw.time(clock.now()), sent, job_id, worker_id)) is None:
                 raise LeaseLost(f"job {job_id} is no longer held by {worker_id}")
             # Sending inside the transaction: if the send fails the job stays claimed and is
             # retried; if the commit fails after a send, the mail may go twice (at least once).

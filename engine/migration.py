@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import Database
 from engine.errors import EngineError
+from engine.final_state import FinishedCase
 from engine.instance_store import InstanceRow
 from engine.serialization import StateSerializer
 from engine.step_writer import StepContext, StepRecord
@@ -155,11 +156,17 @@ class MigrationMixin:
         """Per case, whether it can move to ``to_version`` and if not, why (moves nothing)."""
         found = []
         for instance_id in instance_ids:
-            workflow = self.load_workflow(instance_id)
+            try:
+                workflow: BpmnWorkflow | None = self.load_workflow(instance_id)
+            except FinishedCase:
+                workflow = None  # only its final form is stored: nothing to move
             with self.db.reading() as session:
                 instance = session.get(ProcessInstance, instance_id)
-                if instance is not None:
-                    found.append(self.check_move(session, instance, workflow, to_version))
+                if instance is None:
+                    continue
+                found.append(self.check_move(session, instance, workflow, to_version) if workflow is not None
+                             else MoveCheck(instance.id, instance.case_ref, instance.model_version_id, to_version,
+                                            "het initiatief loopt niet meer", ()))
         return found
 
     def move_case(self, instance_id: int, to_version: int, *, actor: str) -> Any:
@@ -168,7 +175,10 @@ class MigrationMixin:
             number = session.scalar(select(ModelVersion.version_no).where(ModelVersion.id == to_version))
         if number is None:
             raise CannotMove("Die versie bestaat niet.")
-        return self.step(instance_id, actor, self.move_act(to_version, number))
+        try:
+            return self.step(instance_id, actor, self.move_act(to_version, number))
+        except FinishedCase as ended:
+            raise CannotMove(str(ended)) from None
 
     def step(self, instance_id: int, actor: str, act: Any) -> Any:
         raise NotImplementedError

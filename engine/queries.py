@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import Database
 from engine.errors import NotFound
+from engine.final_state import FinishedCase
 from engine.outline import ProcessOutline, outline_of
 from engine.step_writer import StepRecord
 from engine.tables import AuditEvent, Job, ModelVersion, OpenTask, OpenTaskGroup, ProcessInstance
@@ -92,13 +93,19 @@ class QueryMixin:
         """Per open or waiting task, when its latest interrupting timer ends it (the deadline
         of an answer the initiator is asked for); tasks without one are left out."""
         wanted = tuple(sorted(set(task_ids)))
-        return dict(self.read_from_workflow(instance_id, ("deadlines", *wanted),
-                                            lambda workflow: _deadlines(workflow, wanted)))
+        try:
+            return dict(self.read_from_workflow(instance_id, ("deadlines", *wanted),
+                                                lambda workflow: _deadlines(workflow, wanted)))
+        except FinishedCase:
+            return {}  # an ended case has no open task (only its final form is stored)
 
     def waiting_messages(self, instance_id: int) -> list[WaitingMessage]:
         """Messages the instance waits for now (e.g. the initiator's answer), with the form
         and status text the diagram gives the waiting element."""
-        return list(self.read_from_workflow(instance_id, "waiting", _waiting))
+        try:
+            return list(self.read_from_workflow(instance_id, "waiting", _waiting))
+        except FinishedCase:
+            return []  # an ended case waits for nothing (only its final form is stored)
 
     def open_tasks(
         self,

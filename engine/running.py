@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select
 
+from engine.final_state import FinishedCase
 from engine.rawsql import RawSql
 from engine.tables import ProcessInstance, RunningCount
 
@@ -98,7 +99,11 @@ class RunningMixin:
                                 .where(ProcessInstance.id.in_(list(instance_ids)),
                                        ProcessInstance.state == "running")).all()
         for instance_id, version_id in rows:
-            for process_id in processes_in(self.load_workflow(instance_id)):
+            try:
+                workflow = self.load_workflow(instance_id)
+            except FinishedCase:
+                continue  # only an ended workflow's final form is stored: it is in no process
+            for process_id in processes_in(workflow):
                 found[(version_id, process_id)] += 1
         return dict(found)
 

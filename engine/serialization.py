@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
 from engine import compression
+from engine.final_state import FinishedCase, final_form, is_final
 
 STATE_FORMAT = "loket-1"
 
@@ -127,7 +128,15 @@ class StateSerializer:
         return spec, subs
 
     # state -----------------------------------------------------------------------------
-    def dumps(self, workflow: BpmnWorkflow) -> bytes:
+    def dumps(self, workflow: BpmnWorkflow, case_data: dict[str, Any] | None = None) -> bytes:
+        """The state to store; a finished workflow is stored in its final form (see
+        :mod:`engine.final_state`), without what ``case_data`` (stored beside it) holds."""
+        if workflow.completed:
+            return self.dumps_final(workflow, case_data)
+        return self.dumps_full(workflow)
+
+    def dumps_full(self, workflow: BpmnWorkflow) -> bytes:
+        """The whole state, as a running workflow is stored."""
         dct = self._workflow_dict(workflow, "BpmnWorkflow")
         dct["subprocesses"] = {
             str(key): self._workflow_dict(sub, "BpmnSubWorkflow") | {
@@ -137,7 +146,17 @@ class StateSerializer:
         }
         dct["bpmn_events"] = list(workflow.bpmn_events)
         dct["format"] = STATE_FORMAT
-        return compression.compress(self._encode(dct), final=workflow.completed)
+        return compression.compress(self._encode(dct))
+
+    def dumps_final(self, workflow: BpmnWorkflow, case_data: dict[str, Any] | None = None) -> bytes:
+        final = final_form(workflow, case_data)
+        if "data" in final:
+            final["data"] = _clean(final["data"])
+        if _plain(final.values()):
+            text = orjson.dumps(final)
+        else:
+            text = json.dumps(final, separators=(",", ":"), cls=self._full._encoder_cls).encode("utf-8")
+        return compression.compress(text, final=True)
 
     def _encode(self, dct: dict[str, Any]) -> bytes:
         """orjson writes plain JSON values so that they read back equal to what json writes,
@@ -209,6 +228,8 @@ class StateSerializer:
         self, blob: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
     ) -> BpmnWorkflow:
         dct = json.loads(compression.decompress(blob))
+        if is_final(dct):
+            raise FinishedCase(dct)
         dct.pop("format", None)
         token = _specs.set((spec, subprocess_specs))
         try:

@@ -36,6 +36,7 @@ from engine.errors import (
     NotFound,
     TaskAlreadyCompleted,
 )
+from engine.final_state import FinishedCase, completed_before
 from engine.handlers import HandlerRegistry
 from engine.incidents import InlineServiceFailed, run_until_stopped
 from engine.inline_services import inline_runner
@@ -248,7 +249,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
             service_retries=self.service_retries,
         )
         after = writer.prepare(before, ran)
-        state = self.serializer.dumps(workflow)
+        state = self.serializer.dumps(workflow, row.case_data)
         now = clock.now()
         done = step_done(row, record.events, now) if self.step_hooks else None
         with saving(raw, row, state, now, commit=commit):
@@ -353,7 +354,11 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
             record.audit(row.id, "task_completed", task=task,
                          detail={"changes": data_changes(before, task.data), **time_open(task)})
 
-        return self.step(instance_id, actor, act)
+        try:
+            return self.step(instance_id, actor, act)
+        except FinishedCase:
+            with self.db.read_connection() as conn:
+                raise completed_before(conn, instance_id, task_id) from None
 
     def _check_task_data(self, ctx: StepContext, row: InstanceRow, form_id: str, data: dict[str, Any]) -> None:
         """The data must satisfy the form as the case's own bundle has it."""

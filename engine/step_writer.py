@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.incidents import STEP, Failure, failure_of
 from engine.instance_store import InstanceRow
-from engine.job_rows import mail_job, new_job
+from engine.job_rows import mail_job, new_job, trim_sent_mails_sql
 from engine.rawsql import RawSql
 from engine.running import Key, apply, changes, processes_in
 from engine.tables import AuditEvent, task_groups
@@ -244,6 +244,7 @@ class StepWriter:
     new_groups: list[tuple[Any, ...]] = field(default_factory=list)
     timer_changed: bool = False
     incident: bool = False
+    ended: bool = False
     running: dict[Key, int] = field(default_factory=dict)
 
     def prepare(self, before: Snapshot, ran: list[Task]) -> Snapshot:
@@ -258,6 +259,7 @@ class StepWriter:
             self.row.state = "completed"
             self.record.audit(self.row.id, "completed", actor="systeem")
         row = self.row
+        self.ended = row.new is None and row.stored_state == "running" and row.state != "running"
         was_in = before.inside if row.new is None and row.stored_state == "running" else frozenset()
         self.running = changes((row.stored_version_id, was_in),
                                (row.model_version_id, after.inside if row.state == "running" else frozenset()))
@@ -287,6 +289,8 @@ class StepWriter:
         raw.many(_INSERT_GROUP, self.new_groups)
         if self.timer_changed:
             raw.run(_DELETE_TIMERS, (self.row.id,))
+        if self.ended:
+            raw.run(trim_sent_mails_sql(raw.sqlite), (self.row.id,))
         apply(raw, self.running)
         self.record.flush(raw)
 
@@ -382,15 +386,17 @@ class StepWriter:
     def _set_status(self, task: Task, change: StatusChange) -> None:
         if change.text == self.row.status_text:
             return
+        # Readers show the Dutch text where there is no English one, so an English text equal
+        # to it is not stored; nor is "inform" when the initiator was not told (the default).
+        text_en = change.text_en if change.text_en and change.text_en != change.text else None
         self.row.status_text = change.text
-        self.row.status_text_en = change.text_en
-        self.record.audit(
-            self.row.id,
-            "status",
-            task=task,
-            detail={"text": change.text, "text_en": change.text_en, "inform": change.inform},
-            actor="systeem",
-        )
+        self.row.status_text_en = text_en
+        detail: dict[str, Any] = {"text": change.text}
+        if text_en:
+            detail["text_en"] = text_en
+        if change.inform:
+            detail["inform"] = True
+        self.record.audit(self.row.id, "status", task=task, detail=detail, actor="systeem")
         recipient = self.row.case_data.get(self.recipient_field)
         if change.inform and isinstance(recipient, str) and recipient:
             self.record.jobs.append(

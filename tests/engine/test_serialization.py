@@ -163,7 +163,8 @@ def test_state_v1_completes_through_the_engine(engine: Engine, fixture: dict[str
     with engine.db.transaction() as session:
         stored = session.scalar(select(ProcessInstance.workflow_state).where(ProcessInstance.id == instance_id))
     assert stored is not None
-    assert json.loads(decompress(stored))["format"] == "loket-1"
+    assert json.loads(decompress(stored)) == {"format": "loket-final-1", "process": "eenvoudig_test",
+                                              "success": True, "last": "End"}  # finished: its final form
 
 
 if __name__ == "__main__":  # pragma: no cover - run once to create the fixture

@@ -55,7 +55,7 @@ def library_dict(serializer: StateSerializer, workflow: BpmnWorkflow) -> Any:
 
 
 def lean_dict(serializer: StateSerializer, workflow: BpmnWorkflow) -> Any:
-    return json.loads(decompress(serializer.dumps(workflow)))
+    return json.loads(decompress(serializer.dumps_full(workflow)))
 
 
 def drive(folder: Path, process_id: str, serializer: StateSerializer, seen: list[dict[str, Any]],

@@ -148,7 +148,8 @@ def test_more_information_is_asked_and_answered(engine: Engine) -> None:
     assert "aanvulling_herinnering" not in case.templates()
 
 
-def test_reminder_then_withdrawn_after_silence(engine: Engine) -> None:
+def test_reminder_then_withdrawn_after_silence(loket: tuple[Engine, CollectingMailer]) -> None:
+    engine, mailer = loket
     case = groen_case(engine)
     case.complete("groen_beoordelen", {"aanvulling_nodig": True, "aanvulling_vraag": "Stuur een foto."})
     case.advance(working_days=4)
@@ -161,8 +162,10 @@ def test_reminder_then_withdrawn_after_silence(engine: Engine) -> None:
     assert case.state == "completed"
     assert case.data["uitkomst"] == "ingetrokken"
     assert case.status == "Uw initiatief is ingetrokken."
-    result = [m for m in case.mails() if m["template"] == "resultaat"]
-    assert result and result[0]["context"]["uitkomst"] == "ingetrokken"
+    # The case is over: its outbox keeps who got which mail, the initiator got the mail's text.
+    assert [m for m in case.mails() if m["template"] == "resultaat"] == [
+        {"template": "resultaat", "to": "initiatiefnemer@example.nl", "lang": "nl"}]
+    assert any("afgesloten, omdat we geen antwoord kregen" in mail.body for mail in mailer.sent)
     assert case.tasks() == []
 
 
