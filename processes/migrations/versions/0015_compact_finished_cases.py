@@ -2,8 +2,8 @@
 their sent mails only who got which mail (what engine.final_state and the worker do for every
 case that ends from now on); nothing a page, export or report reads goes
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-23 09:00:00
 """
 # ruff: noqa: S608 - every statement is made of this revision's constants only (no input reaches it)
@@ -16,8 +16,8 @@ import zstandard
 from alembic import op
 
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0014: finished cases stored before the final form (engine.final_state) get it, and
+"""Migration 0015: finished cases stored before the final form (engine.final_state) get it, and
 their sent mails keep only who got which mail; a running case keeps everything, and what the
 migration writes is what the engine writes for a case that ends now."""
 
@@ -31,14 +31,14 @@ class KeptMail:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url_at_0013(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def url_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'loket.sqlite3'}"
     else:
         url = request.getfixturevalue("postgres_url")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(url, "0013")
+    upgrade_database(url, "0014")
     return url
 
 
@@ -68,28 +68,28 @@ def _finish(engine: Engine) -> int:
 
 
 def test_finished_cases_get_their_final_form_and_running_ones_keep_everything(
-    url_at_0013: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url_at_0014: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as before:  # stored as this version's engine did before the final form
         before.setattr(StateSerializer, "dumps", lambda self, workflow, case_data=None: self.dumps_full(workflow))
         before.setattr(engine.jobs, "sent_mail_payload", dict)
         before.setattr(engine.step_writer, "trim_sent_mails_sql",
                        lambda sqlite: "UPDATE job SET state = state WHERE instance_id = ? AND 1 = 0")
-        old = _engine(url_at_0013, tmp_path)
+        old = _engine(url_at_0014, tmp_path)
         finished = _finish(old)
         running = create_instance(old, email="buur@example.nl").id
         old.run_due_jobs()
         old.db.dispose()
-    now = _engine(url_at_0013, tmp_path)  # the same case, finished by the engine as it is now
+    now = _engine(url_at_0014, tmp_path)  # the same case, finished by the engine as it is now
     expected = _finish(now)
     running_before = _stored(now, running)
     assert _stored(now, finished)[0]["format"] == "loket-1"
     assert all("context" in mail for mail in _stored(now, finished)[1])
     now.db.dispose()
 
-    upgrade_database(url_at_0013)
+    upgrade_database(url_at_0014)
 
-    after = _engine(url_at_0013, tmp_path)
+    after = _engine(url_at_0014, tmp_path)
     assert _stored(after, finished) == _stored(after, expected)
     state, mails = _stored(after, finished)
     assert state == {"format": "loket-final-1", "process": "eenvoudig_test", "success": True, "last": "End"}
