@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, has_request_context, redirect, request, session
-from flask_babel import get_locale
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
+from flask_babel.speaklater import LazyString
 from werkzeug.wrappers import Response
 
 from processes.amounts import file_size_text
@@ -67,3 +71,66 @@ def labels_per_request(build: Callable[[], dict[str, str]]) -> Callable[[], dict
         return found
 
     return cached
+
+
+# Cached translations --------------------------------------------------------------------------
+# Flask-Babel finds the catalogue anew at every call (request context, domain, locale, cache);
+# a staff page translates hundreds of texts. The catalogues are read once per process and never
+# change while it runs (Flask-Babel keeps them the same way), so a translated text per (locale,
+# text) is kept per application. The locale is asked at every call: force_locale still works.
+_TABLES = "loket_translated"
+Catalog = tuple[Any, dict[tuple[str, ...], str]]
+"""Flask-Babel's merged catalogue of a locale and the texts translated from it so far."""
+
+
+def _catalog() -> Catalog | None:
+    """The current locale's catalogue and table, or None outside a request."""
+    if not has_request_context():
+        return None
+    locale = get_locale()
+    found = g.get("_loket_translated")
+    if found is not None and found[0] is locale:
+        catalog: Catalog = found[1]
+        return catalog
+    catalogs: dict[str, Catalog] = current_app.extensions.setdefault(_TABLES, {})
+    catalog = catalogs.get(str(locale)) or catalogs.setdefault(str(locale), (get_translations(), {}))
+    g._loket_translated = (locale, catalog)
+    return catalog
+
+
+def gettext(msgid: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext``, from the per-process table."""
+    catalog = _catalog()
+    if catalog is None:
+        return babel_gettext(msgid, **variables)
+    translations, table = catalog
+    key = (msgid,)
+    text = table.get(key)
+    if text is None:
+        text = table[key] = translations.ugettext(msgid)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext``, from the per-process table (one entry per plural form used)."""
+    catalog = _catalog()
+    if catalog is None:
+        return babel_ngettext(singular, plural, num, **variables)
+    translations, table = catalog
+    key = (singular, plural, str(translations.plural(num)))
+    text = table.get(key)
+    if text is None:
+        text = table[key] = translations.ungettext(singular, plural, num)
+    variables.setdefault("num", num)
+    return text % variables
+
+
+def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
+    """Translated when shown, with :func:`gettext` (for texts made at import time)."""
+    return LazyString(gettext, msgid, **variables)
+
+
+def install_cached_translations(app: Flask) -> None:
+    """Templates translate through the same table (after Flask-Babel installed its own)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: gettext(text), ngettext=lambda s, p, n: ngettext(s, p, n), newstyle=True)

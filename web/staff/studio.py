@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import studio as service
 from processes import studio_drafts, versions
 from processes.access import MODEL_ROLES
 from processes.errors import ModelInvalid
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, file_response, loket

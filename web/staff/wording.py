@@ -17,13 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g
-from flask_babel import gettext as _
 
 from forms import Field, FormDefinition, format_number
 from processes.errors import StartUnavailable
 from processes.names import Names, organisation_names
 from web.formview import answer_text
 from web.i18n import current_lang, labels_per_request
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.common import category_names, loket
 
