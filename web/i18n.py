@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
+from flask_babel import force_locale as babel_force_locale
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as babel_gettext
 from flask_babel import ngettext as babel_ngettext
@@ -77,25 +80,48 @@ def labels_per_request(build: Callable[[], dict[str, str]]) -> Callable[[], dict
 # Flask-Babel finds the catalogue anew at every call (request context, domain, locale, cache);
 # a staff page translates hundreds of texts. The catalogues are read once per process and never
 # change while it runs (Flask-Babel keeps them the same way), so a translated text per (locale,
-# text) is kept per application. The locale is asked at every call: force_locale still works.
+# text) is kept per application. The request's catalogue is looked up once, when the request
+# starts, and kept in a context variable until it ends; ``force_locale`` (below) sets another.
 _TABLES = "loket_translated"
 Catalog = tuple[Any, dict[tuple[str, ...], str]]
 """Flask-Babel's merged catalogue of a locale and the texts translated from it so far."""
+_REQUEST_CATALOG: ContextVar[Catalog | None] = ContextVar("loket_request_catalog", default=None)
+
+
+def _catalog_of_locale() -> Catalog:
+    catalogs: dict[str, Catalog] = current_app.extensions.setdefault(_TABLES, {})
+    key = str(get_locale())
+    found = catalogs.get(key)
+    if found is None:
+        found = catalogs[key] = (get_translations(), {})
+    return found
 
 
 def _catalog() -> Catalog | None:
     """The current locale's catalogue and table, or None outside a request."""
-    if not has_request_context():
-        return None
-    locale = get_locale()
-    found = g.get("_loket_translated")
-    if found is not None and found[0] is locale:
-        catalog: Catalog = found[1]
-        return catalog
-    catalogs: dict[str, Catalog] = current_app.extensions.setdefault(_TABLES, {})
-    catalog = catalogs.get(str(locale)) or catalogs.setdefault(str(locale), (get_translations(), {}))
-    g._loket_translated = (locale, catalog)
-    return catalog
+    found = _REQUEST_CATALOG.get()
+    if found is not None:
+        return found
+    return _catalog_of_locale() if has_request_context() else None
+
+
+def _request_started() -> None:
+    _REQUEST_CATALOG.set(_catalog_of_locale())
+
+
+def _request_ended(_error: BaseException | None) -> None:
+    _REQUEST_CATALOG.set(None)
+
+
+@contextmanager
+def force_locale(lang: str) -> Iterator[None]:
+    """Flask-Babel's ``force_locale``, for the cached translations too."""
+    with babel_force_locale(lang):
+        token = _REQUEST_CATALOG.set(_catalog_of_locale() if has_request_context() else None)
+        try:
+            yield
+        finally:
+            _REQUEST_CATALOG.reset(token)
 
 
 def gettext(msgid: str, **variables: Any) -> str:
@@ -131,6 +157,9 @@ def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
 
 
 def install_cached_translations(app: Flask) -> None:
-    """Templates translate through the same table (after Flask-Babel installed its own)."""
+    """Templates translate through the same table (after Flask-Babel installed its own); the
+    request's catalogue is found before anything else runs."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _request_started)
+    app.teardown_request(_request_ended)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: gettext(text), ngettext=lambda s, p, n: ngettext(s, p, n), newstyle=True)
