@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import Database, Engine, Mailer
+from engine import Database, Engine, Mailer, ModelVersion
 from forms import FormDefinition, FormRegistry
 from processes import MODELS_DIR
 from processes.bundle_content import BundleContent
@@ -93,10 +93,31 @@ class Loket:
     def start_form_id(self) -> str:
         """The form the start event of the initiative process names (``formId``): the public
         start form and the form staff fill in on behalf of a caller."""
-        form_id = self.engine.start_form(INITIATIVE_PROCESS)
-        if not form_id or not self.forms.exists(form_id):
+        form_id = self.models_in_use()[1]
+        if form_id is None:
             raise StartUnavailable(INITIATIVE_PROCESS)
         return form_id
+
+    def start_form(self) -> FormDefinition:
+        """The start form of the models in use (StartUnavailable when they name none)."""
+        forms, form_id = self.models_in_use()
+        if form_id is None:
+            raise StartUnavailable(INITIATIVE_PROCESS)
+        return forms.get(form_id)
+
+    def models_in_use(self) -> tuple[BundleContent, str | None]:
+        """The forms of the models in use and the start form of the initiative process (None when
+        it names none that exists), from one statement: the newest bundle and the newest version
+        of the process. What a deployment holds never changes, so the engine keeps the rest."""
+        newest_bundle = select(ModelVersion.bundle_id).order_by(ModelVersion.id.desc()).limit(1).scalar_subquery()
+        newest_start = (select(ModelVersion.id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
+                        .order_by(ModelVersion.version_no.desc()).limit(1).scalar_subquery())
+        with self.reading() as session:
+            bundle_id, version_id = session.execute(select(newest_bundle, newest_start)).one()
+            catalog = None if bundle_id is None else self.engine.catalog_of_bundle(session, bundle_id)
+            form_id = None if version_id is None else self.engine.version_start_form(session, version_id)
+        forms = self._content(catalog)
+        return forms, form_id if form_id and forms.exists(form_id) else None
 
 
 P = ParamSpec("P")

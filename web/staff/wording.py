@@ -19,7 +19,6 @@ from typing import Any
 from flask import g
 
 from forms import Field, FormDefinition, format_number
-from processes.errors import StartUnavailable
 from processes.names import Names, organisation_names
 from web.formview import answer_text
 from web.i18n import current_lang, labels_per_request
@@ -317,11 +316,8 @@ def words() -> Wording:
     found = g.get("staff_wording")
     if isinstance(found, Wording) and found.lang == lang:
         return found
-    try:
-        first_form = loket().start_form_id()
-    except StartUnavailable:
-        first_form = ""
-    found = build(organisation_names(loket()), loket().forms.definitions(), lang, first_form)
+    forms, first_form = loket().models_in_use()
+    found = build(organisation_names(loket()), forms.definitions(), lang, first_form or "")
     g.staff_wording = found
     return found
 
