@@ -139,16 +139,23 @@ def gettext(msgid: str, **variables: Any) -> str:
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Flask-Babel's ``ngettext``, from the per-process table (one entry per plural form used)."""
+    if _catalog() is None:
+        return babel_ngettext(singular, plural, num, **variables)
+    variables.setdefault("num", num)
+    return _plural_text(singular, plural, num) % variables
+
+
+def _plural_text(singular: str, plural: str, num: int) -> str:
+    """The translated text for ``num``, not yet filled in (templates fill it in themselves)."""
     catalog = _catalog()
     if catalog is None:
-        return babel_ngettext(singular, plural, num, **variables)
+        return str(get_translations().ungettext(singular, plural, num))
     translations, table = catalog
     key = (singular, plural, str(translations.plural(num)))
     text = table.get(key)
     if text is None:
         text = table[key] = translations.ungettext(singular, plural, num)
-    variables.setdefault("num", num)
-    return text % variables
+    return text
 
 
 def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
@@ -162,4 +169,4 @@ def install_cached_translations(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _request_started)
     app.teardown_request(_request_ended)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda text: gettext(text), ngettext=lambda s, p, n: ngettext(s, p, n), newstyle=True)
+        gettext=lambda text: gettext(text), ngettext=_plural_text, newstyle=True)

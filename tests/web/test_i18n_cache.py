@@ -49,3 +49,13 @@ def test_switching_language_shows_the_other_language_on_the_next_page(client: Fl
 
 def test_outside_an_application_the_source_text_comes_back() -> None:
     assert gettext("Mijn taken %(n)s", n=3) == "Mijn taken 3"
+
+
+def test_a_template_fills_in_its_own_variables_of_a_plural_text(app: Flask) -> None:
+    from flask import render_template_string
+
+    template = '{{ ngettext("%(who)s heeft %(num)d taak", "%(who)s heeft %(num)d taken", count, who="Ilse") }}'
+    with app.test_request_context("/"):
+        session["lang"] = "nl"
+        assert render_template_string(template, count=1) == "Ilse heeft 1 taak"
+        assert render_template_string(template, count=3) == "Ilse heeft 3 taken"
