@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -109,15 +109,21 @@ class Loket:
         """The forms of the models in use and the start form of the initiative process (None when
         it names none that exists), from one statement: the newest bundle and the newest version
         of the process. What a deployment holds never changes, so the engine keeps the rest."""
-        newest_bundle = select(ModelVersion.bundle_id).order_by(ModelVersion.id.desc()).limit(1).scalar_subquery()
-        newest_start = (select(ModelVersion.id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
-                        .order_by(ModelVersion.version_no.desc()).limit(1).scalar_subquery())
         with self.reading() as session:
-            bundle_id, version_id = session.execute(select(newest_bundle, newest_start)).one()
+            bundle_id, version_id = session.execute(_in_use_query()).one()
             catalog = None if bundle_id is None else self.engine.catalog_of_bundle(session, bundle_id)
             form_id = None if version_id is None else self.engine.version_start_form(session, version_id)
         forms = self._content(catalog)
         return forms, form_id if form_id and forms.exists(form_id) else None
+
+
+@cache
+def _in_use_query() -> Executable:
+    """The newest bundle and the newest version of the initiative process (built once)."""
+    newest_bundle = select(ModelVersion.bundle_id).order_by(ModelVersion.id.desc()).limit(1).scalar_subquery()
+    newest_start = (select(ModelVersion.id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
+                    .order_by(ModelVersion.version_no.desc()).limit(1).scalar_subquery())
+    return select(newest_bundle, newest_start)
 
 
 P = ParamSpec("P")

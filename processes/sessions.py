@@ -12,8 +12,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Executable, delete, func, select
+from sqlalchemy import Executable, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from processes import clock
@@ -76,7 +77,7 @@ def staff_principal(session: Session, login_id: str, token: object) -> Principal
     parts = login_id.split(":")
     if not isinstance(token, str) or not token or len(parts) != 3 or parts[0] != "staff" or not parts[1].isdigit():
         return None
-    rows = session.execute(_principal_query(_hash(token), int(parts[1]))).all()
+    rows = session.execute(_principal_query(), {"token_hash": _hash(token), "user_id": int(parts[1])}).all()
     if not rows:
         return None
     first = rows[0]
@@ -94,8 +95,11 @@ def staff_principal(session: Session, login_id: str, token: object) -> Principal
         external=bool(first.external), lead_teams=frozenset(row.lead_of for row in rows if row.lead_of is not None))
 
 
-def _principal_query(token_hash: str, user_id: int) -> Executable:
-    """What :func:`processes.accounts.principal_of` and the monitor's ``lead_teams`` read, joined."""
+@cache
+def _principal_query() -> Executable:
+    """What :func:`processes.accounts.principal_of` and the monitor's ``lead_teams`` read, joined.
+    Built once (building a statement costs more than running it here); the token's hash and the
+    account id are its parameters."""
     email = func.lower(StaffUser.email)
     return (
         select(LoginSession.expires_at, StaffUser.id, StaffUser.email, StaffUser.name, StaffUser.session_token,
@@ -106,7 +110,8 @@ def _principal_query(token_hash: str, user_id: int) -> Executable:
         .outerjoin(TeamMembership, TeamMembership.user_id == StaffUser.id)
         .outerjoin(Guide, func.lower(Guide.email) == email)
         .outerjoin(Team, func.lower(Team.lead_email) == email)
-        .where(LoginSession.token_hash == token_hash, StaffUser.id == user_id, StaffUser.active.is_(True))
+        .where(LoginSession.token_hash == bindparam("token_hash"), StaffUser.id == bindparam("user_id"),
+               StaffUser.active.is_(True))
     )
 
 
