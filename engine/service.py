@@ -20,7 +20,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import clock
 from engine.amend import AmendMixin
@@ -433,7 +433,8 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
 
 
 def _instance_info(session: Session, instance_id: int) -> InstanceInfo:
-    row = session.get(ProcessInstance, instance_id)
+    # Without the stored workflow: the largest column, and InstanceInfo has no use for it.
+    row = session.get(ProcessInstance, instance_id, options=[defer(ProcessInstance.workflow_state)])
     if row is None:
         raise NotFound(f"Initiatief {instance_id} bestaat niet.")
     return info_of(row)

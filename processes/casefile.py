@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import AuditEvent, NotFound, OpenTask, ProcessInstance, WaitingMessage
 from forms import FormDefinition
@@ -36,7 +36,9 @@ class GuideView:
 
 
 def case_by_ref(session: Session, case_ref: str) -> ProcessInstance:
-    case = session.scalar(select(ProcessInstance).where(ProcessInstance.case_ref == case_ref[:40]))
+    """The case's row without its stored workflow (pages never read it; it is the largest column)."""
+    case = session.scalar(select(ProcessInstance).options(defer(ProcessInstance.workflow_state))
+                          .where(ProcessInstance.case_ref == case_ref[:40]))
     if case is None:
         raise NotFound(case_ref)
     return case
