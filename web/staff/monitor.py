@@ -17,9 +17,11 @@ from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_names, channel_labels, loket
-from web.staff.monitor_charts import Chart, counted
+from web.staff.monitor_charts import Chart, counted, number, percent
 
 YEARS = (2000, 2100)
+bp.add_app_template_global(number, "monitor_number")
+bp.add_app_template_global(percent, "monitor_percent")
 
 
 def kind_labels() -> dict[str, str]:
