@@ -66,8 +66,9 @@ def labels_per_request(build: Callable[[], dict[str, str]]) -> Callable[[], dict
     def cached() -> dict[str, str]:
         if not has_request_context():
             return build()
-        tables: dict[tuple[str, str], dict[str, str]] = g.setdefault("_loket_labels", {})
-        wanted = (key, str(get_locale()))
+        tables: dict[tuple[str, int], dict[str, str]] = g.setdefault("_loket_labels", {})
+        # The request's catalogue stands for its locale (one per locale and process).
+        wanted = (key, id(_catalog()))
         found = tables.get(wanted)
         if found is None:
             found = tables[wanted] = build()

@@ -59,3 +59,18 @@ def test_a_template_fills_in_its_own_variables_of_a_plural_text(app: Flask) -> N
         session["lang"] = "nl"
         assert render_template_string(template, count=1) == "Ilse heeft 1 taak"
         assert render_template_string(template, count=3) == "Ilse heeft 3 taken"
+
+
+def test_a_label_table_follows_the_language_within_one_request(app: Flask) -> None:
+    from web.i18n import force_locale, labels_per_request
+
+    @labels_per_request
+    def labels() -> dict[str, str]:
+        return {"mine": gettext(TEXT)}
+
+    with app.test_request_context("/"):
+        session["lang"] = "nl"
+        dutch = labels()["mine"]
+        with force_locale("en"):
+            english = labels()["mine"]
+        assert dutch == TEXT and english != dutch and labels()["mine"] == dutch
