@@ -20,7 +20,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import clock
 from engine.amend import AmendMixin
@@ -422,12 +422,12 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
 
         return self.step(instance_id, actor, act)
 
-    def instance(self, instance_id: int) -> InstanceInfo:
+    def instance(self, instance_id: int, *, within: Session | None = None) -> InstanceInfo:
+        """``within``: read in the caller's unit of work (a page that reads more in one go)."""
+        if within is not None:
+            return _instance_info(within, instance_id)
         with self.db.reading() as session:
-            row = session.get(ProcessInstance, instance_id)
-            if row is None:
-                raise NotFound(f"Initiatief {instance_id} bestaat niet.")
-            return info_of(row)
+            return _instance_info(session, instance_id)
 
     def jobs(self) -> JobRunner:
         return JobRunner(self)
@@ -435,3 +435,11 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
     def run_due_jobs(self, worker_id: str = "inline", limit: int = 100) -> int:
         """Run every job that is due now (used by tests and the inline worker)."""
         return self.jobs().run_due(worker_id=worker_id, limit=limit)
+
+
+def _instance_info(session: Session, instance_id: int) -> InstanceInfo:
+    # Without the stored workflow: the largest column, and InstanceInfo has no use for it.
+    row = session.get(ProcessInstance, instance_id, options=[defer(ProcessInstance.workflow_state)])
+    if row is None:
+        raise NotFound(f"Initiatief {instance_id} bestaat niet.")
+    return info_of(row)

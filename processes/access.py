@@ -66,6 +66,9 @@ class Principal:
     identities: frozenset[str] = field(default_factory=frozenset)
     must_change_password: bool = False
     external: bool = False
+    lead_teams: frozenset[str] | None = None
+    """The teams whose lead this user is (``org_team.lead_email``), when the login check read
+    them along (``None``: not read; ask :func:`processes.monitoring.dashboard.lead_teams`)."""
 
     # Flask-Login's user protocol ---------------------------------------------------------------
     is_authenticated = True

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import AuditEvent, NotFound, OpenTask, ProcessInstance, WaitingMessage
 from forms import FormDefinition
@@ -36,7 +36,9 @@ class GuideView:
 
 
 def case_by_ref(session: Session, case_ref: str) -> ProcessInstance:
-    case = session.scalar(select(ProcessInstance).where(ProcessInstance.case_ref == case_ref[:40]))
+    """The case's row without its stored workflow (pages never read it; it is the largest column)."""
+    case = session.scalar(select(ProcessInstance).options(defer(ProcessInstance.workflow_state))
+                          .where(ProcessInstance.case_ref == case_ref[:40]))
     if case is None:
         raise NotFound(case_ref)
     return case
@@ -117,8 +119,10 @@ class CaseFile:
         return bool(self.guides)
 
 
-def _forms(loket: Loket, tasks: list[OpenTask]) -> dict[str, FormDefinition]:
-    return {task.form_id: loket.case_form(task.instance_id, task.form_id) for task in tasks if task.form_id}
+def _forms(loket: Loket, session: Session, version_id: int, tasks: list[OpenTask]) -> dict[str, FormDefinition]:
+    """The tasks' forms as the case's own model version has them (kept per version by the engine)."""
+    forms = loket.version_forms(session, version_id)
+    return {task.form_id: forms.get(task.form_id) for task in tasks if task.form_id}
 
 
 def _start_form(loket: Loket, session: Session, version_id: int) -> FormDefinition | None:
@@ -141,9 +145,9 @@ def open_case_file(loket: Loket, principal: Principal, case_ref: str) -> CaseFil
         documents, messages = documents_of(session, case.id), thread(session, case.id)
         guide, names = current_guide(session, case.case_ref, data), team_names(session)
         guides = active_guides(session) if principal.has_any(GUIDE_ADMIN_ROLES) else []
+        workable = [task for task in tasks if may_work_on(principal, task)]
+        forms = _forms(loket, session, case.model_version_id, workable)
     waiting = loket.engine.waiting_messages(case.id) if case.state == "running" else []
-    workable = [task for task in tasks if may_work_on(principal, task)]
-    forms = _forms(loket, workable)
     askable = tuple(task for task in workable if task.form_id and can_ask_information(forms[task.form_id]))
     return CaseFile(case, data, audit, documents, messages, contacts, tasks, waiting, guide, names, start_form,
                     frozenset(task.task_id for task in workable), askable, tuple(guides))

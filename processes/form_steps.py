@@ -44,7 +44,7 @@ def _draft(session: Session, row: FormDraft) -> Draft:
 
 
 def first_step(loket: Loket) -> str:
-    return loket.form(loket.start_form_id()).step_ids()[0]
+    return loket.start_form().step_ids()[0]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class StepPage:
 def step_page(loket: Loket, draft_key: str | None, step_id: str) -> StepPage:
     """A step of the start form with what the draft holds (``UnknownStep`` for a step the form
     does not have)."""
-    form = loket.form(loket.start_form_id())
+    form = loket.start_form()
     form.step(step_id)
     with loket.reading() as session:
         row = drafts.find_draft(session, draft_key)
@@ -113,7 +113,7 @@ def summary_page(loket: Loket, draft_key: str | None, lang: str,
                  errors: list[FieldError] | None = None) -> SummaryPage | None:
     """Every answer before sending, with every problem left (``errors``: the ones sending
     found); None when there is no draft."""
-    form = loket.form(loket.start_form_id())
+    form = loket.start_form()
     next_steps = overview(loket).intake
     with loket.reading() as session:
         row = drafts.find_draft(session, draft_key)
@@ -174,7 +174,7 @@ class Resumed:
 def resume(loket: Loket, token: str, lang: str) -> Resumed | None:
     """The draft a resume link belongs to (its lifetime starts again), and whether every answer
     is there; None for a link that is unknown, used up or expired."""
-    form = loket.form(loket.start_form_id())
+    form = loket.start_form()
     with loket.transaction() as session:
         row = drafts.resume(session, token)
         if row is None:

@@ -106,7 +106,7 @@ def _with_guides(form: FormDefinition, session: Session, fields: list[str]) -> F
 
 def intake_form(loket: Loket) -> FormDefinition:
     """The start form (the one the diagram names) as the initiator and staff see it."""
-    form = loket.form(loket.start_form_id())
+    form = loket.start_form()
     with loket.reading() as session:
         return with_organisation_choices(form, session)
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import Database, Engine, Mailer
+from engine import Database, Engine, Mailer, ModelVersion
 from forms import FormDefinition, FormRegistry
 from processes import MODELS_DIR
 from processes.bundle_content import BundleContent
@@ -93,10 +93,37 @@ class Loket:
     def start_form_id(self) -> str:
         """The form the start event of the initiative process names (``formId``): the public
         start form and the form staff fill in on behalf of a caller."""
-        form_id = self.engine.start_form(INITIATIVE_PROCESS)
-        if not form_id or not self.forms.exists(form_id):
+        form_id = self.models_in_use()[1]
+        if form_id is None:
             raise StartUnavailable(INITIATIVE_PROCESS)
         return form_id
+
+    def start_form(self) -> FormDefinition:
+        """The start form of the models in use (StartUnavailable when they name none)."""
+        forms, form_id = self.models_in_use()
+        if form_id is None:
+            raise StartUnavailable(INITIATIVE_PROCESS)
+        return forms.get(form_id)
+
+    def models_in_use(self) -> tuple[BundleContent, str | None]:
+        """The forms of the models in use and the start form of the initiative process (None when
+        it names none that exists), from one statement: the newest bundle and the newest version
+        of the process. What a deployment holds never changes, so the engine keeps the rest."""
+        with self.reading() as session:
+            bundle_id, version_id = session.execute(_in_use_query()).one()
+            catalog = None if bundle_id is None else self.engine.catalog_of_bundle(session, bundle_id)
+            form_id = None if version_id is None else self.engine.version_start_form(session, version_id)
+        forms = self._content(catalog)
+        return forms, form_id if form_id and forms.exists(form_id) else None
+
+
+@cache
+def _in_use_query() -> Executable:
+    """The newest bundle and the newest version of the initiative process (built once)."""
+    newest_bundle = select(ModelVersion.bundle_id).order_by(ModelVersion.id.desc()).limit(1).scalar_subquery()
+    newest_start = (select(ModelVersion.id).where(ModelVersion.process_id == INITIATIVE_PROCESS)
+                    .order_by(ModelVersion.version_no.desc()).limit(1).scalar_subquery())
+    return select(newest_bundle, newest_start)
 
 
 P = ParamSpec("P")

@@ -4,8 +4,9 @@ pages can say "Team Groen" instead of ``team-groen``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Executable, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from processes.loket import reads
@@ -23,7 +24,22 @@ class Names:
 
 @reads
 def organisation_names(session: Session) -> Names:
-    people = {email.lower(): name for email, name in session.execute(select(StaffUser.email, StaffUser.name))}
-    people.update({email.lower(): name for email, name in session.execute(select(Guide.email, Guide.name))})
-    return Names({code: name for code, name in session.execute(select(District.code, District.name))},
-                 {code: name for code, name in session.execute(select(Team.code, Team.name))}, people)
+    """All names in one statement (pages ask this once per request)."""
+    rows = session.execute(_names_query()).all()
+    found: dict[str, dict[str, str]] = {"person": {}, "guide": {}, "district": {}, "team": {}}
+    for kind_of, key, name in rows:
+        found[kind_of][key] = name
+    people = {email.lower(): name for email, name in found["person"].items()}
+    people.update({email.lower(): name for email, name in found["guide"].items()})
+    return Names(found["district"], found["team"], people)
+
+
+@cache
+def _names_query() -> Executable:
+    """Built once: building it costs more than running it."""
+    return union_all(
+        select(literal("person").label("kind"), StaffUser.email.label("key"), StaffUser.name.label("name")),
+        select(literal("guide"), Guide.email, Guide.name),
+        select(literal("district"), District.code, District.name),
+        select(literal("team"), Team.code, Team.name),
+    )

@@ -246,7 +246,7 @@ _READ_LIMIT = 64
 def deployed_decisions(loket: Loket, lang: str) -> list[Decision]:
     """The decisions deployed with the process new initiatives start on."""
     try:
-        form = loket.form(loket.start_form_id())
+        form = loket.start_form()
     except StartUnavailable:
         return []
     with loket.reading() as session:

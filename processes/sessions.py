@@ -12,15 +12,17 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from processes import clock
 from processes.access import Principal
-from processes.accounts import active_user_of_session_id, principal_of
 from processes.loket import reads, writes
 from processes.tables.login_session import LoginSession
+from processes.tables.organisation import Guide, Team
+from processes.tables.staff import StaffRole, StaffUser, TeamMembership
 
 
 def _hash(token: str) -> str:
@@ -68,14 +70,49 @@ def _live(session: Session, token: object) -> LoginSession | None:
 @reads
 def staff_principal(session: Session, login_id: str, token: object) -> Principal | None:
     """The employee of a request: Flask-Login's id (``staff:<id>:<account token>``) and the
-    cookie's session token must both still be valid, and belong to the same account."""
-    row = _live(session, token)
-    if row is None or row.staff_user_id is None:
+    cookie's session token must both still be valid, and belong to the same account.
+
+    Every staff request asks this, so it is one statement: the session row joined with the
+    account, its roles, teams, guide record and the teams it leads (a few rows: roles × teams)."""
+    parts = login_id.split(":")
+    if not isinstance(token, str) or not token or len(parts) != 3 or parts[0] != "staff" or not parts[1].isdigit():
         return None
-    user = active_user_of_session_id(session, login_id)
-    if user is None or user.id != row.staff_user_id:
+    rows = session.execute(_principal_query(), {"token_hash": _hash(token), "user_id": int(parts[1])}).all()
+    if not rows:
         return None
-    return principal_of(session, user)
+    first = rows[0]
+    if first.expires_at <= clock.now() or not secrets.compare_digest(first.session_token, parts[2]):
+        return None
+    identities = {first.email.lower()}
+    for row in rows:
+        if row.guide_email is not None:
+            identities.update({row.guide_email.lower(), row.guide_name.strip().lower()})
+    return Principal(
+        id=first.id, email=first.email, name=first.name, session_token=first.session_token,
+        roles=frozenset(row.role for row in rows if row.role is not None),
+        groups=frozenset(row.team_code for row in rows if row.team_code is not None),
+        identities=frozenset(identities), must_change_password=bool(first.must_change_password),
+        external=bool(first.external), lead_teams=frozenset(row.lead_of for row in rows if row.lead_of is not None))
+
+
+@cache
+def _principal_query() -> Executable:
+    """What :func:`processes.accounts.principal_of` and the monitor's ``lead_teams`` read, joined.
+    Built once (building a statement costs more than running it here); the token's hash and the
+    account id are its parameters."""
+    email = func.lower(StaffUser.email)
+    return (
+        select(LoginSession.expires_at, StaffUser.id, StaffUser.email, StaffUser.name, StaffUser.session_token,
+               StaffUser.must_change_password, StaffUser.external, StaffRole.role, TeamMembership.team_code,
+               Guide.email.label("guide_email"), Guide.name.label("guide_name"), Team.code.label("lead_of"))
+        .join(StaffUser, StaffUser.id == LoginSession.staff_user_id)
+        .outerjoin(StaffRole, StaffRole.user_id == StaffUser.id)
+        .outerjoin(TeamMembership, TeamMembership.user_id == StaffUser.id)
+        .outerjoin(Guide, func.lower(Guide.email) == email)
+        .outerjoin(Team, func.lower(Team.lead_email) == email)
+        .where(LoginSession.token_hash == bindparam("token_hash"), StaffUser.id == bindparam("user_id"),
+               StaffUser.active.is_(True))
+    )
 
 
 @reads

@@ -130,14 +130,31 @@ def version_file(loket: Loket, version_id: int) -> tuple[str, bytes] | None:
     return file_defining(files or {}, process_id)
 
 
+_BUNDLE_FILES: dict[str, dict[str, bytes]] = {}
+"""Files per bundle content hash: the hash is of the files themselves, so what is kept under it
+is right in any database and never goes stale (a new deployment has another hash)."""
+_KEPT_BUNDLES = 8
+
+
 def _files_in_use(loket: Loket) -> dict[str, bytes]:
     """The files of the deployment that made the newest version (after a rollback that is the
-    earlier deployment made current again)."""
+    earlier deployment made current again): its content hash is read, its files only the first
+    time this process sees that hash. A copy: callers may change it."""
     with loket.reading() as session:
-        latest = session.scalar(select(ModelBundle).join(ModelVersion, ModelVersion.bundle_id == ModelBundle.id)
-                                .order_by(ModelVersion.id.desc()).limit(1))
-        stored = dict(latest.files) if latest is not None else {}
-    return {name: text.encode("utf-8") for name, text in stored.items()}
+        latest = session.execute(select(ModelBundle.id, ModelBundle.content_hash)
+                                 .join(ModelVersion, ModelVersion.bundle_id == ModelBundle.id)
+                                 .order_by(ModelVersion.id.desc()).limit(1)).first()
+        if latest is None:
+            return {}
+        bundle_id, content_hash = latest
+        found = _BUNDLE_FILES.get(content_hash)
+        if found is None:
+            stored = session.scalar(select(ModelBundle.files).where(ModelBundle.id == bundle_id)) or {}
+            found = {name: text.encode("utf-8") for name, text in stored.items()}
+            if len(_BUNDLE_FILES) >= _KEPT_BUNDLES:
+                _BUNDLE_FILES.clear()
+            _BUNDLE_FILES[content_hash] = found
+    return dict(found)
 
 
 def _merged(loket: Loket, uploaded: dict[str, bytes]) -> tuple[dict[str, bytes], list[str], list[str]]:

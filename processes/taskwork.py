@@ -4,6 +4,7 @@ saving a draft, and completing it through the engine. Claiming, releasing and ha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,14 +15,13 @@ from engine import InstanceInfo, OpenTask
 from forms import FormDefinition
 from processes import clock
 from processes.access import Principal, may_complete, task_groups
-from processes.accounts import colleagues_for
 from processes.assignment import workable_task
 from processes.balances import Balance, task_balances
 from processes.errors import AccessDenied, InvalidInput, NotAllowedHere
 from processes.intake import with_organisation_choices
 from processes.loket import Loket
 from processes.tables.organisation import Guide
-from processes.tables.staff import StaffUser, TaskDraft
+from processes.tables.staff import StaffUser, TaskDraft, TeamMembership
 
 ASK_FIELD = "aanvulling_nodig"
 QUESTION_FIELD = "aanvulling_vraag"
@@ -51,21 +51,36 @@ class TaskContext:
 
 
 def load_task(loket: Loket, principal: Principal, task_id: str) -> TaskContext:
+    """One unit of work; the form as the case's own model version has it (kept per version)."""
     with loket.reading() as session:
         task = workable_task(session, principal, task_id)
-    case = loket.engine.instance(task.instance_id)
-    definition = loket.case_form(task.instance_id, task.form_id) if task.form_id else None
-    with loket.reading() as session:
+        case = loket.engine.instance(task.instance_id, within=session)
+        definition = loket.version_forms(session, case.model_version_id).get(task.form_id) if task.form_id else None
         draft = session.scalar(select(TaskDraft).where(TaskDraft.task_id == task.task_id))
         saved = (dict(draft.data), draft.saved_by) if draft is not None else (None, None)
         assignee_name = display_name(session, task.assignee)
-        colleagues = tuple(Colleague(user.id, user.name) for user in
-                           colleagues_for(session, task_groups(task.candidate_group), exclude=principal.email))
+        colleagues = tuple(colleague_choices(session, task_groups(task.candidate_group), exclude=principal.email))
         if definition is not None:
             definition = with_organisation_choices(definition, session)
         balances = task_balances(session, task.case_ref, definition, dict(case.data or {}))
     return TaskContext(task, definition, case, saved[0], saved[1], may_complete(principal, task), assignee_name,
                        colleagues, balances)
+
+
+def colleague_choices(session: Session, groups: Iterable[str], *, exclude: str | None = None) -> list[Colleague]:
+    """What :func:`processes.accounts.colleagues_for` finds, only the columns the page shows
+    (loading accounts would also load their roles and teams)."""
+    wanted = sorted(set(groups))
+    if not wanted:
+        return []
+    query = (
+        select(StaffUser.id, StaffUser.name, StaffUser.email)
+        .join(TeamMembership, TeamMembership.user_id == StaffUser.id)
+        .where(TeamMembership.team_code.in_(wanted), StaffUser.active.is_(True))
+        .order_by(StaffUser.name)
+        .distinct()
+    )
+    return [Colleague(user_id, name) for user_id, name, email in session.execute(query) if email != exclude]
 
 
 def display_name(session: Session, assignee: str | None) -> str | None:

@@ -82,9 +82,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from web import errors
     from web.extensions import babel, csrf, limiter, login_manager
-    from web.i18n import current_lang, file_size, select_locale
+    from web.i18n import current_lang, file_size, install_cached_translations, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    install_cached_translations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

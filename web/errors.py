@@ -8,12 +8,12 @@ from decimal import InvalidOperation
 
 import psycopg
 from flask import Flask, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from processes.errors import ConcurrentUpdate, NotFound, StartUnavailable, TaskAlreadyCompleted
+from web.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

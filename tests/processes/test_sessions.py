@@ -149,3 +149,41 @@ def test_the_housekeeping_deletes_expired_sessions_only(loket: Loket, engine: En
     purge_portal_data(loket)
     assert rows(engine) == 1
     assert sessions.staff_principal(loket, principal(engine, KCC).get_id(), lasting) is not None
+
+
+def test_the_one_statement_login_check_reads_what_the_account_queries_read(loket: Loket, engine: Engine) -> None:
+    """Roles, teams, guide identities and the teams a user leads: the same as principal_of and
+    the monitor's lead_teams, for every demo account (guides and team leads among them)."""
+    from dataclasses import replace
+
+    from processes.demo.staff import ACCOUNTS
+    from processes.monitoring.dashboard import lead_teams
+
+    for _name, mailbox, _roles, _teams in ACCOUNTS:
+        login_id, token = staff_login(loket, f"{mailbox}@gemeente.example")
+        found = sessions.staff_principal(loket, login_id, token)
+        expected = principal(engine, f"{mailbox}@gemeente.example")
+        assert found is not None and found.lead_teams is not None
+        with engine.db.reading() as session:
+            assert found.lead_teams == lead_teams(session, expected)
+        assert replace(found, lead_teams=None) == expected
+
+
+def test_a_changed_role_or_team_counts_at_the_next_request(loket: Loket, engine: Engine) -> None:
+    from processes.tables.organisation import Team
+    from processes.tables.staff import StaffRole, TeamMembership
+
+    login_id, token = staff_login(loket, KCC)
+    before = sessions.staff_principal(loket, login_id, token)
+    assert before is not None and "beheerder" not in before.roles and not before.lead_teams
+    with engine.db.transaction() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.email == KCC))
+        assert user is not None
+        session.add_all([StaffRole(user_id=user.id, role="beheerder"),
+                         TeamMembership(user_id=user.id, team_code="team-groen")])
+        team = session.get(Team, "team-groen")
+        assert team is not None
+        team.lead_email = KCC.upper()
+    after = sessions.staff_principal(loket, login_id, token)
+    assert after is not None
+    assert "beheerder" in after.roles and "team-groen" in after.groups and after.lead_teams == {"team-groen"}

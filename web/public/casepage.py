@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import gettext as _
 
 from forms import FieldError, FormDefinition
 from processes import portal
 from web import current_loket
 from web.formview import FieldView, field_views, summary_rows
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.public.auth import current_initiator
 from web.public.formdefs import MESSAGE_FORM
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext, ngettext
 
 from processes.amounts import euro_text
 from processes.dates import long_date
 from processes.procedure import Norm
 from processes.rules import Condition, Value
-from web.i18n import current_lang
+from web.i18n import current_lang, lazy_gettext, ngettext
+from web.i18n import gettext as _
 from web.public.auth import current_initiator
 
 CATEGORY_LABELS = {

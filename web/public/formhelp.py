@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import request
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from forms import FieldError, FormDefinition
 from processes.documents import MAX_FILE_BYTES, Upload, UploadRejected, check_upload
+from web.i18n import gettext as _
 
 HONEYPOT = "website"
 

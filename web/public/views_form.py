@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
@@ -21,6 +20,7 @@ from web import current_loket
 from web.extensions import limiter
 from web.formview import field_views, summary_rows
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.public import bp
 from web.public.auth import current_initiator
 from web.public.formdefs import SAVE_FORM

@@ -7,7 +7,6 @@ from io import BytesIO
 from typing import Any
 
 from flask import flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, clean
@@ -26,6 +25,7 @@ from web import current_loket
 from web.extensions import limiter
 from web.formview import field_views
 from web.i18n import current_lang, safe_next
+from web.i18n import gettext as _
 from web.public import bp
 from web.public.auth import current_initiator, initiator_required, log_in_with_link, log_out
 from web.public.casepage import render_case

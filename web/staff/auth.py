@@ -26,7 +26,6 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -44,10 +43,12 @@ from processes.access import (
 )
 from processes.accounts import authenticate
 from processes.monitoring import may_monitor
+from processes.monitoring.dashboard import FULL_ROLES
 from processes.throttle import THROTTLED
 from web import current_loket
 from web.caching import forbid_storing
 from web.extensions import limiter, login_manager
+from web.i18n import gettext as _
 from web.i18n import safe_next
 from web.public.auth import SESSION_KEY as INITIATOR_SESSION
 from web.staff import bp, sso
@@ -178,6 +179,13 @@ def may_change_password(user: Principal) -> bool:
     return not user.external and sso.local_login_allowed()
 
 
+def _may_monitor(user: Principal) -> bool:
+    """``may_monitor`` without a second query: the login check read the teams this user leads."""
+    if user.lead_teams is None or user.has_any(FULL_ROLES):
+        return may_monitor(current_loket(), user)
+    return bool(user.lead_teams)
+
+
 @bp.context_processor
 def staff_navigation() -> dict[str, Any]:
     user = current_principal()
@@ -196,7 +204,7 @@ def staff_navigation() -> dict[str, Any]:
             items.append(("staff.models", _("Processen")))
         if user.has_any(ADMIN_ROLES):
             items += [("staff.admin", _("Beheer")), ("staff.admin_users", _("Gebruikers"))]
-        if may_monitor(current_loket(), user):
+        if _may_monitor(user):
             items.append(("staff.monitor", _("Monitor")))
         if user.has_any(PRIVACY_ROLES):
             items.append(("staff.access_log_page", _("Inzagelog")))

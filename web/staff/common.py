@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, render_template
 from flask.blueprints import BlueprintSetupState
-from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
@@ -18,6 +17,7 @@ from processes.errors import AccessDenied, Refused, TaskAlreadyCompleted, TaskGo
 from processes.loket import Loket
 from processes.vocabulary import CATEGORIES
 from web import current_loket
+from web.i18n import gettext as _
 from web.i18n import labels_per_request
 from web.staff import bp
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import case_actions, casefile
@@ -16,6 +15,7 @@ from processes.messages import MessageRejected
 from processes.vocabulary import CONTACT_CHANNELS
 from web.formview import answer_text, summary_rows
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import file_response, form_id, loket, reason_text

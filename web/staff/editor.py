@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from flask import abort, jsonify, render_template, request
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -16,6 +15,7 @@ from processes import editor_choices, rules_try, studio_drafts
 from processes import studio as service
 from processes.access import INITIATOR_GROUP, MODEL_ROLES
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from flask import abort, jsonify, render_template, request
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -19,7 +17,8 @@ from processes.access import MODEL_ROLES
 from processes.errors import InvalidInput
 from processes.studio import UploadInvalid, read_uploads
 from web.formview import FieldView, field_views
-from web.i18n import LANGUAGES, current_lang
+from web.i18n import LANGUAGES, current_lang, force_locale, ngettext
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket

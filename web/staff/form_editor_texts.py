@@ -3,7 +3,7 @@ filled in by the script)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from web.i18n import gettext as _
 
 
 def widget_names() -> dict[str, str]:

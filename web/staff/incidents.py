@@ -5,11 +5,11 @@ The beheerder's organisation data: :mod:`web.staff.orgadmin`."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import incidents as service
 from processes.access import INCIDENT_ROLES
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, loket

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import case_actions, kcc
 from processes.access import KCC_ROLES
 from processes.errors import Refused
 from processes.vocabulary import CONTACT_CHANNELS
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import file_response, loket, reason_text

@@ -9,17 +9,19 @@ from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
-from flask_babel import gettext as _
 
 from processes.errors import AccessDenied
 from processes.monitoring import Dashboard, Filters, Scope, dashboard, scope_of
 from processes.vocabulary import CATEGORIES
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_names, channel_labels, loket
-from web.staff.monitor_charts import Chart, counted
+from web.staff.monitor_charts import Chart, counted, number, percent
 
 YEARS = (2000, 2100)
+bp.add_app_template_global(number, "monitor_number")
+bp.add_app_template_global(percent, "monitor_percent")
 
 
 def kind_labels() -> dict[str, str]:

@@ -4,10 +4,10 @@ initiative whether it can move and why not, then the move of the chosen ones."""
 from __future__ import annotations
 
 from flask import flash, render_template, request
-from flask_babel import gettext as _
 
 from processes import moving as service
 from processes.access import MODEL_ROLES
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket

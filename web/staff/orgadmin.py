@@ -10,7 +10,6 @@ the page says what was saved. Every change is in the organisation audit at the b
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -18,6 +17,7 @@ from processes import districts_teams
 from processes import organisation as service
 from processes.access import ADMIN_ROLES
 from processes.errors import OrganisationInvalid
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, loket

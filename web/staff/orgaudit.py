@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-
 from processes.tables.staff import StaffAudit
+from web.i18n import gettext as _
 from web.staff.wording import Wording
 
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from forms import format_number
@@ -25,6 +23,8 @@ from processes.organisation import BudgetYear, GuideRow
 from processes.tables.organisation import District, DistrictBudget, Fund, Team
 from processes.vocabulary import EXPERTISE, TEAM_SETTINGS
 from web.formview import FieldView, OptionView
+from web.i18n import gettext as _
+from web.i18n import ngettext
 from web.staff.wording import Wording
 
 NEW_GUIDE = "nieuwe-begeleider"

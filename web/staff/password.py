@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes.errors import AccountInvalid
 from processes.passwords import change_own_password
 from web.extensions import limiter
+from web.i18n import gettext as _
 from web.i18n import safe_next
 from web.staff import bp
 from web.staff.auth import LOGIN_AT, LOGIN_LIMIT, may_change_password, principal, requires, start_session

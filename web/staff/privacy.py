@@ -4,12 +4,12 @@ filters and paging, and a CSV download) and the beheerder's retention policy per
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import access_log, log_retention, retention
 from processes.access import ADMIN_ROLES, PRIVACY_ROLES
 from processes.errors import OrganisationInvalid
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_names, file_response, loket

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, FormDefinition, clean
@@ -18,6 +17,7 @@ from processes.vocabulary import ATTACHMENTS_FIELD as ATTACHMENTS
 from processes.vocabulary import REGISTER_CHANNELS as CHANNELS
 from web.formview import FieldView, field_views
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.public.formhelp import check_uploads, uploads_for
 from web.staff import bp
 from web.staff.auth import principal, requires

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from flask import abort, jsonify, render_template, request
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -20,6 +19,7 @@ from processes import replay as service
 from processes import studio
 from processes.access import KCC_ROLES, MODEL_ROLES, WORKER_ROLES
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_names, loket

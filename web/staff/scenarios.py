@@ -5,7 +5,6 @@ while scenarios fail unless the owner says why (:mod:`processes.scenario_recordi
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, FormDefinition
@@ -15,6 +14,7 @@ from processes.scenario_recording import Position, Recording, RecordingInvalid
 from processes.studio_drafts import DraftRefused
 from web.formview import FieldView, field_views
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket

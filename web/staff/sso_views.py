@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from flask import abort, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes.oidc import accounts
@@ -26,6 +25,7 @@ from processes.oidc.client import (
     SignOnFailed,
 )
 from web.extensions import limiter
+from web.i18n import gettext as _
 from web.i18n import safe_next
 from web.staff import bp, sso
 from web.staff.auth import LOGIN_LIMIT, current_principal, must_change_password, start_session

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from processes import studio as service
 from processes import studio_drafts, versions
 from processes.access import MODEL_ROLES
 from processes.errors import ModelInvalid
+from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, file_response, loket
@@ -32,7 +34,25 @@ def upload_error_text(problem: service.UploadInvalid) -> str:
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
     found = versions.studio_page(loket())
     return render_template("staff/models.html", processes=found.processes, files=found.files,
-                           editor_endpoint=editor_endpoint, drafts=_drafts(found.files), **context), status
+                           file_list=file_list(found.files), drafts=_drafts(found.files), **context), status
+
+
+_FILE_LISTS: dict[tuple[str, str, tuple[str, ...]], Markup] = {}
+_KEPT_FILE_LISTS = 16
+
+
+def file_list(files: list[str]) -> Markup:
+    """The rendered list of the files in use with their links (≈60 files, three links each). It
+    follows from the names alone, in the page's language, for where the site is mounted: kept
+    under exactly those, so a deployment with other files shows its own list at once."""
+    key = (current_lang(), request.script_root, tuple(files))
+    found = _FILE_LISTS.get(key)
+    if found is None:
+        found = Markup(render_template("staff/models_files.html", files=files, editor_endpoint=editor_endpoint))  # noqa: S704 - a template's output
+        if len(_FILE_LISTS) >= _KEPT_FILE_LISTS:
+            _FILE_LISTS.clear()
+        _FILE_LISTS[key] = found
+    return found
 
 
 def _drafts(files: list[str]) -> list[tuple[studio_drafts.DraftInfo, str | None]]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import studio_drafts
 from processes.access import MODEL_ROLES
 from processes.studio_drafts import Draft, DraftRefused
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket, staff_datetime

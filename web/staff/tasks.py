@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from forms import FieldError, clean
@@ -14,6 +13,7 @@ from processes.access import ALL_ROLES, WORKER_ROLES
 from processes.errors import InvalidTaskData
 from web.formview import field_views
 from web.i18n import current_lang
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import category_labels, form_id, loket

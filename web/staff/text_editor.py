@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import text_studio
@@ -16,6 +15,7 @@ from processes.access import MODEL_ROLES
 from processes.studio_drafts import Draft, DraftRefused
 from processes.text_studio import LANGUAGES, MailText, Part, TextInvalid
 from processes.text_variables import default_example
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import loket

@@ -7,13 +7,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from processes.access import ROLES
 from processes.passwords import MAX_LENGTH, MIN_LENGTH
 from processes.tables.staff import StaffAudit
 from processes.users import AccountForm, Organisation
 from web.formview import FieldView, OptionView
+from web.i18n import gettext as _
 from web.staff.common import role_labels
 
 ACCOUNT_FIELDS = {"name": "naam", "email": "email", "roles": "rollen", "teams": "teams", "district": "wijk",

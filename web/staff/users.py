@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from processes import users as service
 from processes.access import ADMIN_ROLES
 from processes.errors import AccountInvalid, NotAllowedHere, UnknownAccount
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, error_page, loket, reason_text

@@ -17,13 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g
-from flask_babel import gettext as _
 
 from forms import Field, FormDefinition, format_number
-from processes.errors import StartUnavailable
 from processes.names import Names, organisation_names
 from web.formview import answer_text
 from web.i18n import current_lang, labels_per_request
+from web.i18n import gettext as _
 from web.staff import bp
 from web.staff.common import category_names, loket
 
@@ -317,11 +316,8 @@ def words() -> Wording:
     found = g.get("staff_wording")
     if isinstance(found, Wording) and found.lang == lang:
         return found
-    try:
-        first_form = loket().start_form_id()
-    except StartUnavailable:
-        first_form = ""
-    found = build(organisation_names(loket()), loket().forms.definitions(), lang, first_form)
+    forms, first_form = loket().models_in_use()
+    found = build(organisation_names(loket()), forms.definitions(), lang, first_form or "")
     g.staff_wording = found
     return found
 

@@ -209,3 +209,30 @@ def test_an_earlier_version_is_made_current_again_with_a_button(app: Flask, clie
     assert response.status_code == 302
     assert client.get("/medewerker/processen/bestanden/wijkwens.bpmn").data == WIJKWENS
     assert "weer in gebruik genomen" in client.get(URL).text
+
+
+def test_the_file_list_follows_each_deployment_at_once_and_the_language(app: Flask, client: FlaskClient) -> None:
+    """The list of files in use is kept per bundle content and language (web.staff.studio.file_list,
+    processes.studio._files_in_use): a new file is listed right after deploying it, and gone
+    again when the earlier deployment is made current again."""
+    login_as(client, app, PROCES)
+    before = client.get(URL).text
+    assert "extra_test.nl.txt" not in before
+    texts = MODELS_DIR / "texts"
+    new_texts = [(f"extra_test.{lang}.txt", (texts / f"masterclass.{lang}.txt").read_bytes()) for lang in ("nl", "en")]
+    status, text = send(client, new_texts, action="in_gebruik")
+    assert status == 200, text
+    listed = re.findall(r'href="/medewerker/processen/bestanden/([^"]+)"', client.get(URL).text)
+    added = [name for name in listed if name.endswith("extra_test.nl.txt")]
+    assert added, "the new file is listed at once"
+    assert client.get(f"/medewerker/processen/bestanden/{added[0]}").data == (texts / "masterclass.nl.txt").read_bytes()
+    client.get("/taal/en?next=/")
+    english = client.get(URL).text
+    assert added[0] in english and ">download<" in english.replace("downloaden", "")
+    client.get("/taal/nl?next=/")
+    page = client.get(URL).text
+    forms = re.findall(r'action="(/medewerker/processen/versies/\d+/in-gebruik)"', page)
+    assert client.post(forms[0], data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert not any(name.endswith("extra_test.nl.txt") for name in re.findall(
+        r'href="/medewerker/processen/bestanden/([^"]+)"', client.get(URL).text)), "gone with the earlier bundle"
+    assert client.get(f"/medewerker/processen/bestanden/{added[0]}").status_code == 404
