@@ -149,7 +149,7 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
         counted = counts(session, filters)
         found.volumes = volumes(counted)
         found.cases = case_times(counted, norms.cases)
-        found.questions = questions(session, filters)
+        found.questions = questions(counted)
         found.rules = rule_quality(counted)
         found.satisfaction = satisfaction(session, filters, counted)
         found.budgets = budgets(session, _years(filters))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters, percentile
+from processes.monitoring.tally import step_counts
 from processes.procedure import Norm
 from processes.tables.facts import StepFact
 
@@ -63,26 +64,36 @@ def _of_steps(keys: Collection[str]) -> list[tuple[str, str]]:
     return sorted((process, element) for process, _, element in (key.partition("/") for key in keys))
 
 
-def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
-               only: Collection[str] | None = None) -> dict[str, LeadTime]:
-    """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open. A step's norm is the one the diagrams in use set. ``only``: just
-    these steps (a team lead's)."""
+def _from_facts(session: Session, filters: Filters,
+                steps: list[tuple[str, str]] | None) -> list[tuple[str, str, int, int, int]]:
     query = select(StepFact.process, StepFact.element, StepFact.work_days, StepFact.calendar_days, func.count())
-    if only is not None:
-        steps = _of_steps(only)
-        if not steps:
-            return {}
+    if steps is not None:
         query = query.where(or_(*(and_(StepFact.process == process, StepFact.element == element)
                                   for process, element in steps)))
     query = filters.on_steps(query).group_by(StepFact.process, StepFact.element, StepFact.work_days,
                                              StepFact.calendar_days)
+    return [(str(process), str(element), int(work), int(days), int(count))
+            for process, element, work, days, count in session.execute(query)]
+
+
+def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
+               only: Collection[str] | None = None) -> dict[str, LeadTime]:
+    """Per step (``process/element``) of the initiatives in the filters: the working days each
+    completed task was open (the tallies of the months the period covers whole, the facts of
+    the others). A step's norm is the one the diagrams in use set. ``only``: just these steps
+    (a team lead's)."""
+    steps = _of_steps(only) if only is not None else None
+    if steps is not None and not steps:
+        return {}
+    rows = step_counts(session, filters, steps) if filters.whole_months() is not None else []
+    for edge in filters.edges():
+        rows += _from_facts(session, edge, steps)
     found: dict[str, LeadTime] = {}
-    for process, element, work, ordinal, count in session.execute(query):
+    for process, element, work, days, count in sorted(rows):
         key = f"{process}/{element}"
-        row = found.setdefault(key, LeadTime(key, names.get(key, str(element)), norms.get(key)))
-        row.counts[int(work)] = row.counts.get(int(work), 0) + int(count)
-        row.calendar_counts[int(ordinal)] = row.calendar_counts.get(int(ordinal), 0) + int(count)
+        row = found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key)))
+        row.counts[work] = row.counts.get(work, 0) + count
+        row.calendar_counts[days] = row.calendar_counts.get(days, 0) + count
     return found
 
 

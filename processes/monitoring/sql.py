@@ -8,7 +8,7 @@ district (each with the period)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -21,6 +21,15 @@ Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month(day: date) -> str:
+    return day.strftime("%Y-%m")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,31 @@ class Filters:
             found.append(CaseFact.category == self.category)
         if self.district:
             found.append(CaseFact.district == self.district)
+        return found
+
+    def whole_months(self) -> tuple[str | None, str | None] | None:
+        """The first and last month (``YYYY-MM``, None: open) the period covers whole, None when
+        it covers none."""
+        first = last = None
+        if self.since is not None:
+            first = _month(self.since if self.since.day == 1 else _next_month(self.since))
+        if self.until is not None:
+            last = _month(self.until if _next_month(self.until) == self.until + timedelta(days=1)
+                          else self.until.replace(day=1) - timedelta(days=1))
+        return None if first is not None and last is not None and first > last else (first, last)
+
+    def edges(self) -> list[Filters]:
+        """The days of the period in months it covers only in part (to be read from the facts):
+        these filters for those days only, at most two stretches of less than a month each, or
+        the whole period when it covers no month whole."""
+        months = self.whole_months()
+        if months is None:
+            return [self]
+        found = []
+        if self.since is not None and self.since.day != 1:
+            found.append(replace(self, until=_next_month(self.since) - timedelta(days=1)))
+        if self.until is not None and _next_month(self.until) != self.until + timedelta(days=1):
+            found.append(replace(self, since=self.until.replace(day=1)))
         return found
 
     def conditions(self) -> list[ColumnElement[bool]]:

@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine import OpenTask, OpenTaskGroup
+from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
 from processes.tables.facts import CaseFact
@@ -48,22 +49,16 @@ def open_work(session: Session, filters: Filters, teams: frozenset[str] | None =
             for team, count, overdue, free in session.execute(query)]
 
 
-def questions(session: Session, filters: Filters) -> Questions:
+def questions(counted: Counts) -> Questions:
     """Requests for more information (a step completed with ``aanvulling_nodig``), the answers
     (the initiator's messages) and the initiatives withdrawn for lack of an answer, of the
     initiatives that were asked; the answer time is from the first question to the first answer
-    of an initiative, in working days."""
+    of an initiative, in working days (the sets of :mod:`processes.monitoring.grouped`)."""
     found = Questions()
-    asked = [filters.condition(), CaseFact.asked > 0]
-    totals = session.execute(
-        select(func.coalesce(func.sum(CaseFact.asked), 0), func.coalesce(func.sum(CaseFact.answered), 0),
-               func.coalesce(func.sum(case((CaseFact.withdrawn.is_(True), 1), else_=0)), 0)).where(*asked)).one()
-    found.asked, found.answered, found.withdrawn = int(totals[0]), int(totals[1]), int(totals[2])
+    found.asked, found.answered, found.withdrawn = (sum(count for _, count in counted[name])
+                                                    for name in ("asked", "answered", "withdrawn"))
     if not found.answered:
         return found
-    days = CaseFact.answered_work - CaseFact.asked_work
-    for days_taken, count in session.execute(
-            select(days, func.count()).where(*asked, CaseFact.answered > 0,
-                                             CaseFact.first_answered_at >= CaseFact.first_asked_at).group_by(days)):
-        found.answer_time.counts[int(days_taken or 0)] = int(count)  # never None: both were there
+    for (days_taken,), count in counted["answer"]:
+        found.answer_time.counts[int(days_taken)] = count
     return found
