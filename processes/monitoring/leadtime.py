@@ -18,6 +18,9 @@ from processes.monitoring.tally import step_counts
 from processes.procedure import Norm
 from processes.tables.facts import StepFact
 
+CALENDAR_UNITS = {"dagen": 1, "weken": 7}
+"""Norms that count calendar days: the days in one unit."""
+
 
 @dataclass
 class LeadTime:
@@ -28,6 +31,7 @@ class LeadTime:
     norm: Norm | None = None
     counts: dict[int, int] = field(default_factory=dict)
     calendar_counts: dict[int, int] = field(default_factory=dict)
+    """Calendar days → how many, for a norm in days or weeks (:data:`CALENDAR_UNITS`)."""
 
     @property
     def total(self) -> int:
@@ -48,7 +52,7 @@ class LeadTime:
             return None
         if self.norm.unit == "werkdagen":
             return sum(count for days, count in self.counts.items() if days <= self.norm.amount)
-        limit = {"dagen": 1, "weken": 7}.get(self.norm.unit)
+        limit = CALENDAR_UNITS.get(self.norm.unit)
         if limit is None:
             return None
         return sum(count for days, count in self.calendar_counts.items() if days <= self.norm.amount * limit)
@@ -80,19 +84,30 @@ def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names
                only: Collection[str] | None = None) -> dict[str, LeadTime]:
     """Per step (``process/element``) of the initiatives in the filters: the working days each
     completed task was open (the tallies of the months the period covers whole, the facts of
-    the others). A step's norm is the one the diagrams in use set. ``only``: just these steps
-    (a team lead's)."""
+    the others), and the calendar days for a step whose norm counts them. A step's norm is the
+    one the diagrams in use set. ``only``: just these steps (a team lead's)."""
     steps = _of_steps(only) if only is not None else None
     if steps is not None and not steps:
         return {}
-    rows = step_counts(session, filters, steps) if filters.whole_months() is not None else []
+    in_days = set(_of_steps([key for key, norm in norms.items() if norm.unit in CALENDAR_UNITS
+                             and (only is None or key in only)]))
+    work: list[tuple[str, str, int, int]] = []
+    calendar: list[tuple[str, str, int, int]] = []
+    if filters.whole_months() is not None:
+        work = step_counts(session, filters, "steps", steps)
+        calendar = step_counts(session, filters, "step_days", in_days) if in_days else []
     for edge in filters.edges():
-        rows += _from_facts(session, edge, steps)
+        for process, element, work_days, calendar_days, count in _from_facts(session, edge, steps):
+            work.append((process, element, work_days, count))
+            if (process, element) in in_days:
+                calendar.append((process, element, calendar_days, count))
     found: dict[str, LeadTime] = {}
-    for process, element, work, days, count in sorted(rows):
+    for process, element, days, count in sorted(work):
         key = f"{process}/{element}"
         row = found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key)))
-        row.counts[work] = row.counts.get(work, 0) + count
+        row.counts[days] = row.counts.get(days, 0) + count
+    for process, element, days, count in sorted(calendar):
+        row = found[f"{process}/{element}"]
         row.calendar_counts[days] = row.calendar_counts.get(days, 0) + count
     return found
 

@@ -87,18 +87,31 @@ def _sets(figure: str, month: str, category: str | None, district: str | None, k
     return ((figure, values.get(figure, ())),)
 
 
-def step_counts(session: Session, filters: Filters,
-                steps: Collection[tuple[str, str]] | None) -> list[tuple[str, str, int, int, int]]:
-    """Per step, working days and calendar days how many completed tasks (``steps``: only
-    these) over the months the filters cover whole."""
-    columns = (MonitorTally.k1, MonitorTally.k2, MonitorTally.i1, MonitorTally.i2)
+def step_counts(session: Session, filters: Filters, figure: str,
+                steps: Collection[tuple[str, str]] | None) -> list[tuple[str, str, int, int]]:
+    """Per step and working days (``steps``) or calendar days (``step_days``) how many completed
+    tasks (``steps``: only these) over the months the filters cover whole."""
+    columns = (MonitorTally.k1, MonitorTally.k2, MonitorTally.i1)
     query = (select(*columns, func.sum(MonitorTally.n))
-             .where(MonitorTally.figure == "steps", *_of(filters, _whole(filters)))
+             .where(MonitorTally.figure == figure, *_of(filters, _whole(filters)))
              .group_by(*columns).having(func.sum(MonitorTally.n) != 0))
     if steps is not None:
         query = query.where(tuple_(MonitorTally.k1, MonitorTally.k2).in_(sorted(steps)))
-    return [(str(process), str(element), int(work), int(days), int(count))
-            for process, element, work, days, count in session.execute(query)]
+    return [(str(process), str(element), int(days), int(count))
+            for process, element, days, count in session.execute(query)]
+
+
+def work_counts(session: Session, filters: Filters, teams: Collection[str] | None,
+                leave_out: str) -> list[tuple[str, int, int]]:
+    """Per candidate group (but ``leave_out``; ``teams``: only these) and the bits overdue (2)
+    and nobody took it (1), how many tasks are open now of the initiatives that came in in the
+    months the filters cover whole."""
+    query = (select(MonitorTally.k1, MonitorTally.i1, func.sum(MonitorTally.n))
+             .where(MonitorTally.figure == "work", MonitorTally.k1 != leave_out, *_of(filters, _whole(filters)))
+             .group_by(MonitorTally.k1, MonitorTally.i1).having(func.sum(MonitorTally.n) != 0))
+    if teams is not None:
+        query = query.where(MonitorTally.k1.in_(sorted(teams)))
+    return [(str(team), int(flags), int(count)) for team, flags, count in session.execute(query)]
 
 
 def rebuild(session: Session) -> int:

@@ -13,6 +13,7 @@ from engine import OpenTask, OpenTaskGroup
 from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
+from processes.monitoring.tally import work_counts
 from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
 
@@ -33,20 +34,37 @@ class Questions:
     answer_time: LeadTime = field(default_factory=lambda: LeadTime("antwoord"))
 
 
-def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
-    """Per team (candidate group) the open tasks of the initiatives in the filters (the open
-    tasks, not the history: as many rows as there is work now)."""
+def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None) -> list[TeamWork]:
     query = (select(OpenTaskGroup.group_code, func.count(),
                     func.sum(case((OpenTask.overdue.is_(True), 1), else_=0)),
                     func.sum(case((OpenTask.assignee.is_(None), 1), else_=0)))
              .join(OpenTask, OpenTask.task_id == OpenTaskGroup.task_id)
              .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id)
              .where(OpenTaskGroup.group_code != INITIATOR_GROUP, filters.condition())
-             .group_by(OpenTaskGroup.group_code).order_by(OpenTaskGroup.group_code))
+             .group_by(OpenTaskGroup.group_code))
     if teams is not None:
         query = query.where(OpenTaskGroup.group_code.in_(sorted(teams)))
     return [TeamWork(str(team), int(count), int(overdue or 0), int(free or 0))
             for team, count, overdue, free in session.execute(query)]
+
+
+def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
+    """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
+    of the months the period covers whole, the open tasks of the initiatives of the others)."""
+    found: dict[str, list[int]] = {}
+    if filters.whole_months() is not None:
+        for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
+            row = found.setdefault(team, [0, 0, 0])
+            row[0] += count
+            row[1] += count if flags & 2 else 0
+            row[2] += count if flags & 1 else 0
+    for edge in filters.edges():
+        for work in _from_facts(session, edge, teams):
+            row = found.setdefault(work.team, [0, 0, 0])
+            row[0] += work.open
+            row[1] += work.overdue
+            row[2] += work.unassigned
+    return [TeamWork(team, *row) for team, row in sorted(found.items()) if row[0]]
 
 
 def questions(counted: Counts) -> Questions:

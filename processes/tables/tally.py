@@ -2,9 +2,9 @@
 initiative came in, its category and district (the dashboard's filters) and what a figure groups
 by, so a look at the dashboard reads a row per group instead of a row per initiative.
 
-One table, ``monitor_tally``: per ``figure`` (see :data:`CASE_FIGURES` and ``steps``), month,
-category and district, up to two texts (``k1``, ``k2``) and two numbers (``i1``, ``i2``), how
-many (``n``). Lead times are tallied per whole working day (a histogram), so the median and the
+One table, ``monitor_tally``: per ``figure`` (see :data:`CASE_FIGURES`, ``steps`` and ``step_days``), month,
+category and district, up to two texts (``k1``, ``k2``) and a number (``i1``), how many
+(``n``). Lead times are tallied per whole working day (a histogram), so the median and the
 80th percentile come out exactly as from the facts. A text of a case is kept as ``''`` when it
 is missing and as ``'=' || value`` otherwise (:func:`decode`): a key column cannot hold NULL, and
 a missing value is not the empty text.
@@ -23,14 +23,20 @@ tables are created from the models (tests, benches)."""
 # ruff: noqa: S608 - every statement is made of this module's constants only (no input reaches it)
 from __future__ import annotations
 
-from sqlalchemy import DDL, Integer, MetaData, String, event
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import DDL, Connection, Dialect, Integer, MetaData, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.ddl import BaseDDLElement
+from sqlalchemy.sql.schema import SchemaItem
 
 from engine import Base
 from processes.tables.facts import TEXT_LENGTH
 
 TABLE = "monitor_tally"
-KEYS = ("figure", "category", "district", "month", "k1", "k2", "i1", "i2")
+KEYS = ("figure", "district", "category", "month", "k1", "k2", "i1")
 WHOLE = "*"
 """``month`` and ``district`` of the whole-history groups (see :data:`LEVELS`)."""
 
@@ -39,15 +45,18 @@ class MonitorTally(Base):
     """How many facts (or what they add up to) fall in one group."""
 
     __tablename__ = TABLE
+    # Room on every page for a row's next version: a step rewrites a few counts in place.
+    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
 
+    # In this order: a figure for the whole history (district ``*``) or of a district is one
+    # range of the key.
     figure: Mapped[str] = mapped_column(String(20), primary_key=True)
-    category: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     district: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
+    category: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     k1: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     k2: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     i1: Mapped[int] = mapped_column(Integer, primary_key=True)
-    i2: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
 
 
@@ -101,22 +110,25 @@ def _case_parts(source: str, sign: int) -> list[str]:
     """The groups of the initiatives in ``source`` (aliased ``r``), each ``sign`` × what it adds."""
     parts = []
     for figure, (keys, where) in CASE_FIGURES.items():
-        values = {"k1": "''", "k2": "''", "i1": "0", "i2": "0", "n": "1", **keys}
+        values = {"k1": "''", "k2": "''", "i1": "0", "n": "1", **keys}
         for level, columns in LEVELS.items():
             if level == "whole" and figure == "cases":
                 continue
             parts.append(f"SELECT '{figure}' AS figure, {_enc('r.category')} AS category, {columns}, "
-                         f"{values['k1']} AS k1, {values['k2']} AS k2, {values['i1']} AS i1, {values['i2']} AS i2, "
+                         f"{values['k1']} AS k1, {values['k2']} AS k2, {values['i1']} AS i1, "
                          f"{sign} * ({values['n']}) AS n FROM {source} r" + (f" WHERE {where}" if where else ""))
     return parts
 
 
 def _step_part(steps: str, cases: str, sign: int) -> list[str]:
     """The groups of the steps in ``steps`` (aliased ``s``) of the initiatives in ``cases``
-    (aliased ``r``): per step and working and calendar days."""
-    return [f"SELECT 'steps' AS figure, {_enc('r.category')} AS category, {columns}, s.process AS k1, "
-            f"s.element AS k2, s.work_days AS i1, s.calendar_days AS i2, {sign} AS n "
-            f"FROM {steps} s JOIN {cases} r ON r.instance_id = s.instance_id" for columns in LEVELS.values()]
+    (aliased ``r``): per step and working days (``steps``) and per step and calendar days
+    (``step_days``, for the norms in days or weeks)."""
+    return [f"SELECT '{figure}' AS figure, {_enc('r.category')} AS category, {columns}, s.process AS k1, "
+            f"s.element AS k2, s.{days} AS i1, {sign} AS n "
+            f"FROM {steps} s JOIN {cases} r ON r.instance_id = s.instance_id"
+            for figure, days in (("steps", "work_days"), ("step_days", "calendar_days"))
+            for columns in LEVELS.values()]
 
 
 def upsert(parts: list[str]) -> str:
@@ -128,33 +140,56 @@ def upsert(parts: list[str]) -> str:
             f"ON CONFLICT ({keys}) DO UPDATE SET n = {TABLE}.n + excluded.n")
 
 
-REBUILD = (f"DELETE FROM {TABLE}",
-           upsert([*_case_parts("case_fact", 1), *_step_part("step_fact", "case_fact", 1)]))
-"""The tallies counted again from the facts (the upgrade that adds them, ``loket monitor tallies``)."""
-
-# What each change adds (+) and takes away (−), by table and event: the sources are the trigger's
-# rows — transition tables per statement (PostgreSQL) or NEW/OLD per row.
-NEW_CASES, OLD_CASES = _row("NEW", CASE_COLUMNS), _row("OLD", CASE_COLUMNS)
-NEW_STEPS, OLD_STEPS = _row("NEW", STEP_COLUMNS), _row("OLD", STEP_COLUMNS)
-
-
-def _changes(new_cases: str, old_cases: str, new_steps: str, old_steps: str) -> dict[tuple[str, str], list[str]]:
-    return {
-        ("case_fact", "INSERT"): [*_case_parts(new_cases, 1), *_step_part("step_fact", new_cases, 1)],
-        ("case_fact", "UPDATE"): [*_case_parts(new_cases, 1), *_case_parts(old_cases, -1),
-                                  *_step_part("step_fact", new_cases, 1), *_step_part("step_fact", old_cases, -1)],
-        ("step_fact", "INSERT"): [*_step_part(new_steps, "case_fact", 1)],
-        ("step_fact", "UPDATE"): [*_step_part(new_steps, "case_fact", 1), *_step_part(old_steps, "case_fact", -1)],
-    }
+def _work_part(groups: str, tasks: str, cases: str, sign: int) -> list[str]:
+    """The open tasks per candidate group (``g``, ``t``) of the initiatives in ``cases`` (``r``):
+    per group (``k1``), whether overdue (``i1`` bit 2) and whether nobody took it (bit 1)."""
+    flags = "CASE WHEN t.overdue THEN 2 ELSE 0 END + CASE WHEN t.assignee IS NULL THEN 1 ELSE 0 END"
+    return [f"SELECT 'work' AS figure, {_enc('r.category')} AS category, {columns}, g.group_code AS k1, "
+            f"'' AS k2, {flags} AS i1, {sign} AS n FROM {groups} g JOIN {tasks} t ON t.task_id = g.task_id "
+            f"JOIN {cases} r ON r.instance_id = t.instance_id" for columns in LEVELS.values()]
 
 
-DELETES = {"case_fact": [*_case_parts(OLD_CASES, -1), *_step_part("step_fact", OLD_CASES, -1)],
-           "step_fact": [*_step_part(OLD_STEPS, "case_fact", -1)]}
+def _parts(table: str, rows: str, sign: int) -> list[str]:
+    """What ``rows`` of ``table`` count in, joined with the other tables as they are."""
+    if table == "case_fact":
+        return [*_case_parts(rows, sign), *_step_part("step_fact", rows, sign),
+                *_work_part("open_task_group", "open_task", rows, sign)]
+    if table == "step_fact":
+        return _step_part(rows, "case_fact", sign)
+    if table == "open_task":
+        return _work_part("open_task_group", rows, "case_fact", sign)
+    return _work_part(rows, "open_task", "case_fact", sign)
+
+
+REBUILD = (f"DELETE FROM {TABLE}", upsert(_parts("case_fact", "case_fact", 1)))
+"""The tallies counted again from the facts and the open tasks (the upgrade that adds them)."""
+
+COLUMNS = {"case_fact": CASE_COLUMNS, "step_fact": STEP_COLUMNS, "open_task": ("task_id", "instance_id", "overdue",
+                                                                               "assignee"),
+           "open_task_group": ("task_id", "group_code")}
+"""The tables whose rows the tallies count (the open tasks' are the engine's), and the columns
+they are counted by."""
+
+
+def _changes(rows: Callable[[str, str], str]) -> dict[tuple[str, str], list[str]]:
+    """What each change adds (+) and takes away (−), by table and event; ``rows``: the trigger's
+    new or old rows of a table — transition tables per statement (PostgreSQL) or NEW/OLD as a
+    relation per row."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for table in COLUMNS:
+        found[(table, "INSERT")] = _parts(table, rows(table, "NEW"), 1)
+        found[(table, "UPDATE")] = [*_parts(table, rows(table, "NEW"), 1), *_parts(table, rows(table, "OLD"), -1)]
+    return found
+
+
+def _deletes() -> dict[str, list[str]]:
+    """Per table what a deleted row takes away, while the rows it joins are still there."""
+    return {table: _parts(table, _row("OLD", columns), -1) for table, columns in COLUMNS.items()}
 
 
 def _postgres_ddl() -> list[str]:
     found = []
-    for (table, action), parts in _changes("new_rows", "old_rows", "new_rows", "old_rows").items():
+    for (table, action), parts in _changes(lambda _table, which: f"{which.lower()}_rows").items():
         name = f"{table}_tally_{action.lower()}"
         tables = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
         found += [f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -162,7 +197,7 @@ def _postgres_ddl() -> list[str]:
                   f"DROP TRIGGER IF EXISTS {name} ON {table}",
                   f"CREATE TRIGGER {name} AFTER {action} ON {table} REFERENCING {tables[action]} "
                   f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"]
-    for table, parts in DELETES.items():
+    for table, parts in _deletes().items():
         name = f"{table}_tally_delete"
         found += [f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                   f"{upsert(parts)}; RETURN OLD; END $$",
@@ -173,11 +208,11 @@ def _postgres_ddl() -> list[str]:
 
 def _sqlite_ddl() -> list[str]:
     found = []
-    for (table, action), parts in _changes(NEW_CASES, OLD_CASES, NEW_STEPS, OLD_STEPS).items():
+    for (table, action), parts in _changes(lambda table, which: _row(which, COLUMNS[table])).items():
         name = f"{table}_tally_{action.lower()}"
         found += [f"DROP TRIGGER IF EXISTS {name}",
                   f"CREATE TRIGGER {name} AFTER {action} ON {table} FOR EACH ROW BEGIN {upsert(parts)}; END"]
-    for table, parts in DELETES.items():
+    for table, parts in _deletes().items():
         name = f"{table}_tally_delete"
         found += [f"DROP TRIGGER IF EXISTS {name}",
                   f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW BEGIN {upsert(parts)}; END"]
@@ -187,18 +222,25 @@ def _sqlite_ddl() -> list[str]:
 POSTGRES_DDL = tuple(_postgres_ddl())
 SQLITE_DDL = tuple(_sqlite_ddl())
 DROP_POSTGRES = tuple(f"DROP FUNCTION IF EXISTS {table}_tally_{action}() CASCADE"
-                      for table in ("case_fact", "step_fact") for action in ("insert", "update", "delete"))
+                      for table in COLUMNS for action in ("insert", "update", "delete"))
 DROP_SQLITE = tuple(f"DROP TRIGGER IF EXISTS {table}_tally_{action}"
                     for table in ("case_fact", "step_fact") for action in ("insert", "update", "delete"))
 
 
+def _all_made(ddl: BaseDDLElement, target: SchemaItem | str, bind: Connection | None, tables: list[Table] | None = None,
+              state: Any | None = None, *, dialect: Dialect, compiler: DDLCompiler | None = None,
+              checkfirst: bool = False) -> bool:
+    """Whether the tables the triggers join were made now (a test may make the engine's alone)."""
+    return tables is None or {TABLE, *COLUMNS} <= {table.name for table in tables}
+
+
 def _register() -> None:
-    # After every table is there: the triggers sit on the fact tables and write this one.
+    # After every table is there: the triggers sit on the fact and task tables and write this one.
     metadata: MetaData = Base.metadata
-    for statement in POSTGRES_DDL:
-        event.listen(metadata, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect="postgresql"))
-    for statement in SQLITE_DDL:
-        event.listen(metadata, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect="sqlite"))
+    for dialect, statements in (("postgresql", POSTGRES_DDL), ("sqlite", SQLITE_DDL)):
+        for statement in statements:
+            event.listen(metadata, "after_create", DDL(statement.replace("%", "%%")).execute_if(
+                dialect=dialect, callable_=_all_made))
 
 
 _register()

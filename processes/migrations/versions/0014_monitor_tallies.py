@@ -24,16 +24,16 @@ def upgrade() -> None:
     op.create_table(
         'monitor_tally',
         sa.Column('figure', sa.String(length=20), nullable=False),
-        sa.Column('category', sa.String(length=TEXT), nullable=False),
         sa.Column('district', sa.String(length=TEXT), nullable=False),
+        sa.Column('category', sa.String(length=TEXT), nullable=False),
         sa.Column('month', sa.String(length=7), nullable=False),
         sa.Column('k1', sa.String(length=TEXT), nullable=False),
         sa.Column('k2', sa.String(length=TEXT), nullable=False),
         sa.Column('i1', sa.Integer(), nullable=False),
-        sa.Column('i2', sa.Integer(), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('figure', 'category', 'district', 'month', 'k1', 'k2', 'i1', 'i2',
+        sa.PrimaryKeyConstraint('figure', 'district', 'category', 'month', 'k1', 'k2', 'i1',
                                 name=op.f('pk_monitor_tally')),
+        postgresql_with={'fillfactor': 50},
     )
     # The triggers as processes/tables/tally.py makes them (its statements are made of its own
     # constants); then the tallies of the facts already there.
