@@ -99,7 +99,10 @@ class Filters:
         of_the_case = self.of_the_case()
         if not of_the_case:
             return query
-        return query.join(CaseFact, CaseFact.instance_id == StepFact.instance_id).where(*of_the_case)
+        # The period on the case too (a step carries its case's ``created_at``): a district's
+        # cases of a few weeks are an index range, not all of its cases.
+        return query.join(CaseFact, CaseFact.instance_id == StepFact.instance_id).where(
+            *of_the_case, *self.period(CaseFact.created_at))
 
 
 def percentile(counts: dict[int, int], fraction: float) -> float | None:

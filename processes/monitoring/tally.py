@@ -115,8 +115,8 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
 
 
 def rebuild(session: Session) -> int:
-    """The tallies counted again from the facts (``loket monitor tallies``); returns how many
-    groups there are."""
+    """The tallies counted again from the facts and the open tasks (what migration 0014 does);
+    returns how many groups there are."""
     for statement in REBUILD:
         session.execute(text(statement))
     return int(session.scalar(select(func.count()).select_from(MonitorTally)) or 0)

@@ -1,24 +1,29 @@
-"""The monitoring's tallies: the facts (:mod:`processes.tables.facts`) counted ahead, per month an
-initiative came in, its category and district (the dashboard's filters) and what a figure groups
-by, so a look at the dashboard reads a row per group instead of a row per initiative.
+"""The monitoring's tallies: the facts (:mod:`processes.tables.facts`) and the open tasks counted
+ahead, per month an initiative came in, its category and district (the dashboard's filters) and
+what a figure groups by, so a look at the dashboard reads a row per group instead of a row per
+initiative.
 
-One table, ``monitor_tally``: per ``figure`` (see :data:`CASE_FIGURES`, ``steps`` and ``step_days``), month,
-category and district, up to two texts (``k1``, ``k2``) and a number (``i1``), how many
-(``n``). Lead times are tallied per whole working day (a histogram), so the median and the
-80th percentile come out exactly as from the facts. A text of a case is kept as ``''`` when it
-is missing and as ``'=' || value`` otherwise (:func:`decode`): a key column cannot hold NULL, and
-a missing value is not the empty text.
+One table, ``monitor_tally``: per ``figure`` (:data:`CASE_FIGURES`; ``steps`` and ``step_days``,
+the completed tasks per working and calendar days; ``work``, the open tasks per candidate
+group), district, category and month, up to two texts (``k1``, ``k2``) and a number (``i1``),
+how many (``n``). Every figure but ``cases`` is kept twice (:data:`LEVELS`): per month and
+district, and for the whole history (month and district ``*``). Lead times are tallied per
+whole working day (a histogram), so the median and the 80th percentile come out exactly as from
+the facts. A text of a case is kept as ``''`` when it is missing and as ``'=' || value``
+otherwise (:func:`decode`): a key column cannot hold NULL, and a missing value is not the
+empty text.
 
-Triggers keep it, on both databases, whoever writes the facts (the step hook, the upgrade's
-fill, the generated history's bulk inserts, a cascade from a deleted initiative): each change
-of a fact table adds its rows' groups and takes away its old rows' groups in one grouped upsert.
-A step's groups are those of its initiative (month, category, district): they move with the
-initiative's category or district. PostgreSQL: per statement, with its transition tables (a bulk
-insert is one upsert); SQLite: per row. Deletes are counted per row *before* the row goes, so a
-cascade that deletes an initiative's facts and its steps in one statement takes each step away
-while its initiative is still there to say its groups. Migration 0014 makes them in a database
-that exists and fills the tallies (:data:`REBUILD`); the listeners here make them when the
-tables are created from the models (tests, benches)."""
+Triggers keep it, on both databases, whoever writes the rows (the step hook, the engine's task
+rows, the upgrade's fill, the generated history's bulk inserts, a cascade from a deleted
+initiative): each change of a counted table adds its rows' groups and takes away its old rows'
+groups in one grouped upsert. A step's and an open task's groups are those of its initiative
+(month, category, district): they move with the initiative's category or district, and a row
+counts once all the rows it joins are there. PostgreSQL: per statement, with its transition
+tables (a bulk insert is one upsert); SQLite: per row. Deletes are counted per row *before* the
+row goes, so a cascade that deletes an initiative's facts and its steps in one statement takes
+each step away while its initiative is still there to say its groups. Migration 0014 makes them
+in a database that exists and fills the tallies (:data:`REBUILD`); the listeners here make them
+when the tables are created from the models (tests, benches)."""
 
 # ruff: noqa: S608 - every statement is made of this module's constants only (no input reaches it)
 from __future__ import annotations
