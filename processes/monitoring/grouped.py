@@ -19,8 +19,7 @@ from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
-from processes.monitoring.tally import QUESTION_SETS, Counts, case_counts, tallied
-from processes.monitoring.tally import from_facts as edges_from_facts
+from processes.monitoring.tally import QUESTION_SETS, Counts, case_counts
 from processes.tables.facts import CaseFact
 
 __all__ = ["Counts", "counts"]
@@ -100,10 +99,9 @@ def from_facts(session: Session, filters: Filters) -> Counts:
 
 
 def counts(session: Session, filters: Filters) -> Counts:
-    """Every set: from the tallies (:func:`processes.monitoring.tally.tallied`) and the facts of
-    what they do not hold."""
-    parts = [case_counts(session, filters)] if tallied(filters) else []
-    parts += [from_facts(session, edge) for edge in edges_from_facts(filters)]
+    """Every set: the tallies of the months the period covers whole, the facts of the others."""
+    parts = [case_counts(session, filters)] if filters.whole_months() is not None else []
+    parts += [from_facts(session, edge) for edge in filters.edges()]
     added: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in (*SETS, *QUESTION_SETS)}
     for part in parts:
         for name, rows in part.items():

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters, percentile
-from processes.monitoring.tally import from_facts as edges_from_facts
-from processes.monitoring.tally import step_counts, tallied
+from processes.monitoring.tally import step_counts
 from processes.procedure import Norm
 from processes.tables.facts import StepFact
 
@@ -84,9 +83,9 @@ def _from_facts(session: Session, filters: Filters,
 def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
                only: Collection[str] | None = None) -> dict[str, LeadTime]:
     """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open (from the tallies, and the facts of what they do not hold), and the
-    calendar days for a step whose norm counts them. A step's norm is the one the diagrams in
-    use set. ``only``: just these steps (a team lead's)."""
+    completed task was open (the tallies of the months the period covers whole, the facts of
+    the others), and the calendar days for a step whose norm counts them. A step's norm is the
+    one the diagrams in use set. ``only``: just these steps (a team lead's)."""
     steps = _of_steps(only) if only is not None else None
     if steps is not None and not steps:
         return {}
@@ -94,10 +93,10 @@ def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names
                              and (only is None or key in only)]))
     work: list[tuple[str, str, int, int]] = []
     calendar: list[tuple[str, str, int, int]] = []
-    if tallied(filters):
+    if filters.whole_months() is not None:
         work = step_counts(session, filters, "steps", steps)
         calendar = step_counts(session, filters, "step_days", in_days) if in_days else []
-    for edge in edges_from_facts(filters):
+    for edge in filters.edges():
         for process, element, work_days, calendar_days, count in _from_facts(session, edge, steps):
             work.append((process, element, work_days, count))
             if (process, element) in in_days:

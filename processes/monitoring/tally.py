@@ -9,10 +9,9 @@ category); otherwise those per month and district."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
@@ -27,65 +26,39 @@ TALLIED = ("kind", "channel", "decision", "rules", "scores", *QUESTION_SETS)
 """The figures of an initiative besides ``cases`` (month, category, district and state)."""
 
 
-EDGES_BY_DAY = True
-"""The days of a month a period covers in part are read from the tallies per day (False: from
-the facts, as the tests compare)."""
-
-
 def _whole(filters: Filters) -> bool:
     return filters.since is None and filters.until is None and not filters.district
 
 
-def _of(filters: Filters, level: str) -> ColumnElement[bool]:
-    """The groups of the filters' category and district at a level: the whole history, the
-    months the period covers whole (``month``), or its days (``day``)."""
+def _of(filters: Filters, whole: bool) -> list[ColumnElement[bool]]:
+    """The groups of the filters' whole months, category and district, at a level."""
+    months = filters.whole_months()
+    assert months is not None
     found: list[ColumnElement[bool]] = []
     if filters.category:
         found.append(MonitorTally.category == encode(filters.category))
-    if level == "whole":
-        return and_(*found, MonitorTally.district == WHOLE)
+    if whole:
+        return [*found, MonitorTally.district == WHOLE]
+    found.append(MonitorTally.month != WHOLE)
     if filters.district:
         found.append(MonitorTally.district == encode(filters.district))
-    if level == "month":
-        first, last = filters.whole_months() or (None, None)
-        found += [MonitorTally.month > WHOLE, MonitorTally.month < "d"]
-    else:
-        first, last = _day(filters.since), _day(filters.until)
+    first, last = months
     if first is not None:
         found.append(MonitorTally.month >= first)
     if last is not None:
         found.append(MonitorTally.month <= last)
-    return and_(*found)
+    return found
 
 
-def _day(day: date | None) -> str | None:
-    return None if day is None else "d" + day.isoformat()
-
-
-def tallied(filters: Filters) -> bool:
-    """Whether the tallies hold any of the period (else every figure is read from the facts)."""
-    return EDGES_BY_DAY or filters.whole_months() is not None
-
-
-def from_facts(filters: Filters) -> list[Filters]:
-    """The parts of the period to read from the facts."""
-    return [] if EDGES_BY_DAY else filters.edges()
-
-
-def _where(filters: Filters, whole: bool = True) -> ColumnElement[bool]:
-    """The months the period covers whole (or the whole history, when ``whole`` and the filters
-    allow) and, per day, the days of the months it covers in part."""
-    found = []
-    if filters.whole_months() is not None:
-        found.append(_of(filters, "whole" if whole and _whole(filters) else "month"))
-    if EDGES_BY_DAY:
-        found += [_of(edge, "day") for edge in filters.edges()]
-    return or_(*found) if found else false()
+def _where(filters: Filters) -> ColumnElement[bool]:
+    """``cases`` per month; the other figures for the whole history when the filters allow."""
+    cases = and_(MonitorTally.figure == "cases", *_of(filters, False))
+    return or_(cases, and_(MonitorTally.figure.in_(TALLIED), *_of(filters, _whole(filters))))
 
 
 def case_counts(session: Session, filters: Filters) -> Counts:
-    """The counts of :mod:`processes.monitoring.grouped` (and the questions' sets) of the period
-    the tallies hold (:func:`tallied`): one grouped query."""
+    """The counts of :mod:`processes.monitoring.grouped` (and the questions' sets) over the
+    months the filters cover whole: one grouped query."""
     is_cases = MonitorTally.figure == "cases"
     month = case((is_cases, MonitorTally.month), else_=literal(""))
     category = case((MonitorTally.figure.in_(("cases", "decision", "rules")), MonitorTally.category),
@@ -94,11 +67,8 @@ def case_counts(session: Session, filters: Filters) -> Counts:
     columns = (MonitorTally.figure, month, category, district, MonitorTally.k1, MonitorTally.k2, MonitorTally.i1)
     found: dict[str, dict[tuple[Any, ...], int]] = {}
     for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(
-            select(*columns, func.sum(MonitorTally.n)).where(or_(
-                and_(is_cases, _where(filters, whole=False)),
-                and_(MonitorTally.figure.in_(TALLIED), _where(filters)))).group_by(*columns)
+            select(*columns, func.sum(MonitorTally.n)).where(_where(filters)).group_by(*columns)
             .having(func.sum(MonitorTally.n) != 0)):
-        month_of = month_of[1:8] if month_of.startswith("d") else month_of  # a day counts in its month
         for name, values in _sets(str(figure), month_of, decode(category_of), decode(district_of), k1, k2, i1):
             into = found.setdefault(name, {})
             into[values] = into.get(values, 0) + int(count)
@@ -123,7 +93,7 @@ def step_counts(session: Session, filters: Filters, figure: str,
     tasks (``steps``: only these) over the months the filters cover whole."""
     columns = (MonitorTally.k1, MonitorTally.k2, MonitorTally.i1)
     query = (select(*columns, func.sum(MonitorTally.n))
-             .where(MonitorTally.figure == figure, _where(filters))
+             .where(MonitorTally.figure == figure, *_of(filters, _whole(filters)))
              .group_by(*columns).having(func.sum(MonitorTally.n) != 0))
     if steps is not None:
         query = query.where(tuple_(MonitorTally.k1, MonitorTally.k2).in_(sorted(steps)))
@@ -137,7 +107,7 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
     and nobody took it (1), how many tasks are open now of the initiatives that came in in the
     months the filters cover whole."""
     query = (select(MonitorTally.k1, MonitorTally.i1, func.sum(MonitorTally.n))
-             .where(MonitorTally.figure == "work", MonitorTally.k1 != leave_out, _where(filters))
+             .where(MonitorTally.figure == "work", MonitorTally.k1 != leave_out, *_of(filters, _whole(filters)))
              .group_by(MonitorTally.k1, MonitorTally.i1).having(func.sum(MonitorTally.n) != 0))
     if teams is not None:
         query = query.where(MonitorTally.k1.in_(sorted(teams)))
@@ -147,6 +117,6 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
 def rebuild(session: Session) -> int:
     """The tallies counted again from the facts and the open tasks (what migration 0014 does);
     returns how many groups there are."""
-    for statement in REBUILD[session.get_bind().dialect.name]:
+    for statement in REBUILD:
         session.execute(text(statement))
     return int(session.scalar(select(func.count()).select_from(MonitorTally)) or 0)

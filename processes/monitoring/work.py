@@ -13,8 +13,7 @@ from engine import OpenTask, OpenTaskGroup
 from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
-from processes.monitoring.tally import from_facts as edges_from_facts
-from processes.monitoring.tally import tallied, work_counts
+from processes.monitoring.tally import work_counts
 from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
 
@@ -50,16 +49,16 @@ def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None
 
 
 def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
-    """Per team (candidate group) the open tasks of the initiatives in the filters (from the
-    tallies, and from the open tasks of the initiatives they do not hold)."""
+    """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
+    of the months the period covers whole, the open tasks of the initiatives of the others)."""
     found: dict[str, list[int]] = {}
-    if tallied(filters):
+    if filters.whole_months() is not None:
         for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
             row = found.setdefault(team, [0, 0, 0])
             row[0] += count
             row[1] += count if flags & 2 else 0
             row[2] += count if flags & 1 else 0
-    for edge in edges_from_facts(filters):
+    for edge in filters.edges():
         for work in _from_facts(session, edge, teams):
             row = found.setdefault(work.team, [0, 0, 0])
             row[0] += work.open

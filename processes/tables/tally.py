@@ -6,8 +6,8 @@ initiative.
 One table, ``monitor_tally``: per ``figure`` (:data:`CASE_FIGURES`; ``steps`` and ``step_days``,
 the completed tasks per working and calendar days; ``work``, the open tasks per candidate
 group), district, category and month, up to two texts (``k1``, ``k2``) and a number (``i1``),
-how many (``n``). Every figure is kept per month and district, per day and district, and (but
-``cases``) for the whole history (month and district ``*``): see :data:`LEVELS`. Lead times are tallied per
+how many (``n``). Every figure but ``cases`` is kept twice (:data:`LEVELS`): per month and
+district, and for the whole history (month and district ``*``). Lead times are tallied per
 whole working day (a histogram), so the median and the 80th percentile come out exactly as from
 the facts. A text of a case is kept as ``''`` when it is missing and as ``'=' || value``
 otherwise (:func:`decode`): a key column cannot hold NULL, and a missing value is not the
@@ -58,8 +58,7 @@ class MonitorTally(Base):
     figure: Mapped[str] = mapped_column(String(20), primary_key=True)
     district: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     category: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
-    month: Mapped[str] = mapped_column(String(11), primary_key=True)
-    """``YYYY-MM``, ``dYYYY-MM-DD`` (a day) or ``*`` (the whole history)."""
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     k1: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     k2: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     i1: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -94,8 +93,8 @@ CASE_FIGURES: dict[str, tuple[dict[str, str], str]] = {
 """Per figure of an initiative: its keys beyond month, category and district (the others are
 ``''`` and 0), what it adds (``n``, else 1) and which initiatives it counts. The same as the
 queries on the facts count (:mod:`processes.monitoring.grouped`, :mod:`processes.monitoring.work`)."""
-CASE_COLUMNS = ("instance_id", "created_at", "month", "state", "category", "suggested", "rule", "district", "kind",
-                "channel", "score", "withdrawn", "decision_days", "asked", "first_asked_at", "asked_work", "answered",
+CASE_COLUMNS = ("instance_id", "month", "state", "category", "suggested", "rule", "district", "kind", "channel",
+                "score", "withdrawn", "decision_days", "asked", "first_asked_at", "asked_work", "answered",
                 "first_answered_at", "answered_work")
 STEP_COLUMNS = ("instance_id", "process", "element", "work_days", "calendar_days")
 
@@ -105,17 +104,11 @@ def _row(record: str, columns: tuple[str, ...]) -> str:
     return "(SELECT " + ", ".join(f"{record}.{name} AS {name}" for name in columns) + ")"
 
 
-DAY = "@day@"
-"""Where the statements hold the UTC day an initiative came in (the databases spell it apart)."""
-DAYS = {"postgresql": "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-        "sqlite": "substr(r.created_at, 1, 10)"}  # stored as 'YYYY-MM-DD HH:MM:SS' in UTC
 LEVELS = {"detail": f"r.month AS month, {_enc('r.district')} AS district",
-          "day": f"'d' || {DAY} AS month, {_enc('r.district')} AS district",
           "whole": f"'{WHOLE}' AS month, '{WHOLE}' AS district"}
-"""Every figure is kept per month and district (for a period or a district), per day and
-district (the days of a month a period covers in part) and, but for ``cases`` (a few groups
-per month anyway), once more for the whole history per category (so the overview reads a group
-per value, not per value and month)."""
+"""Every figure is kept per month and district (for a period or a district) and, but for
+``cases`` (a few groups per month anyway), once more for the whole history per category (so
+the overview reads a group per value, not per value and month)."""
 
 
 def _case_parts(source: str, sign: int) -> list[str]:
@@ -173,12 +166,7 @@ def _parts(table: str, rows: str, sign: int) -> list[str]:
     return _work_part(rows, "open_task", "case_fact", sign)
 
 
-def _spelt(statements: list[str], dialect: str) -> tuple[str, ...]:
-    return tuple(statement.replace(DAY, DAYS[dialect]) for statement in statements)
-
-
-REBUILD = {dialect: _spelt([f"DELETE FROM {TABLE}", upsert(_parts("case_fact", "case_fact", 1))], dialect)
-           for dialect in DAYS}
+REBUILD = (f"DELETE FROM {TABLE}", upsert(_parts("case_fact", "case_fact", 1)))
 """The tallies counted again from the facts and the open tasks (the upgrade that adds them)."""
 
 COLUMNS = {"case_fact": CASE_COLUMNS, "step_fact": STEP_COLUMNS, "open_task": ("task_id", "instance_id", "overdue",
@@ -236,8 +224,8 @@ def _sqlite_ddl() -> list[str]:
     return found
 
 
-POSTGRES_DDL = _spelt(_postgres_ddl(), "postgresql")
-SQLITE_DDL = _spelt(_sqlite_ddl(), "sqlite")
+POSTGRES_DDL = tuple(_postgres_ddl())
+SQLITE_DDL = tuple(_sqlite_ddl())
 DROP_POSTGRES = tuple(f"DROP FUNCTION IF EXISTS {table}_tally_{action}() CASCADE"
                       for table in COLUMNS for action in ("insert", "update", "delete"))
 DROP_SQLITE = tuple(f"DROP TRIGGER IF EXISTS {table}_tally_{action}"

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column('figure', sa.String(length=20), nullable=False),
         sa.Column('district', sa.String(length=TEXT), nullable=False),
         sa.Column('category', sa.String(length=TEXT), nullable=False),
-        sa.Column('month', sa.String(length=11), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
         sa.Column('k1', sa.String(length=TEXT), nullable=False),
         sa.Column('k2', sa.String(length=TEXT), nullable=False),
         sa.Column('i1', sa.Integer(), nullable=False),
@@ -40,7 +40,7 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == 'postgresql'
     for statement in POSTGRES_DDL if postgres else SQLITE_DDL:
         op.execute(statement)
-    for statement in REBUILD[op.get_bind().dialect.name]:
+    for statement in REBUILD:
         op.execute(statement)
 
 

@@ -1,9 +1,9 @@
 """Query plans of the dashboard on PostgreSQL at a size where a sequential scan costs (36,000
 initiatives over three years with three completed steps each, analysed): the overview and the
-months a period covers whole and the days of the months it covers in part are read from the
-tallies (no step fact is read); read from the facts (as the tests compare), those days, filtered
-by category and district too, are index ranges, never a whole fact table. The plans are those of
-the statements the dashboard really sends."""
+months a period covers whole are read from the tallies (no step fact is read); the days of a
+month a period covers in part, filtered by category and district too, read the facts through
+their indexes, never a whole fact table. The plans are those of the statements the dashboard
+really sends."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import processes.tables  # noqa: F401 - every table on the metadata
 from engine import Base
 from processes import MODELS_DIR
 from processes.loket import Loket, build_loket
-from processes.monitoring import Filters, Scope, dashboard, tally
+from processes.monitoring import Filters, Scope, dashboard
 from processes.monitoring.grouped import from_facts
 from tests.processes.test_scale_plans import scans
 
@@ -102,22 +102,12 @@ def test_whole_months_are_read_from_the_tallies(large: Loket, filters: Filters) 
     assert "step_fact" not in {table for _kind, table in found}
 
 
-EDGES = [Filters(date(2024, 6, 10), date(2024, 9, 20)), Filters(date(2024, 6, 10), date(2024, 6, 20)),
-         Filters(date(2024, 1, 15), date(2024, 3, 14), "wijkwens", "oost")]
-EDGE_IDS = ["months-and-their-edges", "days-of-a-month", "edges-of-wijkwensen-in-oost"]
-
-
-@pytest.mark.parametrize("filters", EDGES, ids=EDGE_IDS)
-def test_the_days_of_a_month_in_part_are_read_from_the_tallies_per_day(large: Loket, filters: Filters) -> None:
-    found = fact_scans(large, filters)
-    assert seq_scans(found) == []
-    assert "step_fact" not in {table for _kind, table in found}
-
-
-@pytest.mark.parametrize("filters", EDGES, ids=EDGE_IDS)
-def test_read_from_the_facts_the_days_of_a_month_in_part_are_index_ranges(large: Loket, filters: Filters,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tally, "EDGES_BY_DAY", False)
+@pytest.mark.parametrize("filters", [
+    Filters(date(2024, 6, 10), date(2024, 9, 20)),
+    Filters(date(2024, 6, 10), date(2024, 6, 20)),
+    Filters(date(2024, 1, 15), date(2024, 3, 14), "wijkwens", "oost"),
+], ids=["months-and-their-edges", "days-of-a-month", "edges-of-wijkwensen-in-oost"])
+def test_the_days_of_a_month_in_part_are_read_through_the_indexes(large: Loket, filters: Filters) -> None:
     found = fact_scans(large, filters)
     assert seq_scans(found) == []
     assert {table for _kind, table in found} == FACTS

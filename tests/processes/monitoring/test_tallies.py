@@ -20,7 +20,7 @@ from processes import MODELS_DIR
 from processes.demo.organisation import load_organisation
 from processes.facts import fill_facts
 from processes.loket import Loket
-from processes.monitoring import Filters, Scope, dashboard, tally
+from processes.monitoring import Filters, Scope, dashboard
 from processes.monitoring.history import generate
 from processes.monitoring.tally import rebuild
 from processes.tables.facts import CaseFact, StepFact
@@ -127,9 +127,6 @@ def test_every_figure_read_from_the_tallies_is_the_one_the_facts_give(loket: Lok
     tallied = {(index, scope): _figures(loket, filters, scope)
                for index, filters in enumerate(FILTERS) for scope in scopes}
     assert tallied[(0, Scope())]["volumes"].total == 301
-    monkeypatch.setattr(tally, "EDGES_BY_DAY", False)  # the days of months in part from the facts
-    for (index, scope), figures in tallied.items():
-        assert figures == _figures(loket, FILTERS[index], scope), (FILTERS[index], scope)
     monkeypatch.setattr(Filters, "whole_months", lambda _self: None)  # every figure from the facts
     for (index, scope), figures in tallied.items():
         assert figures == _figures(loket, FILTERS[index], scope), (FILTERS[index], scope)
