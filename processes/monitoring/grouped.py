@@ -99,13 +99,14 @@ def from_facts(session: Session, filters: Filters) -> Counts:
 
 
 def counts(session: Session, filters: Filters) -> Counts:
-    """Every set: the tallies of the months the period covers whole, the facts of the others."""
-    parts = [case_counts(session, filters)] if filters.whole_months() is not None else []
-    parts += [from_facts(session, edge) for edge in filters.edges()]
+    """Every set: the tallies of the months :meth:`Filters.whole_months` names, with the days the
+    facts add or take away (:meth:`Filters.edges`)."""
+    parts = [(case_counts(session, filters), 1)] if filters.whole_months() is not None else []
+    parts += [(from_facts(session, edge), sign) for edge, sign in filters.edges()]
     added: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in (*SETS, *QUESTION_SETS)}
-    for part in parts:
+    for part, sign in parts:
         for name, rows in part.items():
             for values, count in rows:
-                added[name][values] = added[name].get(values, 0) + count
-    return {name: sorted(((values, count) for values, count in rows.items() if count), key=repr)
+                added[name][values] = added[name].get(values, 0) + sign * count
+    return {name: sorted(((values, count) for values, count in rows.items() if count > 0), key=repr)
             for name, rows in added.items()}

@@ -83,8 +83,8 @@ def _from_facts(session: Session, filters: Filters,
 def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
                only: Collection[str] | None = None) -> dict[str, LeadTime]:
     """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open (the tallies of the months the period covers whole, the facts of
-    the others), and the calendar days for a step whose norm counts them. A step's norm is the
+    completed task was open (the tallies of whole months, the facts add or take away some days:
+    :meth:`Filters.edges`), and the calendar days for a step whose norm counts them. A step's norm is the
     one the diagrams in use set. ``only``: just these steps (a team lead's)."""
     steps = _of_steps(only) if only is not None else None
     if steps is not None and not steps:
@@ -96,19 +96,31 @@ def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names
     if filters.whole_months() is not None:
         work = step_counts(session, filters, "steps", steps)
         calendar = step_counts(session, filters, "step_days", in_days) if in_days else []
-    for edge in filters.edges():
+    for edge, sign in filters.edges():
         for process, element, work_days, calendar_days, count in _from_facts(session, edge, steps):
-            work.append((process, element, work_days, count))
+            work.append((process, element, work_days, sign * count))
             if (process, element) in in_days:
-                calendar.append((process, element, calendar_days, count))
+                calendar.append((process, element, calendar_days, sign * count))
+    return _lead_times(_added(work), _added(calendar), norms, names)
+
+
+def _added(rows: list[tuple[str, str, int, int]]) -> dict[tuple[str, str, int], int]:
+    """Per step and days how many, what the parts add up to (days none is left of dropped)."""
+    found: dict[tuple[str, str, int], int] = {}
+    for process, element, days, count in rows:
+        found[(process, element, days)] = found.get((process, element, days), 0) + count
+    return {key: count for key, count in sorted(found.items()) if count > 0}
+
+
+def _lead_times(work: dict[tuple[str, str, int], int], calendar: dict[tuple[str, str, int], int],
+                norms: dict[str, Norm], names: dict[str, str]) -> dict[str, LeadTime]:
     found: dict[str, LeadTime] = {}
-    for process, element, days, count in sorted(work):
+    for (process, element, days), count in work.items():
         key = f"{process}/{element}"
-        row = found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key)))
-        row.counts[days] = row.counts.get(days, 0) + count
-    for process, element, days, count in sorted(calendar):
-        row = found[f"{process}/{element}"]
-        row.calendar_counts[days] = row.calendar_counts.get(days, 0) + count
+        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).counts[days] = count
+    for (process, element, days), count in calendar.items():
+        key = f"{process}/{element}"
+        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).calendar_counts[days] = count
     return found
 
 

@@ -61,28 +61,63 @@ class Filters:
         return found
 
     def whole_months(self) -> tuple[str | None, str | None] | None:
-        """The first and last month (``YYYY-MM``, None: open) the period covers whole, None when
-        it covers none."""
+        """The months (``YYYY-MM``, first and last; None: open) read from the tallies, None when
+        none is: those the period covers whole, and a month it covers in part whose days outside
+        the period are fewer than those inside (:meth:`edges` takes them away again)."""
         first = last = None
         if self.since is not None:
-            first = _month(self.since if self.since.day == 1 else _next_month(self.since))
+            first = _month(self.since if self._start_taken() else _next_month(self.since))
         if self.until is not None:
-            last = _month(self.until if _next_month(self.until) == self.until + timedelta(days=1)
-                          else self.until.replace(day=1) - timedelta(days=1))
-        return None if first is not None and last is not None and first > last else (first, last)
+            last = _month(self.until if self._end_taken() else self.until.replace(day=1) - timedelta(days=1))
+        if first is not None and last is not None and first > last:
+            return None
+        return first, last
 
-    def edges(self) -> list[Filters]:
-        """The days of the period in months it covers only in part (to be read from the facts):
-        these filters for those days only, at most two stretches of less than a month each, or
-        the whole period when it covers no month whole."""
+    def _start_taken(self) -> bool:
+        """Whether the month of ``since`` is read from the tallies: its days before ``since``
+        are fewer than those from ``since`` on."""
+        assert self.since is not None
+        if self._same_month():
+            return self._one_month_taken()
+        return self.since.day - 1 < (_next_month(self.since) - self.since).days
+
+    def _end_taken(self) -> bool:
+        """The same for the month of ``until``: its days after ``until`` against those up to it."""
+        assert self.until is not None
+        if self._same_month():
+            return self._one_month_taken()
+        return (_next_month(self.until) - self.until).days - 1 < self.until.day
+
+    def _same_month(self) -> bool:
+        return self.since is not None and self.until is not None and _month(self.since) == _month(self.until)
+
+    def _one_month_taken(self) -> bool:
+        """For a period within one month: whether the days outside it are fewer than inside."""
+        assert self.since is not None and self.until is not None
+        inside = (self.until - self.since).days + 1
+        days = (_next_month(self.since) - self.since.replace(day=1)).days
+        return inside > 0 and days - inside < inside
+
+    def edges(self) -> list[tuple[Filters, int]]:
+        """What to read from the facts besides the tallies (:meth:`whole_months`): these filters
+        for some days of a month, to add (1) or take away (−1) — at most half a month at each
+        end; or the whole period when no month is read from the tallies."""
         months = self.whole_months()
         if months is None:
-            return [self]
-        found = []
+            return [(self, 1)] if self.since is None or self.until is None or self.since <= self.until else []
+        found: list[tuple[Filters, int]] = []
+        first, last = months
         if self.since is not None and self.since.day != 1:
-            found.append(replace(self, until=_next_month(self.since) - timedelta(days=1)))
+            if first == _month(self.since):
+                found.append((replace(self, since=self.since.replace(day=1), until=self.since - timedelta(days=1)), -1))
+            else:
+                found.append((replace(self, until=_next_month(self.since) - timedelta(days=1)), 1))
         if self.until is not None and _next_month(self.until) != self.until + timedelta(days=1):
-            found.append(replace(self, since=self.until.replace(day=1)))
+            if last == _month(self.until):
+                found.append((replace(self, since=self.until + timedelta(days=1),
+                                      until=_next_month(self.until) - timedelta(days=1)), -1))
+            else:
+                found.append((replace(self, since=self.until.replace(day=1)), 1))
         return found
 
     def conditions(self) -> list[ColumnElement[bool]]:

@@ -50,7 +50,7 @@ def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None
 
 def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
     """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
-    of the months the period covers whole, the open tasks of the initiatives of the others)."""
+    of whole months, the open tasks of some days added or taken away: :meth:`Filters.edges`)."""
     found: dict[str, list[int]] = {}
     if filters.whole_months() is not None:
         for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
@@ -58,13 +58,13 @@ def open_work(session: Session, filters: Filters, teams: frozenset[str] | None =
             row[0] += count
             row[1] += count if flags & 2 else 0
             row[2] += count if flags & 1 else 0
-    for edge in filters.edges():
+    for edge, sign in filters.edges():
         for work in _from_facts(session, edge, teams):
             row = found.setdefault(work.team, [0, 0, 0])
-            row[0] += work.open
-            row[1] += work.overdue
-            row[2] += work.unassigned
-    return [TeamWork(team, *row) for team, row in sorted(found.items()) if row[0]]
+            row[0] += sign * work.open
+            row[1] += sign * work.overdue
+            row[2] += sign * work.unassigned
+    return [TeamWork(team, *row) for team, row in sorted(found.items()) if row[0] > 0]
 
 
 def questions(counted: Counts) -> Questions:

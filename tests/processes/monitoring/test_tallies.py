@@ -8,7 +8,7 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,8 @@ def _figures(loket: Loket, filters: Filters, scope: Scope) -> dict[str, Any]:
 FILTERS = [Filters(), Filters(category="wijkwens"), Filters(district="oost"),
            Filters(date(2024, 11, 1), date(2025, 1, 31)), Filters(date(2024, 10, 17), None),
            Filters(None, date(2025, 1, 12)), Filters(date(2024, 9, 9), date(2025, 2, 3), "eenvoudig", "west"),
-           Filters(date(2024, 12, 2), date(2024, 12, 30)), Filters(date(2024, 11, 20), date(2024, 12, 10), "complex")]
+           Filters(date(2024, 12, 2), date(2024, 12, 30)), Filters(date(2024, 11, 20), date(2024, 12, 10), "complex"),
+           Filters(date(2024, 11, 4), date(2025, 1, 27), "wijkwens", "oost"), Filters(date(2025, 2, 3), None)]
 
 
 def test_every_figure_read_from_the_tallies_is_the_one_the_facts_give(loket: Loket,
@@ -132,18 +133,24 @@ def test_every_figure_read_from_the_tallies_is_the_one_the_facts_give(loket: Lok
         assert figures == _figures(loket, FILTERS[index], scope), (FILTERS[index], scope)
 
 
-def test_a_period_is_whole_months_and_the_days_of_the_months_at_its_edges() -> None:
-    def split(since: date | None, until: date | None) -> tuple[Any, list[tuple[Any, Any]]]:
+def test_a_period_is_months_from_the_tallies_and_at_most_half_a_month_of_days_at_each_end() -> None:
+    def split(since: date | None, until: date | None) -> tuple[Any, list[tuple[Any, Any, int]]]:
         filters = Filters(since, until)
-        return filters.whole_months(), [(edge.since, edge.until) for edge in filters.edges()]
+        return filters.whole_months(), [(edge.since, edge.until, sign) for edge, sign in filters.edges()]
 
     assert split(None, None) == ((None, None), [])
     assert split(date(2025, 1, 1), date(2025, 3, 31)) == (("2025-01", "2025-03"), [])
-    assert split(date(2025, 1, 15), None) == (("2025-02", None), [(date(2025, 1, 15), date(2025, 1, 31))])
-    assert split(None, date(2024, 2, 28)) == ((None, "2024-01"), [(date(2024, 2, 1), date(2024, 2, 28))])
+    # From the 15th: January less its first 14 days; from the 20th: its last 12 days alone.
+    assert split(date(2025, 1, 15), None) == (("2025-01", None), [(date(2025, 1, 1), date(2025, 1, 14), -1)])
+    assert split(date(2025, 1, 20), None) == (("2025-02", None), [(date(2025, 1, 20), date(2025, 1, 31), 1)])
+    assert split(None, date(2024, 2, 28)) == ((None, "2024-02"), [(date(2024, 2, 29), date(2024, 2, 29), -1)])
     assert split(None, date(2024, 2, 29)) == ((None, "2024-02"), [])
+    assert split(None, date(2024, 2, 10)) == ((None, "2024-01"), [(date(2024, 2, 1), date(2024, 2, 10), 1)])
     assert split(date(2024, 12, 10), date(2025, 2, 5)) == (
-        ("2025-01", "2025-01"), [(date(2024, 12, 10), date(2024, 12, 31)), (date(2025, 2, 1), date(2025, 2, 5))])
-    assert split(date(2025, 1, 10), date(2025, 2, 20)) == (None, [(date(2025, 1, 10), date(2025, 2, 20))])
-    assert split(date(2025, 3, 1), date(2025, 3, 30)) == (None, [(date(2025, 3, 1), date(2025, 3, 30))])
-    assert split(date(2025, 3, 1) + timedelta(days=0), date(2025, 3, 31)) == (("2025-03", "2025-03"), [])
+        ("2024-12", "2025-01"), [(date(2024, 12, 1), date(2024, 12, 9), -1), (date(2025, 2, 1), date(2025, 2, 5), 1)])
+    assert split(date(2025, 3, 1), date(2025, 3, 30)) == (("2025-03", "2025-03"), [(date(2025, 3, 31),) * 2 + (-1,)])
+    assert split(date(2025, 3, 3), date(2025, 3, 28)) == (
+        ("2025-03", "2025-03"), [(date(2025, 3, 1), date(2025, 3, 2), -1), (date(2025, 3, 29), date(2025, 3, 31), -1)])
+    assert split(date(2025, 3, 10), date(2025, 3, 12)) == (None, [(date(2025, 3, 10), date(2025, 3, 12), 1)])
+    assert split(date(2025, 1, 25), date(2025, 2, 3)) == (None, [(date(2025, 1, 25), date(2025, 2, 3), 1)])
+    assert split(date(2025, 3, 5), date(2025, 3, 3)) == (None, [])  # nothing in it
