@@ -28,7 +28,7 @@ when the tables are created from the models (tests, benches)."""
 # ruff: noqa: S608 - every statement is made of this module's constants only (no input reaches it)
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import DDL, Connection, Dialect, Integer, MetaData, String, Table, event
@@ -97,6 +97,11 @@ CASE_COLUMNS = ("instance_id", "month", "state", "category", "suggested", "rule"
                 "score", "withdrawn", "decision_days", "asked", "first_asked_at", "asked_work", "answered",
                 "first_answered_at", "answered_work")
 STEP_COLUMNS = ("instance_id", "process", "element", "work_days", "calendar_days")
+READS = {"cases": ("state",), "kind": ("kind",), "channel": ("channel",), "decision": ("decision_days",),
+         "rules": ("rule", "suggested"), "scores": ("score",), "asked": ("asked",), "answered": ("asked", "answered"),
+         "withdrawn": ("asked", "withdrawn"),
+         "answer": ("asked", "answered", "answered_work", "asked_work", "first_answered_at", "first_asked_at")}
+"""Per figure the columns of an initiative it reads besides month, category and district."""
 
 
 def _row(record: str, columns: tuple[str, ...]) -> str:
@@ -111,10 +116,11 @@ LEVELS = {"detail": f"r.month AS month, {_enc('r.district')} AS district",
 the overview reads a group per value, not per value and month)."""
 
 
-def _case_parts(source: str, sign: int) -> list[str]:
+def _case_parts(source: str, sign: int, figures: tuple[str, ...] = tuple(CASE_FIGURES)) -> list[str]:
     """The groups of the initiatives in ``source`` (aliased ``r``), each ``sign`` × what it adds."""
     parts = []
-    for figure, (keys, where) in CASE_FIGURES.items():
+    for figure in figures:
+        keys, where = CASE_FIGURES[figure]
         values = {"k1": "''", "k2": "''", "i1": "0", "n": "1", **keys}
         for level, columns in LEVELS.items():
             if level == "whole" and figure == "cases":
@@ -176,60 +182,87 @@ COLUMNS = {"case_fact": CASE_COLUMNS, "step_fact": STEP_COLUMNS, "open_task": ("
 they are counted by."""
 
 
-def _changes(rows: Callable[[str, str], str]) -> dict[tuple[str, str], list[str]]:
-    """What each change adds (+) and takes away (−), by table and event; ``rows``: the trigger's
-    new or old rows of a table — transition tables per statement (PostgreSQL) or NEW/OLD as a
-    relation per row."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for table in COLUMNS:
-        found[(table, "INSERT")] = _parts(table, rows(table, "NEW"), 1)
-        found[(table, "UPDATE")] = [*_parts(table, rows(table, "NEW"), 1), *_parts(table, rows(table, "OLD"), -1)]
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger: on a change of ``table`` it adds what ``parts`` select (``NEW``/``OLD``: the
+    row, ``new_rows``/``old_rows``: a statement's rows on PostgreSQL)."""
+
+    table: str
+    name: str
+    event: str
+    parts: tuple[str, ...]
+    per_row: bool = True
+    when: tuple[str, ...] = ()
+    """Only when one of these columns changed."""
+
+
+def _both(table: str) -> list[str]:
+    """What a changed row adds and takes away."""
+    return [*_parts(table, _row("NEW", COLUMNS[table]), 1), *_parts(table, _row("OLD", COLUMNS[table]), -1)]
+
+
+def _triggers(per_statement: bool) -> list[Trigger]:
+    """Inserts per statement where the database can (a bulk insert is one upsert); a change of
+    an initiative per figure, only when a column the figure reads changed (most steps change
+    one or two); deletes before the row goes (a cascade takes each row away while the rows it
+    joins are still there)."""
+    found = []
+    for table, columns in COLUMNS.items():
+        rows = "new_rows" if per_statement else _row("NEW", columns)
+        found.append(Trigger(table, f"{table}_tally_insert", "INSERT", tuple(_parts(table, rows, 1)),
+                             per_row=not per_statement))
+        found.append(Trigger(table, f"{table}_tally_delete", "DELETE", tuple(_parts(table, _row("OLD", columns), -1))))
+    dimensions = ("month", "category", "district")
+    new, old = _row("NEW", CASE_COLUMNS), _row("OLD", CASE_COLUMNS)
+    for figure, reads in READS.items():
+        found.append(Trigger("case_fact", f"case_fact_tally_{figure}", "UPDATE", (
+            *_case_parts(new, 1, (figure,)), *_case_parts(old, -1, (figure,))), when=(*dimensions, *reads)))
+    found.append(Trigger("case_fact", "case_fact_tally_moved", "UPDATE", (
+        *_step_part("step_fact", new, 1), *_step_part("step_fact", old, -1),
+        *_work_part("open_task_group", "open_task", new, 1), *_work_part("open_task_group", "open_task", old, -1)),
+        when=dimensions))
+    found.append(Trigger("open_task", "open_task_tally_update", "UPDATE", tuple(_both("open_task")),
+                         when=("task_id", "instance_id", "overdue", "assignee")))
+    found += [Trigger(table, f"{table}_tally_update", "UPDATE", tuple(_both(table)))
+              for table in ("step_fact", "open_task_group")]
     return found
 
 
-def _deletes() -> dict[str, list[str]]:
-    """Per table what a deleted row takes away, while the rows it joins are still there."""
-    return {table: _parts(table, _row("OLD", columns), -1) for table, columns in COLUMNS.items()}
+def _changed(columns: tuple[str, ...], distinct: str) -> str:
+    return " OR ".join(f"OLD.{name} {distinct} NEW.{name}" for name in columns)
 
 
 def _postgres_ddl() -> list[str]:
     found = []
-    for (table, action), parts in _changes(lambda _table, which: f"{which.lower()}_rows").items():
-        name = f"{table}_tally_{action.lower()}"
-        tables = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
-        found += [f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                  f"{upsert(parts)}; RETURN NULL; END $$",
-                  f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                  f"CREATE TRIGGER {name} AFTER {action} ON {table} REFERENCING {tables[action]} "
-                  f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"]
-    for table, parts in _deletes().items():
-        name = f"{table}_tally_delete"
-        found += [f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                  f"{upsert(parts)}; RETURN OLD; END $$",
-                  f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                  f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"]
+    for trigger in _triggers(per_statement=True):
+        timing = "BEFORE" if trigger.event == "DELETE" else "AFTER"
+        if trigger.per_row:
+            each = "FOR EACH ROW" + (f" WHEN ({_changed(trigger.when, 'IS DISTINCT FROM')})" if trigger.when else "")
+        else:
+            each = "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+        found += [f"CREATE OR REPLACE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  f"{upsert(list(trigger.parts))}; RETURN {'OLD' if trigger.event == 'DELETE' else 'NULL'}; END $$",
+                  f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}",
+                  f"CREATE TRIGGER {trigger.name} {timing} {trigger.event} ON {trigger.table} {each} "
+                  f"EXECUTE FUNCTION {trigger.name}()"]
     return found
 
 
 def _sqlite_ddl() -> list[str]:
     found = []
-    for (table, action), parts in _changes(lambda table, which: _row(which, COLUMNS[table])).items():
-        name = f"{table}_tally_{action.lower()}"
-        found += [f"DROP TRIGGER IF EXISTS {name}",
-                  f"CREATE TRIGGER {name} AFTER {action} ON {table} FOR EACH ROW BEGIN {upsert(parts)}; END"]
-    for table, parts in _deletes().items():
-        name = f"{table}_tally_delete"
-        found += [f"DROP TRIGGER IF EXISTS {name}",
-                  f"CREATE TRIGGER {name} BEFORE DELETE ON {table} FOR EACH ROW BEGIN {upsert(parts)}; END"]
+    for trigger in _triggers(per_statement=False):
+        timing = "BEFORE" if trigger.event == "DELETE" else "AFTER"
+        when = f" WHEN {_changed(trigger.when, 'IS NOT')}" if trigger.when else ""
+        found += [f"DROP TRIGGER IF EXISTS {trigger.name}",
+                  f"CREATE TRIGGER {trigger.name} {timing} {trigger.event} ON {trigger.table} FOR EACH ROW{when} "
+                  f"BEGIN {upsert(list(trigger.parts))}; END"]
     return found
 
 
 POSTGRES_DDL = tuple(_postgres_ddl())
 SQLITE_DDL = tuple(_sqlite_ddl())
-DROP_POSTGRES = tuple(f"DROP FUNCTION IF EXISTS {table}_tally_{action}() CASCADE"
-                      for table in COLUMNS for action in ("insert", "update", "delete"))
-DROP_SQLITE = tuple(f"DROP TRIGGER IF EXISTS {table}_tally_{action}"
-                    for table in ("case_fact", "step_fact") for action in ("insert", "update", "delete"))
+DROP_POSTGRES = tuple(f"DROP FUNCTION IF EXISTS {trigger.name}() CASCADE" for trigger in _triggers(True))
+DROP_SQLITE = tuple(f"DROP TRIGGER IF EXISTS {trigger.name}" for trigger in _triggers(False))
 
 
 def _all_made(ddl: BaseDDLElement, target: SchemaItem | str, bind: Connection | None, tables: list[Table] | None = None,
