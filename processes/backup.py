@@ -51,6 +51,15 @@ BEGIN
                                      WHEN 'S' THEN 'DROP SEQUENCE IF EXISTS %I CASCADE'
                                      ELSE 'DROP TABLE IF EXISTS %I CASCADE' END, item.relname);
   END LOOP;
+  -- The trigger functions too (the monitoring's tallies); an extension's stay with it.
+  FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+              JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = current_schema() AND pg_has_role(p.proowner, 'USAGE')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                              AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', item.signature);
+  END LOOP;
 END $$;
 """
 

@@ -138,6 +138,10 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     norms = norms_in_use(loket.engine.outlines(PROCESSES), scope.teams)
     found = Dashboard(filters, scope)
     with loket.reading() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # One snapshot for every figure: a month's tallies and the days taken away from them
+            # are read as of the same moment (SQLite's read transaction is one snapshot anyway).
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
         found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
         found.steps = step_times(session, filters, norms.steps, norms.names,
@@ -149,7 +153,7 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
         counted = counts(session, filters)
         found.volumes = volumes(counted)
         found.cases = case_times(counted, norms.cases)
-        found.questions = questions(session, filters)
+        found.questions = questions(counted)
         found.rules = rule_quality(counted)
         found.satisfaction = satisfaction(session, filters, counted)
         found.budgets = budgets(session, _years(filters))

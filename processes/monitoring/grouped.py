@@ -3,6 +3,8 @@ month, category, district, kind of initiator, channel and state (the volumes), p
 working days to the decision (end-to-end lead times), per rule, suggested and chosen category
 (rule quality) and per survey score.
 
+Over the months a period covers whole they are read from the tallies
+(:mod:`processes.monitoring.tally`); over the days of a month it covers in part, from the facts.
 On PostgreSQL one pass over the facts counts them all (``GROUPING SETS``, each row says by its
 ``GROUPING`` bits which set it counts); on SQLite each is a grouped query of its own. A set
 that only counts some initiatives (those decided, categorised, or with a score) leaves the
@@ -13,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
+from processes.monitoring.tally import QUESTION_SETS, Counts, case_counts
 from processes.tables.facts import CaseFact
 
-Counts = dict[str, list[tuple[tuple[Any, ...], int]]]
-"""Per set: (its values, how many initiatives)."""
+__all__ = ["Counts", "counts"]
 
 SETS: dict[str, tuple[str, ...]] = {
     "month": ("month",), "category": ("category",), "district": ("district",), "kind": ("kind",),
@@ -73,7 +75,38 @@ def _one_by_one(session: Session, filters: Filters) -> Counts:
     return found
 
 
-def counts(session: Session, filters: Filters) -> Counts:
+def _questions(session: Session, filters: Filters) -> Counts:
+    """The questions' sets (:mod:`processes.monitoring.work`) of the initiatives that were asked."""
+    asked = [filters.condition(), CaseFact.asked > 0]
+    totals = session.execute(
+        select(func.coalesce(func.sum(CaseFact.asked), 0), func.coalesce(func.sum(CaseFact.answered), 0),
+               func.coalesce(func.sum(case((CaseFact.withdrawn.is_(True), 1), else_=0)), 0)).where(*asked)).one()
+    found: Counts = {name: [((), int(total))] for name, total in zip(QUESTION_SETS[:3], totals, strict=True)}
+    days = CaseFact.answered_work - CaseFact.asked_work
+    found["answer"] = [((int(days_taken or 0),), int(count)) for days_taken, count in session.execute(
+        select(days, func.count()).where(*asked, CaseFact.answered > 0,
+                                         CaseFact.first_answered_at >= CaseFact.first_asked_at).group_by(days))]
+    return found
+
+
+def from_facts(session: Session, filters: Filters) -> Counts:
+    """Every set counted from the facts."""
     if session.get_bind().dialect.name == "postgresql":
-        return _in_one_pass(session, filters)
-    return _one_by_one(session, filters)
+        found = _in_one_pass(session, filters)
+    else:
+        found = _one_by_one(session, filters)
+    return found | _questions(session, filters)
+
+
+def counts(session: Session, filters: Filters) -> Counts:
+    """Every set: the tallies of the months :meth:`Filters.whole_months` names, with the days the
+    facts add or take away (:meth:`Filters.edges`)."""
+    parts = [(case_counts(session, filters), 1)] if filters.whole_months() is not None else []
+    parts += [(from_facts(session, edge), sign) for edge, sign in filters.edges()]
+    added: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in (*SETS, *QUESTION_SETS)}
+    for part, sign in parts:
+        for name, rows in part.items():
+            for values, count in rows:
+                added[name][values] = added[name].get(values, 0) + sign * count
+    return {name: sorted(((values, count) for values, count in rows.items() if count > 0), key=repr)
+            for name, rows in added.items()}

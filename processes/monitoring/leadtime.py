@@ -14,8 +14,12 @@ from sqlalchemy.orm import Session
 
 from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters, percentile
+from processes.monitoring.tally import step_counts
 from processes.procedure import Norm
 from processes.tables.facts import StepFact
+
+CALENDAR_UNITS = {"dagen": 1, "weken": 7}
+"""Norms that count calendar days: the days in one unit."""
 
 
 @dataclass
@@ -27,6 +31,7 @@ class LeadTime:
     norm: Norm | None = None
     counts: dict[int, int] = field(default_factory=dict)
     calendar_counts: dict[int, int] = field(default_factory=dict)
+    """Calendar days → how many, for a norm in days or weeks (:data:`CALENDAR_UNITS`)."""
 
     @property
     def total(self) -> int:
@@ -47,7 +52,7 @@ class LeadTime:
             return None
         if self.norm.unit == "werkdagen":
             return sum(count for days, count in self.counts.items() if days <= self.norm.amount)
-        limit = {"dagen": 1, "weken": 7}.get(self.norm.unit)
+        limit = CALENDAR_UNITS.get(self.norm.unit)
         if limit is None:
             return None
         return sum(count for days, count in self.calendar_counts.items() if days <= self.norm.amount * limit)
@@ -63,26 +68,59 @@ def _of_steps(keys: Collection[str]) -> list[tuple[str, str]]:
     return sorted((process, element) for process, _, element in (key.partition("/") for key in keys))
 
 
-def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
-               only: Collection[str] | None = None) -> dict[str, LeadTime]:
-    """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open. A step's norm is the one the diagrams in use set. ``only``: just
-    these steps (a team lead's)."""
+def _from_facts(session: Session, filters: Filters,
+                steps: list[tuple[str, str]] | None) -> list[tuple[str, str, int, int, int]]:
     query = select(StepFact.process, StepFact.element, StepFact.work_days, StepFact.calendar_days, func.count())
-    if only is not None:
-        steps = _of_steps(only)
-        if not steps:
-            return {}
+    if steps is not None:
         query = query.where(or_(*(and_(StepFact.process == process, StepFact.element == element)
                                   for process, element in steps)))
     query = filters.on_steps(query).group_by(StepFact.process, StepFact.element, StepFact.work_days,
                                              StepFact.calendar_days)
+    return [(str(process), str(element), int(work), int(days), int(count))
+            for process, element, work, days, count in session.execute(query)]
+
+
+def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
+               only: Collection[str] | None = None) -> dict[str, LeadTime]:
+    """Per step (``process/element``) of the initiatives in the filters: the working days each
+    completed task was open (the tallies of whole months, the facts add or take away some days:
+    :meth:`Filters.edges`), and the calendar days for a step whose norm counts them. A step's norm is the
+    one the diagrams in use set. ``only``: just these steps (a team lead's)."""
+    steps = _of_steps(only) if only is not None else None
+    if steps is not None and not steps:
+        return {}
+    in_days = set(_of_steps([key for key, norm in norms.items() if norm.unit in CALENDAR_UNITS
+                             and (only is None or key in only)]))
+    work: list[tuple[str, str, int, int]] = []
+    calendar: list[tuple[str, str, int, int]] = []
+    if filters.whole_months() is not None:
+        work = step_counts(session, filters, "steps", steps)
+        calendar = step_counts(session, filters, "step_days", in_days) if in_days else []
+    for edge, sign in filters.edges():
+        for process, element, work_days, calendar_days, count in _from_facts(session, edge, steps):
+            work.append((process, element, work_days, sign * count))
+            if (process, element) in in_days:
+                calendar.append((process, element, calendar_days, sign * count))
+    return _lead_times(_added(work), _added(calendar), norms, names)
+
+
+def _added(rows: list[tuple[str, str, int, int]]) -> dict[tuple[str, str, int], int]:
+    """Per step and days how many, what the parts add up to (days none is left of dropped)."""
+    found: dict[tuple[str, str, int], int] = {}
+    for process, element, days, count in rows:
+        found[(process, element, days)] = found.get((process, element, days), 0) + count
+    return {key: count for key, count in sorted(found.items()) if count > 0}
+
+
+def _lead_times(work: dict[tuple[str, str, int], int], calendar: dict[tuple[str, str, int], int],
+                norms: dict[str, Norm], names: dict[str, str]) -> dict[str, LeadTime]:
     found: dict[str, LeadTime] = {}
-    for process, element, work, ordinal, count in session.execute(query):
+    for (process, element, days), count in work.items():
         key = f"{process}/{element}"
-        row = found.setdefault(key, LeadTime(key, names.get(key, str(element)), norms.get(key)))
-        row.counts[int(work)] = row.counts.get(int(work), 0) + int(count)
-        row.calendar_counts[int(ordinal)] = row.calendar_counts.get(int(ordinal), 0) + int(count)
+        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).counts[days] = count
+    for (process, element, days), count in calendar.items():
+        key = f"{process}/{element}"
+        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).calendar_counts[days] = count
     return found
 
 

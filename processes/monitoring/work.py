@@ -10,8 +10,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine import OpenTask, OpenTaskGroup
+from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
+from processes.monitoring.tally import work_counts
 from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
 
@@ -32,38 +34,49 @@ class Questions:
     answer_time: LeadTime = field(default_factory=lambda: LeadTime("antwoord"))
 
 
-def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
-    """Per team (candidate group) the open tasks of the initiatives in the filters (the open
-    tasks, not the history: as many rows as there is work now)."""
+def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None) -> list[TeamWork]:
     query = (select(OpenTaskGroup.group_code, func.count(),
                     func.sum(case((OpenTask.overdue.is_(True), 1), else_=0)),
                     func.sum(case((OpenTask.assignee.is_(None), 1), else_=0)))
              .join(OpenTask, OpenTask.task_id == OpenTaskGroup.task_id)
              .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id)
              .where(OpenTaskGroup.group_code != INITIATOR_GROUP, filters.condition())
-             .group_by(OpenTaskGroup.group_code).order_by(OpenTaskGroup.group_code))
+             .group_by(OpenTaskGroup.group_code))
     if teams is not None:
         query = query.where(OpenTaskGroup.group_code.in_(sorted(teams)))
     return [TeamWork(str(team), int(count), int(overdue or 0), int(free or 0))
             for team, count, overdue, free in session.execute(query)]
 
 
-def questions(session: Session, filters: Filters) -> Questions:
+def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
+    """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
+    of whole months, the open tasks of some days added or taken away: :meth:`Filters.edges`)."""
+    found: dict[str, list[int]] = {}
+    if filters.whole_months() is not None:
+        for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
+            row = found.setdefault(team, [0, 0, 0])
+            row[0] += count
+            row[1] += count if flags & 2 else 0
+            row[2] += count if flags & 1 else 0
+    for edge, sign in filters.edges():
+        for work in _from_facts(session, edge, teams):
+            row = found.setdefault(work.team, [0, 0, 0])
+            row[0] += sign * work.open
+            row[1] += sign * work.overdue
+            row[2] += sign * work.unassigned
+    return [TeamWork(team, *row) for team, row in sorted(found.items()) if row[0] > 0]
+
+
+def questions(counted: Counts) -> Questions:
     """Requests for more information (a step completed with ``aanvulling_nodig``), the answers
     (the initiator's messages) and the initiatives withdrawn for lack of an answer, of the
     initiatives that were asked; the answer time is from the first question to the first answer
-    of an initiative, in working days."""
+    of an initiative, in working days (the sets of :mod:`processes.monitoring.grouped`)."""
     found = Questions()
-    asked = [filters.condition(), CaseFact.asked > 0]
-    totals = session.execute(
-        select(func.coalesce(func.sum(CaseFact.asked), 0), func.coalesce(func.sum(CaseFact.answered), 0),
-               func.coalesce(func.sum(case((CaseFact.withdrawn.is_(True), 1), else_=0)), 0)).where(*asked)).one()
-    found.asked, found.answered, found.withdrawn = int(totals[0]), int(totals[1]), int(totals[2])
+    found.asked, found.answered, found.withdrawn = (sum(count for _, count in counted[name])
+                                                    for name in ("asked", "answered", "withdrawn"))
     if not found.answered:
         return found
-    days = CaseFact.answered_work - CaseFact.asked_work
-    for days_taken, count in session.execute(
-            select(days, func.count()).where(*asked, CaseFact.answered > 0,
-                                             CaseFact.first_answered_at >= CaseFact.first_asked_at).group_by(days)):
-        found.answer_time.counts[int(days_taken or 0)] = int(count)  # never None: both were there
+    for (days_taken,), count in counted["answer"]:
+        found.answer_time.counts[int(days_taken)] = count
     return found

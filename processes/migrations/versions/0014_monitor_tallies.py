@@ -1,0 +1,50 @@
+"""monitoring tallies: the facts counted ahead per month, category, district and what each
+figure groups by (lead times per whole working day), kept by triggers on the fact tables, so
+the dashboard reads a row per group instead of a row per initiative; filled from the facts
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-23 09:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from processes.tables.tally import DROP_POSTGRES, DROP_SQLITE, POSTGRES_DDL, REBUILD, SQLITE_DDL
+
+
+revision = '0014'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+TEXT = 201
+
+
+def upgrade() -> None:
+    op.create_table(
+        'monitor_tally',
+        sa.Column('figure', sa.String(length=20), nullable=False),
+        sa.Column('district', sa.String(length=TEXT), nullable=False),
+        sa.Column('category', sa.String(length=TEXT), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('k1', sa.String(length=TEXT), nullable=False),
+        sa.Column('k2', sa.String(length=TEXT), nullable=False),
+        sa.Column('i1', sa.Integer(), nullable=False),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('figure', 'district', 'category', 'month', 'k1', 'k2', 'i1',
+                                name=op.f('pk_monitor_tally')),
+        postgresql_with={'fillfactor': 50},
+    )
+    # The triggers as processes/tables/tally.py makes them (its statements are made of its own
+    # constants); then the tallies of the facts already there.
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    for statement in POSTGRES_DDL if postgres else SQLITE_DDL:
+        op.execute(statement)
+    for statement in REBUILD:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for statement in DROP_POSTGRES if op.get_bind().dialect.name == 'postgresql' else DROP_SQLITE:
+        op.execute(statement)
+    op.drop_table('monitor_tally')
