@@ -115,7 +115,7 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
 
 
 def rebuild(session: Session) -> int:
-    """The tallies counted again from the facts and the open tasks (what migration 0014 does);
+    """The tallies counted again from the facts and the open tasks (what migration 0016 does);
     returns how many groups there are."""
     for statement in REBUILD:
         session.execute(text(statement))

@@ -21,7 +21,7 @@ groups in one grouped upsert. A step's and an open task's groups are those of it
 counts once all the rows it joins are there. PostgreSQL: per statement, with its transition
 tables (a bulk insert is one upsert); SQLite: per row. Deletes are counted per row *before* the
 row goes, so a cascade that deletes an initiative's facts and its steps in one statement takes
-each step away while its initiative is still there to say its groups. Migration 0014 makes them
+each step away while its initiative is still there to say its groups. Migration 0016 makes them
 in a database that exists and fills the tallies (:data:`REBUILD`); the listeners here make them
 when the tables are created from the models (tests, benches)."""
 

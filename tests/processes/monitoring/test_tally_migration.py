@@ -1,4 +1,4 @@
-"""Migration 0014 on both databases: a database with facts from before gets its tallies counted
+"""Migration 0016 on both databases: a database with facts from before gets its tallies counted
 from them, and its triggers keep them from then on; going back drops both."""
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from tests.processes.monitoring.test_tallies import recounted, tallies
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url_at_0013(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def url_at_0015(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/tally.sqlite3"
     else:
         url = request.getfixturevalue("postgres_url")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(url, "0013")
+    upgrade_database(url, "0015")
     return url
 
 
@@ -39,13 +39,13 @@ def _tables(url: str) -> set[str]:
 
 
 def test_the_upgrade_counts_the_facts_there_are_and_going_back_drops_the_tallies(
-        url_at_0013: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    loket = build_loket(url_at_0013)
+        url_at_0015: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    loket = build_loket(url_at_0015)
     write_history(loket)  # facts written before the tallies were there
     with monkeypatch.context() as facts_only:
         facts_only.setattr(Filters, "whole_months", lambda _self: None)
         before = dashboard(loket, Filters(), Scope())
-    upgrade_database(url_at_0013)
+    upgrade_database(url_at_0015)
     counted = tallies(loket)
     assert counted and counted == recounted(loket)
     after = dashboard(loket, Filters(), Scope())
@@ -54,7 +54,7 @@ def test_the_upgrade_counts_the_facts_there_are_and_going_back_drops_the_tallies
         key: row.counts for key, row in before.steps.items()}
     generate(loket, 30, months=2)  # kept by the triggers from now on
     assert tallies(loket) == recounted(loket)
-    command.downgrade(alembic_config(url_at_0013), "0013")
-    assert "monitor_tally" not in _tables(url_at_0013)
+    command.downgrade(alembic_config(url_at_0015), "0015")
+    assert "monitor_tally" not in _tables(url_at_0015)
     generate(loket, 5, months=1)  # the facts are written without the triggers
     loket.engine.db.dispose()

@@ -2,8 +2,8 @@
 figure groups by (lead times per whole working day), kept by triggers on the fact tables, so
 the dashboard reads a row per group instead of a row per initiative; filled from the facts
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-23 09:00:00
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from processes.tables.tally import DROP_POSTGRES, DROP_SQLITE, POSTGRES_DDL, REBUILD, SQLITE_DDL
 
 
-revision = '0014'
-down_revision = '0013'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
