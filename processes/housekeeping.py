@@ -17,6 +17,7 @@ from processes.anonymise import apply_all
 from processes.drafts import purge_expired
 from processes.log_retention import purge_access_log
 from processes.loket import Loket
+from processes.monitoring.tally import fold
 from processes.notifications import notify_new_tasks, purge_old_notices, send_digests
 from processes.portal_login import purge_expired_tokens
 from processes.sessions import purge_expired_sessions
@@ -91,10 +92,17 @@ def apply_retention_policy(loket: Loket) -> int:
     return apply_all(loket, max_rounds=RETENTION_ROUNDS).done
 
 
+def fold_tallies(loket: Loket) -> bool:
+    """Move the monitoring's deltas into its tallies (:func:`processes.monitoring.tally.fold`):
+    the figures stay the same, the deltas the dashboard sums stay few."""
+    with loket.transaction() as session:
+        return fold(session)
+
+
 def worker_rounds(loket: Loket, *, job_retention: timedelta = JOB_RETENTION) -> Callable[[], None]:
-    """What the worker does besides its jobs, called every ``NOTIFY_SECONDS``: announce new work,
-    every ``PURGE_SECONDS`` delete what may no longer be kept and the done jobs older than
-    ``job_retention``, and once a day apply the retention policy."""
+    """What the worker does besides its jobs, called every ``NOTIFY_SECONDS``: announce new work
+    and fold the monitoring's tallies, every ``PURGE_SECONDS`` delete what may no longer be kept
+    and the done jobs older than ``job_retention``, and once a day apply the retention policy."""
     next_purge = next_retention = time.monotonic()
 
     def round_() -> None:
@@ -107,6 +115,7 @@ def worker_rounds(loket: Loket, *, job_retention: timedelta = JOB_RETENTION) -> 
             next_retention = time.monotonic() + RETENTION_SECONDS
             apply_retention_policy(loket)
         notify_staff(loket)
+        fold_tallies(loket)
 
     return round_
 

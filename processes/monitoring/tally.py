@@ -8,14 +8,27 @@ category); otherwise those per month and district."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
-from processes.tables.tally import REBUILD, WHOLE, MonitorTally, decode, encode
+from processes.tables.tally import (
+    FOLD_LOCK,
+    FOLD_POSTGRES,
+    FOLD_SQLITE,
+    KEYS,
+    REBUILD,
+    WHOLE,
+    MonitorTally,
+    MonitorTallyDelta,
+    decode,
+    encode,
+)
+
+Tallies = type[MonitorTally] | type[MonitorTallyDelta]
 
 Counts = dict[str, list[tuple[tuple[Any, ...], int]]]
 """Per set: (its values, how many initiatives) — see :mod:`processes.monitoring.grouped`."""
@@ -30,45 +43,51 @@ def _whole(filters: Filters) -> bool:
     return filters.since is None and filters.until is None and not filters.district
 
 
-def _of(filters: Filters, whole: bool) -> list[ColumnElement[bool]]:
+def _both(where: Callable[[Tallies], list[ColumnElement[bool]]]) -> Subquery:
+    """The tallies and the deltas not yet folded in, each read with ``where``: exact figures
+    without waiting for the worker."""
+    return union_all(*(select(*(getattr(table, key) for key in KEYS), table.n).where(*where(table))
+                       for table in (MonitorTally, MonitorTallyDelta))).subquery("tally")
+
+
+def _of(filters: Filters, whole: bool, t: Tallies) -> list[ColumnElement[bool]]:
     """The groups of the filters' whole months, category and district, at a level."""
     months = filters.whole_months()
     assert months is not None
     found: list[ColumnElement[bool]] = []
     if filters.category:
-        found.append(MonitorTally.category == encode(filters.category))
+        found.append(t.category == encode(filters.category))
     if whole:
-        return [*found, MonitorTally.district == WHOLE]
-    found.append(MonitorTally.month != WHOLE)
+        return [*found, t.district == WHOLE]
+    found.append(t.month != WHOLE)
     if filters.district:
-        found.append(MonitorTally.district == encode(filters.district))
+        found.append(t.district == encode(filters.district))
     first, last = months
     if first is not None:
-        found.append(MonitorTally.month >= first)
+        found.append(t.month >= first)
     if last is not None:
-        found.append(MonitorTally.month <= last)
+        found.append(t.month <= last)
     return found
 
 
-def _where(filters: Filters) -> ColumnElement[bool]:
+def _where(filters: Filters, t: Tallies) -> list[ColumnElement[bool]]:
     """``cases`` per month; the other figures for the whole history when the filters allow."""
-    cases = and_(MonitorTally.figure == "cases", *_of(filters, False))
-    return or_(cases, and_(MonitorTally.figure.in_(TALLIED), *_of(filters, _whole(filters))))
+    cases = and_(t.figure == "cases", *_of(filters, False, t))
+    return [or_(cases, and_(t.figure.in_(TALLIED), *_of(filters, _whole(filters), t)))]
 
 
 def case_counts(session: Session, filters: Filters) -> Counts:
     """The counts of :mod:`processes.monitoring.grouped` (and the questions' sets) over the
     months the filters cover whole: one grouped query."""
-    is_cases = MonitorTally.figure == "cases"
-    month = case((is_cases, MonitorTally.month), else_=literal(""))
-    category = case((MonitorTally.figure.in_(("cases", "decision", "rules")), MonitorTally.category),
-                    else_=literal(""))
-    district = case((is_cases, MonitorTally.district), else_=literal(""))
-    columns = (MonitorTally.figure, month, category, district, MonitorTally.k1, MonitorTally.k2, MonitorTally.i1)
+    tally = _both(lambda t: _where(filters, t)).c
+    is_cases = tally.figure == "cases"
+    month = case((is_cases, tally.month), else_=literal(""))
+    category = case((tally.figure.in_(("cases", "decision", "rules")), tally.category), else_=literal(""))
+    district = case((is_cases, tally.district), else_=literal(""))
+    columns = (tally.figure, month, category, district, tally.k1, tally.k2, tally.i1)
     found: dict[str, dict[tuple[Any, ...], int]] = {}
     for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(
-            select(*columns, func.sum(MonitorTally.n)).where(_where(filters)).group_by(*columns)
-            .having(func.sum(MonitorTally.n) != 0)):
+            select(*columns, func.sum(tally.n)).group_by(*columns).having(func.sum(tally.n) != 0)):
         for name, values in _sets(str(figure), month_of, decode(category_of), decode(district_of), k1, k2, i1):
             into = found.setdefault(name, {})
             into[values] = into.get(values, 0) + int(count)
@@ -91,12 +110,13 @@ def step_counts(session: Session, filters: Filters, figure: str,
                 steps: Collection[tuple[str, str]] | None) -> list[tuple[str, str, int, int]]:
     """Per step and working days (``steps``) or calendar days (``step_days``) how many completed
     tasks (``steps``: only these) over the months the filters cover whole."""
-    columns = (MonitorTally.k1, MonitorTally.k2, MonitorTally.i1)
-    query = (select(*columns, func.sum(MonitorTally.n))
-             .where(MonitorTally.figure == figure, *_of(filters, _whole(filters)))
-             .group_by(*columns).having(func.sum(MonitorTally.n) != 0))
-    if steps is not None:
-        query = query.where(tuple_(MonitorTally.k1, MonitorTally.k2).in_(sorted(steps)))
+    def where(t: Tallies) -> list[ColumnElement[bool]]:
+        found = [t.figure == figure, *_of(filters, _whole(filters), t)]
+        return found if steps is None else [*found, tuple_(t.k1, t.k2).in_(sorted(steps))]
+
+    tally = _both(where).c
+    columns = (tally.k1, tally.k2, tally.i1)
+    query = select(*columns, func.sum(tally.n)).group_by(*columns).having(func.sum(tally.n) != 0)
     return [(str(process), str(element), int(days), int(count))
             for process, element, days, count in session.execute(query)]
 
@@ -106,12 +126,27 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
     """Per candidate group (but ``leave_out``; ``teams``: only these) and the bits overdue (2)
     and nobody took it (1), how many tasks are open now of the initiatives that came in in the
     months the filters cover whole."""
-    query = (select(MonitorTally.k1, MonitorTally.i1, func.sum(MonitorTally.n))
-             .where(MonitorTally.figure == "work", MonitorTally.k1 != leave_out, *_of(filters, _whole(filters)))
-             .group_by(MonitorTally.k1, MonitorTally.i1).having(func.sum(MonitorTally.n) != 0))
-    if teams is not None:
-        query = query.where(MonitorTally.k1.in_(sorted(teams)))
+    def where(t: Tallies) -> list[ColumnElement[bool]]:
+        found = [t.figure == "work", t.k1 != leave_out, *_of(filters, _whole(filters), t)]
+        return found if teams is None else [*found, t.k1.in_(sorted(teams))]
+
+    tally = _both(where).c
+    query = (select(tally.k1, tally.i1, func.sum(tally.n)).group_by(tally.k1, tally.i1)
+             .having(func.sum(tally.n) != 0))
     return [(str(team), int(flags), int(count)) for team, flags, count in session.execute(query)]
+
+
+def fold(session: Session) -> bool:
+    """Moves the deltas into the tallies (the worker's round, after a bulk write); the figures
+    stay the same. On PostgreSQL one folder at a time: returns False when another was busy."""
+    if session.get_bind().dialect.name == "postgresql":
+        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": FOLD_LOCK}):
+            return False
+        session.execute(text(FOLD_POSTGRES))
+        return True
+    for statement in FOLD_SQLITE:
+        session.execute(text(statement))
+    return True
 
 
 def rebuild(session: Session) -> int:

@@ -16,10 +16,15 @@ empty text.
 Triggers keep it, on both databases, whoever writes the rows (the step hook, the engine's task
 rows, the upgrade's fill, the generated history's bulk inserts, a cascade from a deleted
 initiative): each change of a counted table adds its rows' groups and takes away its old rows'
-groups in one grouped upsert. A step's and an open task's groups are those of its initiative
+groups in one grouped insert into ``monitor_tally_delta`` (:class:`MonitorTallyDelta`), never
+an update of a shared row: steps at the same time take no lock on the same row (they deadlocked
+when they upserted the tallies). The worker folds the deltas into the tallies every round
+(:data:`FOLD_POSTGRES`, :func:`processes.monitoring.tally.fold`) and a reader sums both.
+
+A step's and an open task's groups are those of its initiative
 (month, category, district): they move with the initiative's category or district, and a row
 counts once all the rows it joins are there. PostgreSQL: per statement, with its transition
-tables (a bulk insert is one upsert); SQLite: per row. Deletes are counted per row *before* the
+tables (a bulk insert is one insert); SQLite: per row. Deletes are counted per row *before* the
 row goes, so a cascade that deletes an initiative's facts and its steps in one statement takes
 each step away while its initiative is still there to say its groups. Migration 0016 makes them
 in a database that exists and fills the tallies (:data:`REBUILD`); the listeners here make them
@@ -31,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DDL, Connection, Dialect, Integer, MetaData, String, Table, event
+from sqlalchemy import DDL, Connection, Dialect, Index, Integer, MetaData, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import BaseDDLElement
@@ -41,6 +46,7 @@ from engine import Base
 from processes.tables.facts import TEXT_LENGTH
 
 TABLE = "monitor_tally"
+DELTA = "monitor_tally_delta"
 KEYS = ("figure", "district", "category", "month", "k1", "k2", "i1")
 WHOLE = "*"
 """``month`` and ``district`` of the whole-history groups (see :data:`LEVELS`)."""
@@ -50,7 +56,7 @@ class MonitorTally(Base):
     """How many facts (or what they add up to) fall in one group."""
 
     __tablename__ = TABLE
-    # Room on every page for a row's next version: a step rewrites a few counts in place.
+    # Room on every page for a row's next version: a fold rewrites a few counts in place.
     __table_args__ = {"postgresql_with": {"fillfactor": 50}}
 
     # In this order: a figure for the whole history (district ``*``) or of a district is one
@@ -62,6 +68,26 @@ class MonitorTally(Base):
     k1: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     k2: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1), primary_key=True)
     i1: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class MonitorTallyDelta(Base):
+    """What a write added to one group, not yet folded into :class:`MonitorTally`. The triggers
+    only append these rows (no row is shared, so two steps at the same time never wait for or
+    deadlock on each other); the worker folds them in (:data:`FOLD_POSTGRES`) every round, and
+    a reader sums both tables."""
+
+    __tablename__ = DELTA
+    __table_args__ = (Index("ix_monitor_tally_delta_group", "figure", "district", "category", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    figure: Mapped[str] = mapped_column(String(20))
+    district: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1))
+    category: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1))
+    month: Mapped[str] = mapped_column(String(7))
+    k1: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1))
+    k2: Mapped[str] = mapped_column(String(TEXT_LENGTH + 1))
+    i1: Mapped[int] = mapped_column(Integer)
     n: Mapped[int] = mapped_column(Integer)
 
 
@@ -142,13 +168,33 @@ def _step_part(steps: str, cases: str, sign: int) -> list[str]:
             for columns in LEVELS.values()]
 
 
-def upsert(parts: list[str]) -> str:
-    """Adds the groups ``parts`` select to the tallies in one statement (in key order, so two
-    steps at the same time lock shared groups in the same order)."""
+def _grouped(source: str) -> str:
     keys = ", ".join(KEYS)
-    return (f"INSERT INTO {TABLE} ({keys}, n) SELECT {keys}, sum(n) FROM ("
-            + " UNION ALL ".join(parts) + f") AS d WHERE true GROUP BY {keys} HAVING sum(n) <> 0 ORDER BY {keys} "
+    return f"SELECT {keys}, sum(n) FROM ({source}) AS d WHERE true GROUP BY {keys} HAVING sum(n) <> 0"
+
+
+def upsert(parts: list[str]) -> str:
+    """Adds the groups ``parts`` select to the tallies in one statement (in key order, so
+    shared groups are locked in the same order). Only for who writes alone: the fill, a fold."""
+    keys = ", ".join(KEYS)
+    return (f"INSERT INTO {TABLE} ({keys}, n) " + _grouped(" UNION ALL ".join(parts)) + f" ORDER BY {keys} "
             f"ON CONFLICT ({keys}) DO UPDATE SET n = {TABLE}.n + excluded.n")
+
+
+def append(parts: list[str]) -> str:
+    """Adds the groups ``parts`` select as new delta rows (what a trigger does: no lock on a
+    row another transaction writes too)."""
+    return f"INSERT INTO {DELTA} ({', '.join(KEYS)}, n) " + _grouped(" UNION ALL ".join(parts))
+
+
+FOLD_LOCK = 150_001
+"""The advisory lock a fold holds on PostgreSQL (one folder at a time; another skips its turn)."""
+FOLD_POSTGRES = (f"WITH moved AS (DELETE FROM {DELTA} RETURNING {', '.join(KEYS)}, n) "
+                 + upsert([f"SELECT {', '.join(KEYS)}, n FROM moved"]))
+"""The deltas moved into the tallies in one statement: it deletes the deltas its snapshot sees
+and adds exactly those (a delta committed meanwhile waits for the next fold)."""
+FOLD_SQLITE = (upsert([f"SELECT {', '.join(KEYS)}, n FROM {DELTA}"]), f"DELETE FROM {DELTA}")
+"""The same on SQLite, where the first statement holds the only writer's lock until the end."""
 
 
 def _work_part(groups: str, tasks: str, cases: str, sign: int) -> list[str]:
@@ -172,7 +218,7 @@ def _parts(table: str, rows: str, sign: int) -> list[str]:
     return _work_part(rows, "open_task", "case_fact", sign)
 
 
-REBUILD = (f"DELETE FROM {TABLE}", upsert(_parts("case_fact", "case_fact", 1)))
+REBUILD = (f"DELETE FROM {TABLE}", f"DELETE FROM {DELTA}", upsert(_parts("case_fact", "case_fact", 1)))
 """The tallies counted again from the facts and the open tasks (the upgrade that adds them)."""
 
 COLUMNS = {"case_fact": CASE_COLUMNS, "step_fact": STEP_COLUMNS, "open_task": ("task_id", "instance_id", "overdue",
@@ -241,7 +287,7 @@ def _postgres_ddl() -> list[str]:
         else:
             each = "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
         found += [f"CREATE OR REPLACE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                  f"{upsert(list(trigger.parts))}; RETURN {'OLD' if trigger.event == 'DELETE' else 'NULL'}; END $$",
+                  f"{append(list(trigger.parts))}; RETURN {'OLD' if trigger.event == 'DELETE' else 'NULL'}; END $$",
                   f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}",
                   f"CREATE TRIGGER {trigger.name} {timing} {trigger.event} ON {trigger.table} {each} "
                   f"EXECUTE FUNCTION {trigger.name}()"]
@@ -255,7 +301,7 @@ def _sqlite_ddl() -> list[str]:
         when = f" WHEN {_changed(trigger.when, 'IS NOT')}" if trigger.when else ""
         found += [f"DROP TRIGGER IF EXISTS {trigger.name}",
                   f"CREATE TRIGGER {trigger.name} {timing} {trigger.event} ON {trigger.table} FOR EACH ROW{when} "
-                  f"BEGIN {upsert(list(trigger.parts))}; END"]
+                  f"BEGIN {append(list(trigger.parts))}; END"]
     return found
 
 
@@ -269,7 +315,7 @@ def _all_made(ddl: BaseDDLElement, target: SchemaItem | str, bind: Connection | 
               state: Any | None = None, *, dialect: Dialect, compiler: DDLCompiler | None = None,
               checkfirst: bool = False) -> bool:
     """Whether the tables the triggers join were made now (a test may make the engine's alone)."""
-    return tables is None or {TABLE, *COLUMNS} <= {table.name for table in tables}
+    return tables is None or {TABLE, DELTA, *COLUMNS} <= {table.name for table in tables}
 
 
 def _register() -> None:
