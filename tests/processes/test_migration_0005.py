@@ -5,8 +5,8 @@ made again by 0013 as a generated column, which fills itself for the rows there 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
@@ -16,21 +16,15 @@ from engine.db import normalise_url
 from processes import kcc
 from processes.access import Principal
 from processes.schema import upgrade_database
+from tests.processes.migration_factories import database_at
 
 AGENT = Principal(id=1, email="kcc@gemeente.example", name="K", session_token="t", roles=frozenset({"kcc"}))
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url_at_0004(request: pytest.FixtureRequest, tmp_path: object) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/at4.sqlite3"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(url, "0004")
-    return url
+def url_at_0004(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return database_at(request, tmp_path, "0004")
 
 
 def test_open_tasks_and_initiatives_of_before_are_found_after(url_at_0004: str) -> None:

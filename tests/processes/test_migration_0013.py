@@ -3,20 +3,18 @@ filled for the initiatives there are; going back restores the index on the expre
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from engine.db import normalise_url
 from processes.schema import alembic_config, upgrade_database
+from tests.processes.migration_factories import emptied_postgres
 
 
 @pytest.fixture
 def url_at_0012(postgres_url: str) -> str:
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(postgres_url, "0012")
+    upgrade_database(emptied_postgres(postgres_url), "0012")
     return postgres_url
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from engine.service import Engine
 from engine.tables import Job, ProcessInstance
 from processes.schema import upgrade_database
 from tests.factories import create_deployed_engine, create_instance
+from tests.processes.migration_factories import database_at
 
 
 class KeptMail:
@@ -32,14 +32,7 @@ class KeptMail:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'loket.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(url, "0014")
-    return url
+    return database_at(request, tmp_path, "0014")
 
 
 def _engine(url: str, tmp_path: Path) -> Engine:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import psycopg
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,6 +13,7 @@ import processes.tables  # noqa: F401
 from engine.db import Base, normalise_url
 from processes.schema import upgrade_database
 from processes.tables.search import SEARCH_OBJECTS
+from tests.processes.migration_factories import empty_database
 
 
 def _modelled(name: str | None, _type: str, _parents: object) -> bool:
@@ -21,13 +23,8 @@ def _modelled(name: str | None, _type: str, _parents: object) -> bool:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/migrate.sqlite3"
-    url: str = request.getfixturevalue("postgres_url")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    return url
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return empty_database(request, tmp_path)
 
 
 def test_head_matches_the_models(empty_database_url: str) -> None:

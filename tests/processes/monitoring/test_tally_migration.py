@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
@@ -15,20 +14,14 @@ from processes.loket import build_loket
 from processes.monitoring import Filters, Scope, dashboard
 from processes.monitoring.history import generate
 from processes.schema import alembic_config, upgrade_database
+from tests.processes.migration_factories import database_at
 from tests.processes.monitoring.factories import write_history
 from tests.processes.monitoring.test_tallies import recounted, tallies
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url_at_0015(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/tally.sqlite3"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(url, "0015")
-    return url
+    return database_at(request, tmp_path, "0015")
 
 
 def _tables(url: str) -> set[str]:
