@@ -4,12 +4,10 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import delete, select
 
 from engine import StepDone, StepSql, clock
@@ -29,19 +27,6 @@ from web import create_app, loket_of
 from web.cli import cli
 
 MONDAY = START.replace(tzinfo=UTC)  # 3 March 2025, 09:00
-
-
-@pytest.fixture
-def loket(database_url: str, tmp_path: Path) -> Iterator[Loket]:
-    clock.set_time(START)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAIL_FOLDER": str(tmp_path / "mail")})
-    found = loket_of(app)
-    found.engine.deploy_directory(MODELS_DIR, actor="test")
-    with found.transaction() as session:
-        load_organisation(session, START.year)
-    yield found
-    found.engine.db.dispose()
-    clock.set_time(None)
 
 
 def fact(loket: Loket, instance_id: int) -> dict[str, Any]:

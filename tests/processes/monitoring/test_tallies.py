@@ -7,17 +7,13 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Table, delete, func, select, update
 
-from engine import Base, OpenTask, OpenTaskGroup, ProcessInstance, clock
-from processes import MODELS_DIR
-from processes.demo.organisation import load_organisation
+from engine import Base, OpenTask, OpenTaskGroup, ProcessInstance
 from processes.facts import fill_facts
 from processes.loket import Loket
 from processes.monitoring import Filters, Scope, dashboard
@@ -25,22 +21,8 @@ from processes.monitoring.history import generate
 from processes.monitoring.tally import fold, rebuild
 from processes.tables.facts import CaseFact, StepFact
 from processes.tables.tally import MonitorTally, MonitorTallyDelta, decode, encode
-from tests.processes.factories import START, Case, intake_data
+from tests.processes.factories import Case, intake_data
 from tests.processes.monitoring.test_facts import walk
-from web import create_app, loket_of
-
-
-@pytest.fixture
-def loket(database_url: str, tmp_path: Path) -> Iterator[Loket]:
-    clock.set_time(START)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAIL_FOLDER": str(tmp_path / "mail")})
-    found = loket_of(app)
-    found.engine.deploy_directory(MODELS_DIR, actor="test")
-    with found.transaction() as session:
-        load_organisation(session, START.year)
-    yield found
-    found.engine.db.dispose()
-    clock.set_time(None)
 
 
 def tallies(loket: Loket) -> dict[tuple[Any, ...], int]:

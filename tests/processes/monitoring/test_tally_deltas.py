@@ -17,10 +17,8 @@ from processes.monitoring.history import generate
 from processes.monitoring.tally import fold
 from tests.processes.factories import Case, intake_data
 from tests.processes.monitoring.test_facts import walk
-from tests.processes.monitoring.test_tallies import _figures, deltas, folded, loket, recounted, tallies
+from tests.processes.monitoring.test_tallies import _figures, deltas, folded, recounted, tallies
 from tests.web.staff.support import ACCEPT, INTAKE
-
-__all__ = ["loket"]  # the fixture, shared with the tallies' tests
 
 FILTERS = [Filters(), Filters(category="eenvoudig"), Filters(district="oost"),
            Filters(date(2024, 11, 1), date(2025, 1, 31), "eenvoudig", "oost")]
