@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, text, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
@@ -50,6 +50,11 @@ def _both(where: Callable[[Tallies], list[ColumnElement[bool]]]) -> Subquery:
                        for table in (MonitorTally, MonitorTallyDelta))).subquery("tally")
 
 
+def _summed(tally: Any, *columns: ColumnElement[Any]) -> Select[Any]:
+    """Per group of ``columns`` the sum of the read rows' counts (groups summing to 0 left out)."""
+    return select(*columns, func.sum(tally.n)).group_by(*columns).having(func.sum(tally.n) != 0)
+
+
 def _of(filters: Filters, whole: bool, t: Tallies) -> list[ColumnElement[bool]]:
     """The groups of the filters' whole months, category and district, at a level."""
     months = filters.whole_months()
@@ -86,8 +91,7 @@ def case_counts(session: Session, filters: Filters) -> Counts:
     district = case((is_cases, tally.district), else_=literal(""))
     columns = (tally.figure, month, category, district, tally.k1, tally.k2, tally.i1)
     found: dict[str, dict[tuple[Any, ...], int]] = {}
-    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(
-            select(*columns, func.sum(tally.n)).group_by(*columns).having(func.sum(tally.n) != 0)):
+    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_summed(tally, *columns)):
         for name, values in _sets(str(figure), month_of, decode(category_of), decode(district_of), k1, k2, i1):
             into = found.setdefault(name, {})
             into[values] = into.get(values, 0) + int(count)
@@ -115,10 +119,8 @@ def step_counts(session: Session, filters: Filters, figure: str,
         return found if steps is None else [*found, tuple_(t.k1, t.k2).in_(sorted(steps))]
 
     tally = _both(where).c
-    columns = (tally.k1, tally.k2, tally.i1)
-    query = select(*columns, func.sum(tally.n)).group_by(*columns).having(func.sum(tally.n) != 0)
     return [(str(process), str(element), int(days), int(count))
-            for process, element, days, count in session.execute(query)]
+            for process, element, days, count in session.execute(_summed(tally, tally.k1, tally.k2, tally.i1))]
 
 
 def work_counts(session: Session, filters: Filters, teams: Collection[str] | None,
@@ -131,9 +133,8 @@ def work_counts(session: Session, filters: Filters, teams: Collection[str] | Non
         return found if teams is None else [*found, t.k1.in_(sorted(teams))]
 
     tally = _both(where).c
-    query = (select(tally.k1, tally.i1, func.sum(tally.n)).group_by(tally.k1, tally.i1)
-             .having(func.sum(tally.n) != 0))
-    return [(str(team), int(flags), int(count)) for team, flags, count in session.execute(query)]
+    return [(str(team), int(flags), int(count))
+            for team, flags, count in session.execute(_summed(tally, tally.k1, tally.i1))]
 
 
 def fold(session: Session) -> bool:

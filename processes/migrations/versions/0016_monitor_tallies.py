@@ -21,9 +21,9 @@ depends_on = None
 TEXT = 201
 
 
-def upgrade() -> None:
-    op.create_table(
-        'monitor_tally',
+def _counted() -> list[sa.Column[object]]:
+    """A tally's group and its count (the tallies and their deltas have the same)."""
+    return [
         sa.Column('figure', sa.String(length=20), nullable=False),
         sa.Column('district', sa.String(length=TEXT), nullable=False),
         sa.Column('category', sa.String(length=TEXT), nullable=False),
@@ -32,6 +32,13 @@ def upgrade() -> None:
         sa.Column('k2', sa.String(length=TEXT), nullable=False),
         sa.Column('i1', sa.Integer(), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        'monitor_tally',
+        *_counted(),
         sa.PrimaryKeyConstraint('figure', 'district', 'category', 'month', 'k1', 'k2', 'i1',
                                 name=op.f('pk_monitor_tally')),
         postgresql_with={'fillfactor': 50},
@@ -40,14 +47,7 @@ def upgrade() -> None:
     op.create_table(
         'monitor_tally_delta',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column('figure', sa.String(length=20), nullable=False),
-        sa.Column('district', sa.String(length=TEXT), nullable=False),
-        sa.Column('category', sa.String(length=TEXT), nullable=False),
-        sa.Column('month', sa.String(length=7), nullable=False),
-        sa.Column('k1', sa.String(length=TEXT), nullable=False),
-        sa.Column('k2', sa.String(length=TEXT), nullable=False),
-        sa.Column('i1', sa.Integer(), nullable=False),
-        sa.Column('n', sa.Integer(), nullable=False),
+        *_counted(),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_monitor_tally_delta')),
     )
     op.create_index('ix_monitor_tally_delta_group', 'monitor_tally_delta',
