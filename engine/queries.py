@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import Database
 from engine.errors import NotFound
-from engine.final_state import FinishedCase
 from engine.outline import ProcessOutline, outline_of
 from engine.step_writer import StepRecord
 from engine.tables import AuditEvent, Job, ModelVersion, OpenTask, OpenTaskGroup, ProcessInstance
@@ -45,7 +44,7 @@ class QueryMixin:
         raise NotImplementedError
 
     def read_from_workflow(self, instance_id: int, question: Hashable,
-                           answer: Callable[[BpmnWorkflow], Result]) -> Result:
+                           answer: Callable[[BpmnWorkflow], Result], ended: Result) -> Result:
         raise NotImplementedError
 
     def specs(self, conn: Connection | Session, version_id: int) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
@@ -93,19 +92,15 @@ class QueryMixin:
         """Per open or waiting task, when its latest interrupting timer ends it (the deadline
         of an answer the initiator is asked for); tasks without one are left out."""
         wanted = tuple(sorted(set(task_ids)))
-        try:
-            return dict(self.read_from_workflow(instance_id, ("deadlines", *wanted),
-                                                lambda workflow: _deadlines(workflow, wanted)))
-        except FinishedCase:
-            return {}  # an ended case has no open task (only its final form is stored)
+        no_task: dict[str, datetime] = {}  # an ended case has no open task
+        return dict(self.read_from_workflow(instance_id, ("deadlines", *wanted),
+                                            lambda workflow: _deadlines(workflow, wanted), ended=no_task))
 
     def waiting_messages(self, instance_id: int) -> list[WaitingMessage]:
         """Messages the instance waits for now (e.g. the initiator's answer), with the form
         and status text the diagram gives the waiting element."""
-        try:
-            return list(self.read_from_workflow(instance_id, "waiting", _waiting))
-        except FinishedCase:
-            return []  # an ended case waits for nothing (only its final form is stored)
+        waits_for_nothing: list[WaitingMessage] = []  # nor does an ended case
+        return list(self.read_from_workflow(instance_id, "waiting", _waiting, ended=waits_for_nothing))
 
     def open_tasks(
         self,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import Database
 from engine.errors import NotFound
+from engine.final_state import FinishedCase
 from engine.instance_store import InstanceRow, load_row, load_state
 from engine.rawsql import RawSql
 from engine.scripting import EngineScriptEngine
@@ -76,11 +77,12 @@ class WorkflowCache:
             self._workflows.popitem(last=False)
 
     def read_from_workflow(self, instance_id: int, question: Hashable,
-                           answer: Callable[[BpmnWorkflow], Result]) -> Result:
+                           answer: Callable[[BpmnWorkflow], Result], ended: Result) -> Result:
         """``answer`` of the instance's workflow as stored now, worked out once per row version:
         a page asking what a case waits for deserializes the workflow only after the case moved
         (a row version never changes its state, so a kept answer is never stale for its version).
-        ``answer`` must only read the workflow, and its result is shared: callers do not change it."""
+        ``answer`` must only read the workflow, and its result is shared: callers do not change it.
+        ``ended``: the answer for an ended case, of which only the final form is stored."""
         with self.db.read_connection() as conn:
             raw = RawSql(conn)
             row = load_row(raw, instance_id)
@@ -88,9 +90,15 @@ class WorkflowCache:
             if key in self._reads:
                 return cast(Result, self._reads[key])
             spec, subs = self.specs(conn, row.model_version_id)
-            workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
+            try:
+                workflow = self.serializer.loads(load_state(raw, instance_id), spec, subs)
+            except FinishedCase:
+                workflow = None
+        if workflow is None:
+            found = ended
+        else:
             workflow.script_engine = self.script_engine
-        found = answer(workflow)
+            found = answer(workflow)
         self._reads[key] = found
         while len(self._reads) > READ_MEMO_SIZE:
             self._reads.popitem(last=False)
