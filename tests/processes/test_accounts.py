@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from engine import clock
@@ -43,6 +44,22 @@ def test_passwords_are_stored_as_argon2_hashes(engine: Engine) -> None:
         assert user.password_hash.startswith("$argon2id$")
         assert "een-lang-wachtwoord" not in user.password_hash
     assert login(engine, "NIEUW@gemeente.example", "een-lang-wachtwoord") == "ok"
+
+
+def test_hashes_use_the_owasp_argon2id_settings_and_older_ones_are_redone_at_login(engine: Engine) -> None:
+    assert hash_password("een-lang-wachtwoord").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    older = PasswordHasher().hash("een-lang-wachtwoord")  # the library default the loket used before
+    assert not older.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    with engine.db.transaction() as session:
+        user = create_user(session, email="ouder@gemeente.example", name="Ouder", roles=["kcc"],
+                           password="een-lang-wachtwoord")
+        user.password_hash = older
+    assert login(engine, "ouder@gemeente.example", "een-lang-wachtwoord") == "ok"
+    with engine.db.transaction() as session:
+        query = select(StaffUser.password_hash).where(StaffUser.email == "ouder@gemeente.example")
+        redone = session.scalars(query).one()
+    assert redone.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert login(engine, "ouder@gemeente.example", "een-lang-wachtwoord") == "ok"
 
 
 def test_short_passwords_and_unknown_roles_are_refused(engine: Engine) -> None:
