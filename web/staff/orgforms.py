@@ -190,7 +190,7 @@ def team_form(b: Builder, team: Team) -> OrgForm:
     fields.append(b.choices("meldingen", _("E-mail over nieuw werk in de werkvoorraad"), "radio",
                             notify_options(), [team.notify],
                             help_text=_("Een medewerker die zelf een taak krijgt, krijgt daarover altijd een e-mail.")))
-    fields.append(b.text("meldingen_email", _("Gedeeld e-mailadres van het team (niet verplicht)"),
+    fields.append(b.text("meldingen_email", _("Gedeeld e-mailadres van het team"),
                          team.notify_email or "", required=False, input_type="email", max_length=MAX_EMAIL,
                          help_text=_("Leeg: elk lid van het team krijgt de e-mails over nieuw werk.")))
     return OrgForm(b.key, url_for("staff.admin_team", code=team.code), team.name, fields, _("Opslaan"),
