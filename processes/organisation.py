@@ -24,7 +24,7 @@ from processes.districts_teams import districts, teams
 from processes.handlers.guides import guide_loads
 from processes.loket import reads, writes
 from processes.org_input import FUND_NAME, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, parse_amount
-from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes.tables.organisation import District, DistrictBudget, Fund, Guide, GuideAssignment, Team
 from processes.tables.staff import KccAccess, StaffAudit, StaffUser
 from processes.vocabulary import EXPERTISE
 
@@ -256,9 +256,28 @@ def team_list(session: Session) -> list[Team]:
 
 
 @reads
-def guide_list(session: Session) -> tuple[list[GuideRow], list[District]]:
-    """The guides with their load, and the districts to choose from."""
-    return guides(session), districts(session)
+def team_of(session: Session, code: str) -> Team:
+    team = session.get(Team, code)
+    if team is None:
+        raise NotFound(code)
+    return team
+
+
+@reads
+def guide_list(session: Session) -> list[GuideRow]:
+    """The guides with their load."""
+    return guides(session)
+
+
+@reads
+def guide_of(session: Session, guide_id: int) -> tuple[GuideRow, list[District]]:
+    """One guide with its load, and the districts to choose from."""
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise NotFound(str(guide_id))
+    load = session.scalar(select(func.count()).select_from(GuideAssignment).where(
+        GuideAssignment.guide_id == guide_id, GuideAssignment.closed_at.is_(None)))
+    return GuideRow(guide, load or 0), districts(session)
 
 
 @reads

@@ -1,6 +1,7 @@
 """The beheerder's organisation forms (issue 3): district names, teams and their team lead, guides
 (add, change), yearly district budgets and the fund. Each form is on the beheer page of its subject
-(:mod:`web.staff.orgpages`) and comes back to it.
+(:mod:`web.staff.orgpages`; a team's or guide's on its own page) and comes back to it; after a
+change the browser goes to the subject's page.
 
 A form with problems brings its page back (HTTP 400) with the posted values and a message at each
 wrong field, listed in the error summary at the top; nothing is stored. After a change the page
@@ -22,7 +23,7 @@ from web.staff import bp
 from web.staff.auth import principal, requires
 from web.staff.common import ID, loket
 from web.staff.orgforms import NEW_BUDGETS, NEW_DISTRICT, NEW_FUND, NEW_GUIDE, NEW_TEAM, Failed
-from web.staff.orgpages import subject_page
+from web.staff.orgpages import guide_page, subject_page, team_page
 
 MAX_INPUT = 1000
 DISTRICTS, TEAMS, GUIDES = "staff.admin_districts", "staff.admin_teams", "staff.admin_guides"
@@ -86,16 +87,18 @@ def admin_district(code: str) -> tuple[str, int] | Response:
     return _saved(_("De naam van de wijk is opgeslagen: %(name)s.", name=name), DISTRICTS)
 
 
-@bp.post("/beheer/teams/<code>")
+@bp.route("/beheer/teams/<code>", methods=["GET", "POST"])
 @requires(ADMIN_ROLES)
 def admin_team(code: str) -> tuple[str, int] | Response:
+    if request.method == "GET":
+        return team_page(code)
     posted = _posted()
     try:
         name = districts_teams.update_team(loket(), principal(), code, posted.get("naam"), posted.get("teamleider"),
                                            _yes(posted, "actief"), posted.get("meldingen"),
                                            posted.get("meldingen_email")).name
     except OrganisationInvalid as exc:
-        return _failed(TEAMS, f"team-{code}", posted, exc)
+        return team_page(code, Failed(f"team-{code}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), TEAMS)
 
 
@@ -111,15 +114,19 @@ def admin_guide_create() -> tuple[str, int] | Response:
     return _saved(_("%(name)s is toegevoegd als begeleider.", name=name), GUIDES)
 
 
-@bp.post(f"/beheer/begeleiders/<{ID}:guide_id>")
+@bp.route(f"/beheer/begeleiders/<{ID}:guide_id>", methods=["GET", "POST"])
 @requires(ADMIN_ROLES)
 def admin_guide(guide_id: int) -> tuple[str, int] | Response:
+    """The guide's page and its form in one route: with a GET route beside it, an id no column can
+    hold was a 405 for a POST instead of a 404."""
+    if request.method == "GET":
+        return guide_page(guide_id)
     posted = _posted()
     try:
         name = service.update_guide(loket(), principal(), guide_id,
                                     service.GuideForm.of(posted, posted.getlist("kennis"))).name
     except OrganisationInvalid as exc:
-        return _failed(GUIDES, f"begeleider-{guide_id}", posted, exc)
+        return guide_page(guide_id, Failed(f"begeleider-{guide_id}", posted, exc.problems))
     return _saved(_("De gegevens van %(name)s zijn opgeslagen.", name=name), GUIDES)
 
 

@@ -1,6 +1,7 @@
 """The beheer pages (issue 16): a short overview at /medewerker/beheer and one page per subject —
 districts, teams, guides, district budgets, the fund, the organisation audit and the KCC access log.
-Each page reads only its own subject, so it stays quick however large the others grow.
+Each page reads only its own subject, so it stays quick however large the others grow. Teams and
+guides are listed in a table, each with a page of its own for its form: their forms are long.
 
 ``subject_page`` also brings a page back after a form with problems (HTTP 400): the form shows
 the posted values and a message at each wrong field, listed in the error summary at the top.
@@ -31,6 +32,7 @@ from web.staff.orgforms import (
     new_fund_form,
     new_guide_form,
     new_team_form,
+    notify_options,
     problems_of,
     team_form,
 )
@@ -39,10 +41,12 @@ from web.staff.wording import words
 Page = tuple[str, int]
 
 
-def _render(here: str, failed: Failed | None, every: list[OrgForm], /, **context: object) -> Page:
-    """The page of endpoint ``here`` (its template has the endpoint's name), which the sub-navigation marks."""
-    page = render_template(f"staff/{here.removeprefix('staff.')}.html", here=here, problems=problems_of(every),
-                           **context)
+def _render(here: str, failed: Failed | None, every: list[OrgForm], /, *, parent: str | None = None,
+            **context: object) -> Page:
+    """The page of endpoint ``here`` (its template has the endpoint's name), which the sub-navigation
+    marks; a team's or guide's own page has its list as ``parent``."""
+    page = render_template(f"staff/{here.removeprefix('staff.')}.html", here=here, parent=parent,
+                           problems=problems_of(every), **context)
     return page, 400 if failed else 200
 
 
@@ -54,18 +58,27 @@ def _districts(failed: Failed | None) -> Page:
 
 
 def _teams(failed: Failed | None) -> Page:
-    b = Builder(words(), failed)
-    forms = [team_form(b, team) for team in service.team_list(loket())]
-    new = new_team_form(b)
-    return _render("staff.admin_teams", failed, [*forms, new], forms=forms, new=new)
+    new = new_team_form(Builder(words(), failed))
+    return _render("staff.admin_teams", failed, [new], teams=service.team_list(loket()), notify=dict(notify_options()),
+                   new=new)
+
+
+def team_page(code: str, failed: Failed | None = None) -> Page:
+    """One team's form on a page of its own, so the list of teams stays short however many there are."""
+    form = team_form(Builder(words(), failed), service.team_of(loket(), code))
+    return _render("staff.admin_team", failed, [form], parent="staff.admin_teams", form=form)
 
 
 def _guides(failed: Failed | None) -> Page:
-    b = Builder(words(), failed)
-    rows, districts = service.guide_list(loket())
-    forms = [guide_form(b, row, districts) for row in rows]
-    new = new_guide_form(b, districts)
-    return _render("staff.admin_guides", failed, [*forms, new], forms=forms, new=new)
+    rows = service.guide_list(loket())
+    new = new_guide_form(Builder(words(), failed), service.district_list(loket()))
+    return _render("staff.admin_guides", failed, [new], guides=rows, new=new)
+
+
+def guide_page(guide_id: int, failed: Failed | None = None) -> Page:
+    row, districts = service.guide_of(loket(), guide_id)
+    form = guide_form(Builder(words(), failed), row, districts)
+    return _render("staff.admin_guide", failed, [form], parent="staff.admin_guides", form=form)
 
 
 def _budgets(failed: Failed | None) -> Page:

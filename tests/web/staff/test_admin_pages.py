@@ -1,6 +1,7 @@
 """The beheer overview and its pages (issue 16): the overview lists every page with a line and a
 figure; each page has one h1, a way back, the sub-navigation with the current page marked, and
-only its own forms; a form with problems comes back on its own page; only a beheerder opens them."""
+only its own forms (a team or guide has a page of its own, reached from the list); a form with
+problems comes back on its own page; only a beheerder opens them."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine.service import Engine
+from processes.tables.organisation import Guide
 from tests.web.staff.support import BEHEER, FONDS, INTAKE, KCC, PRIVACY, PROCES, login_as
 from tests.web_support import check_page, csrf_token
 
 BEHEER_URL = "/medewerker/beheer"
 PAGES = {
     "wijken": ("Wijken", ["wijk-oost-", "nieuwe-wijk-"], ("wijk-", "nieuwe-wijk-")),
-    "teams": ("Teams", ["team-team-groen-", "nieuw-team-"], ("team-", "nieuw-team-")),
-    "begeleiders": ("Begeleiders", ["begeleider-", "nieuwe-begeleider-"], ("begeleider-", "nieuwe-begeleider-")),
+    "teams": ("Teams", ["nieuw-team-"], ("nieuw-team-",)),
+    "begeleiders": ("Begeleiders", ["nieuwe-begeleider-"], ("nieuwe-begeleider-",)),
     "budgetten": ("Budgetten wijkwensen", ["budget-", "nieuwe-budgetten-"], ("budget-", "nieuwe-budgetten-")),
     "fonds": ("Initiatievenfonds", ["fonds-", "nieuw-fonds-"], ("fonds-", "nieuw-fonds-")),
     "wijzigingen": ("Wijzigingen", [], ()),
@@ -99,7 +103,52 @@ def test_a_form_with_problems_comes_back_on_its_own_page(app: Flask, client: Fla
     assert not soup.find(id="wijk-oost-naam"), "only the teams page comes back"
 
 
-@pytest.mark.parametrize("url", [BEHEER_URL, *(f"{BEHEER_URL}/{slug}" for slug in PAGES)])
+def test_a_team_and_a_guide_each_have_a_page_reached_from_the_list(app: Flask, client: FlaskClient,
+                                                                  engine: Engine) -> None:
+    with engine.db.transaction() as session:
+        guide_id = session.scalar(select(Guide.id).where(Guide.name == "Anouk de Vries"))
+    login_as(client, app, BEHEER)
+    for slug, name, url, prefix in [("teams", "Team Groen", f"{BEHEER_URL}/teams/team-groen", "team-team-groen-"),
+                                    ("begeleiders", "Anouk de Vries", f"{BEHEER_URL}/begeleiders/{guide_id}",
+                                     f"begeleider-{guide_id}-")]:
+        listing = check_page(client.get(f"{BEHEER_URL}/{slug}").text)
+        assert listing.find("a", href=url, string=name) is not None
+        response = client.get(url)
+        assert response.status_code == 200
+        soup = check_page(response.text)
+        assert soup.h1 is not None and soup.h1.get_text() == name
+        back = soup.find("a", string=f"Terug naar {PAGES[slug][0]}")
+        assert back is not None and back["href"] == f"{BEHEER_URL}/{slug}"
+        marked = subnav(soup).find_all("a", attrs={"aria-current": True})
+        assert [(a["href"], a["aria-current"]) for a in marked] == [(f"{BEHEER_URL}/{slug}", "true")]
+        ids = field_ids(soup)
+        assert ids and all(html_id.startswith(prefix) for html_id in ids), ids
+    assert client.get(f"{BEHEER_URL}/teams/onbekend").status_code == 404
+    assert client.get(f"{BEHEER_URL}/begeleiders/99999").status_code == 404
+
+
+def test_a_guide_with_problems_comes_back_on_its_own_page(app: Flask, client: FlaskClient, engine: Engine) -> None:
+    with engine.db.transaction() as session:
+        guide_id = session.scalar(select(Guide.id).where(Guide.name == "Anouk de Vries"))
+    login_as(client, app, BEHEER)
+    url = f"{BEHEER_URL}/begeleiders/{guide_id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).text), "naam": "",
+                                      "wijk": "oost", "kennis": ["groen"], "actief": "on"})
+    assert response.status_code == 400
+    soup = check_page(response.text)
+    assert soup.h1 is not None and soup.h1.get_text() == "Anouk de Vries"
+    summary = soup.find(id="foutmeldingen")
+    assert summary is not None and summary.find("a", href=f"#begeleider-{guide_id}-naam") is not None
+    assert "Vul de naam in." in summary.get_text()
+    district = soup.find(id=f"begeleider-{guide_id}-wijk")
+    assert district is not None and district.find("option", selected=True)["value"] == "oost"
+    response = client.post(url, data={"csrf_token": csrf_token(response.text), "naam": "Anouk de Vries",
+                                      "wijk": "oost", "kennis": ["groen"], "actief": "on"})
+    assert response.status_code == 302 and response.headers["Location"] == f"{BEHEER_URL}/begeleiders"
+
+
+@pytest.mark.parametrize("url", [BEHEER_URL, *(f"{BEHEER_URL}/{slug}" for slug in PAGES),
+                                 f"{BEHEER_URL}/teams/team-groen", f"{BEHEER_URL}/begeleiders/1"])
 def test_only_a_beheerder_opens_the_beheer_pages(app: Flask, url: str) -> None:
     anonymous = app.test_client()
     response = anonymous.get(url)

@@ -28,7 +28,9 @@ ADMIN_BOUNDS = {
     "/medewerker/beheer": 2,
     "/medewerker/beheer/wijken": 4,
     "/medewerker/beheer/teams": 4,
+    "/medewerker/beheer/teams/team-groen": 4,
     "/medewerker/beheer/begeleiders": 6,
+    "/medewerker/beheer/begeleiders/1": 6,
     "/medewerker/beheer/budgetten": 5,
     "/medewerker/beheer/fonds": 4,
     "/medewerker/beheer/wijzigingen": 4,
@@ -36,7 +38,8 @@ ADMIN_BOUNDS = {
 }
 """The beheer overview (login check and one statement for all its figures) and each beheer page
 (login check, names 2, and its own subject: the guides with their load and the districts to
-choose from, the budgets with the districts); before issue 16 one page read all of them."""
+choose from, the budgets with the districts; a team or a guide on its own page); before issue 16
+one page read all of them."""
 
 
 @contextmanager
