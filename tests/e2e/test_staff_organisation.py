@@ -1,7 +1,7 @@
 """The staff workspace in a real browser, third part: a beheerder goes from the beheer overview to
 the guides and adds one (after a mistake the error summary leads to the field), then to the
-budgets and adds next year's; a regiegroep member sees a short budget
-highlighted beside the task. axe-core finds no violations on the way."""
+budgets and adds next year's, then changes a team's lead on the team's own page; a regiegroep
+member sees a short budget highlighted beside the task. axe-core finds no violations on the way."""
 
 from __future__ import annotations
 
@@ -63,6 +63,18 @@ def test_a_beheerder_adds_a_guide_and_next_years_budgets(live_server: LiveServer
     budgets.get_by_role("button", name="Budgetten toevoegen").click()
     expect(page.get_by_role("status").first).to_contain_text(f"De budgetten voor {NEXT_YEAR} zijn toegevoegd.")
     expect(page.get_by_role("heading", name=f"Wijkwensen Oost {NEXT_YEAR}")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("navigation", name="Onderdelen van beheer").get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Team Groen", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Team Groen")
+    expect(page.get_by_role("link", name="Teams", exact=True)).to_have_attribute("aria-current", "true")
+    assert axe_violations(page) == []
+    page.get_by_label("E-mailadres van de teamleider").fill("nieuwe.leider@gemeente.example")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("h1")).to_have_text("Teams")
+    expect(page.get_by_role("status").first).to_contain_text("De gegevens van Team Groen zijn opgeslagen.")
+    expect(page.get_by_role("cell", name="nieuwe.leider@gemeente.example")).to_be_visible()
     assert axe_violations(page) == []
     with engine_of(live_server.app).db.transaction() as session:
         assert session.scalar(select(Guide.expertise).where(Guide.email == "yara.bos@gemeente.example")) == "sport"
