@@ -1,5 +1,5 @@
 """Organisation data a beheerder edits (issue 3): guides and their expertise, the yearly district
-budgets and the fund, and the beheer page that shows it all (districts and teams:
+budgets and the fund, and what each beheer page reads (districts and teams:
 :mod:`processes.districts_teams`; reading the input: :mod:`processes.org_input`).
 
 Every change checks all its fields first and raises :class:`OrganisationInvalid` (form field →
@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from engine import NotFound
@@ -24,7 +25,7 @@ from processes.districts_teams import districts, teams
 from processes.handlers.guides import guide_loads
 from processes.loket import reads, writes
 from processes.org_input import FUND_NAME, MAX_EMAIL, MAX_NAME, YEARS_AHEAD, parse_amount
-from processes.tables.organisation import District, DistrictBudget, Fund, Guide, Team
+from processes.tables.organisation import District, DistrictBudget, Fund, Guide, GuideAssignment, Team
 from processes.tables.staff import KccAccess, StaffAudit, StaffUser
 from processes.vocabulary import EXPERTISE
 
@@ -213,24 +214,97 @@ def create_fund(session: Session, actor: Principal, year_text: str | None, total
     return fund
 
 
-# the beheer page ------------------------------------------------------------------------------
+# the beheer pages -----------------------------------------------------------------------------
+# Each page reads only its own subject, so no page pays for the others (issue 16).
 @dataclass(frozen=True)
-class OrganisationData:
-    """Everything the beheer page shows."""
+class AdminCounts:
+    """The figures beside each part of the beheer overview."""
 
-    districts: list[District]
-    teams: list[Team]
-    guides: list[GuideRow]
-    years: list[BudgetYear]
-    users: list[StaffUser]
-    kcc_log: list[KccAccess]
-    history: list[StaffAudit]
+    districts: int
+    teams: int
+    guides: int
+    budget_years: int
+    fund_years: int
+    users: int
+
+
+def _count(entity: type, *where: ColumnElement[bool]) -> ScalarSelect[int]:
+    return select(func.count()).select_from(entity).where(*where).scalar_subquery()
+
+
+@lru_cache(maxsize=4)
+def _counts_statement(first: int) -> Select[int, int, int, int, int, int]:
+    """Built once per year: building six subqueries cost more than running them (issue 16)."""
+    budget_years = select(func.count(func.distinct(DistrictBudget.year))).where(
+        DistrictBudget.year >= first).scalar_subquery()
+    return select(_count(District, District.active.is_(True)), _count(Team, Team.active.is_(True)),
+                  _count(Guide, Guide.active.is_(True)), budget_years, _count(Fund, Fund.year >= first),
+                  _count(StaffUser, StaffUser.active.is_(True)))
 
 
 @reads
-def organisation_data(session: Session) -> OrganisationData:
-    return OrganisationData(districts(session), teams(session), guides(session), budget_years(session),
-                            list(session.scalars(select(StaffUser).order_by(StaffUser.active.desc(),
-                                                                            StaffUser.name)).all()),
-                            list(session.scalars(select(KccAccess).order_by(KccAccess.id.desc()).limit(50)).all()),
-                            staff_audit.organisation_history(session, limit=30))
+def admin_counts(session: Session) -> AdminCounts:
+    """The active districts, teams, guides and accounts, and the years from this year on that have
+    district budgets or a fund, in one statement."""
+    return AdminCounts(*session.execute(_counts_statement(clock.now().year)).one())
+
+
+@reads
+def district_list(session: Session) -> list[District]:
+    return districts(session)
+
+
+@reads
+def team_list(session: Session) -> list[Team]:
+    return teams(session)
+
+
+@reads
+def team_of(session: Session, code: str) -> Team:
+    team = session.get(Team, code)
+    if team is None:
+        raise NotFound(code)
+    return team
+
+
+@reads
+def guide_list(session: Session) -> list[GuideRow]:
+    """The guides with their load."""
+    return guides(session)
+
+
+@reads
+def guide_of(session: Session, guide_id: int) -> tuple[GuideRow, list[District]]:
+    """One guide with its load, and the districts to choose from."""
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise NotFound(str(guide_id))
+    load = session.scalar(select(func.count()).select_from(GuideAssignment).where(
+        GuideAssignment.guide_id == guide_id, GuideAssignment.closed_at.is_(None)))
+    return GuideRow(guide, load or 0), districts(session)
+
+
+@reads
+def budget_list(session: Session) -> tuple[list[BudgetYear], list[District]]:
+    """The district budgets per year from this year on, and the districts a new year gets a budget for."""
+    first = clock.now().year
+    budgets = session.scalars(select(DistrictBudget).where(DistrictBudget.year >= first)
+                              .order_by(DistrictBudget.year, DistrictBudget.district_code)).all()
+    years = sorted({budget.year for budget in budgets} | {first})
+    return [BudgetYear(year, [b for b in budgets if b.year == year], None) for year in years], districts(session)
+
+
+@reads
+def fund_list(session: Session) -> list[Fund]:
+    """The Initiatievenfonds of this year and every later year that has one."""
+    return list(session.scalars(select(Fund).where(Fund.year >= clock.now().year).order_by(Fund.year)).all())
+
+
+@reads
+def organisation_changes(session: Session) -> list[StaffAudit]:
+    return staff_audit.organisation_history(session, limit=30)
+
+
+@reads
+def kcc_access_log(session: Session) -> list[KccAccess]:
+    return list(session.scalars(select(KccAccess).order_by(KccAccess.id.desc()).limit(50)).all())

@@ -169,7 +169,7 @@ def test_a_new_district_gets_its_regiegroep_and_budget_and_is_on_the_start_form(
     prepare(live_server)
     engine = engine_of(live_server.app)
     log_in(page, live_server, BEHEER)
-    page.goto(live_server.url + "/medewerker/beheer#wijken")
+    page.goto(live_server.url + "/medewerker/beheer/wijken")
     page.locator("#nieuwe-wijk-code").fill("havens")
     page.locator("#nieuwe-wijk-naam").fill("Havenkwartier")
     page.locator("#nieuwe-wijk-bedrag").fill("12.500")

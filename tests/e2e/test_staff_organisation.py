@@ -1,6 +1,7 @@
-"""The staff workspace in a real browser, third part: a beheerder adds a guide (after a mistake the
-error summary leads to the field) and next year's budgets; a regiegroep member sees a short budget
-highlighted beside the task. axe-core finds no violations on the way."""
+"""The staff workspace in a real browser, third part: a beheerder goes from the beheer overview to
+the guides and adds one (after a mistake the error summary leads to the field), then to the
+budgets and adds next year's, then changes a team's lead on the team's own page; a regiegroep
+member sees a short budget highlighted beside the task. axe-core finds no violations on the way."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ def test_a_beheerder_adds_a_guide_and_next_years_budgets(live_server: LiveServer
     page.get_by_role("link", name="Beheer", exact=True).first.click()
     expect(page.locator("h1")).to_have_text("Beheer")
     assert axe_violations(page) == []
+    page.get_by_role("navigation", name="Onderdelen van beheer").get_by_role("link", name="Begeleiders").click()
+    expect(page.locator("h1")).to_have_text("Begeleiders")
+    assert axe_violations(page) == []
 
     new_guide = page.locator("form", has=page.get_by_role("heading", name="Begeleider toevoegen"))
     new_guide.get_by_label("Naam", exact=True).fill("Yara Bos")
@@ -47,6 +51,10 @@ def test_a_beheerder_adds_a_guide_and_next_years_budgets(live_server: LiveServer
         "button", name="Begeleider toevoegen").click()
     expect(page.get_by_role("status").first).to_contain_text("Yara Bos is toegevoegd als begeleider.")
 
+    expect(page.locator("h1")).to_have_text("Begeleiders")
+    page.get_by_role("navigation", name="Onderdelen van beheer").get_by_role(
+        "link", name="Budgetten wijkwensen").click()
+    expect(page.get_by_role("link", name="Budgetten wijkwensen")).to_have_attribute("aria-current", "page")
     budgets = page.locator("form", has=page.get_by_role("heading", name="Budgetten voor een nieuw jaar"))
     budgets.get_by_label("Jaar").fill(NEXT_YEAR)
     budgets.get_by_label("Budget voor wijkwensen in Oost (in euro)").fill("30.000")
@@ -55,6 +63,18 @@ def test_a_beheerder_adds_a_guide_and_next_years_budgets(live_server: LiveServer
     budgets.get_by_role("button", name="Budgetten toevoegen").click()
     expect(page.get_by_role("status").first).to_contain_text(f"De budgetten voor {NEXT_YEAR} zijn toegevoegd.")
     expect(page.get_by_role("heading", name=f"Wijkwensen Oost {NEXT_YEAR}")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("navigation", name="Onderdelen van beheer").get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Team Groen", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Team Groen")
+    expect(page.get_by_role("link", name="Teams", exact=True)).to_have_attribute("aria-current", "true")
+    assert axe_violations(page) == []
+    page.get_by_label("E-mailadres van de teamleider").fill("nieuwe.leider@gemeente.example")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("h1")).to_have_text("Teams")
+    expect(page.get_by_role("status").first).to_contain_text("De gegevens van Team Groen zijn opgeslagen.")
+    expect(page.get_by_role("cell", name="nieuwe.leider@gemeente.example")).to_be_visible()
     assert axe_violations(page) == []
     with engine_of(live_server.app).db.transaction() as session:
         assert session.scalar(select(Guide.expertise).where(Guide.email == "yara.bos@gemeente.example")) == "sport"

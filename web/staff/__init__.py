@@ -3,10 +3,11 @@
 Modules: ``auth`` (login, sessions, the ``requires`` decorator), ``password`` (change one's own
 password), ``tasks``, ``dossier`` (the case file), ``kcc``, ``register``,
 ``incidents``, ``studio``
-(the process owner's diagrams: versions in use, check and deploy), ``orgadmin``
-(organisation data), ``users`` (staff accounts), ``sso_views`` (sign-on with the organisation's
-OpenID Connect provider; its app-wide part in ``sso``) (views); ``userforms`` and ``orgforms`` (the
-account and organisation forms); ``wording`` (case data in words). Every view calls a use case of ``processes``.
+(the process owner's diagrams: versions in use, check and deploy), ``orgpages`` (the beheer
+overview and a page per subject), ``orgadmin`` (the organisation forms), ``users`` (staff
+accounts), ``sso_views`` (sign-on with the organisation's OpenID Connect provider; its app-wide
+part in ``sso``) (views); ``userforms`` and ``orgforms`` (the account and organisation forms);
+``wording`` (case data in words). Every view calls a use case of ``processes``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from web.staff import (  # noqa: E402,F401 - registers the routes
     monitor_report,
     moving,
     orgadmin,
+    orgpages,
     password,
     privacy,
     register,

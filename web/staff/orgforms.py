@@ -1,15 +1,15 @@
-"""What the beheer page shows: one small form per district, team, guide, budget and fund, plus the
-forms to add a guide, a new year's budgets and a new year's fund, each with its fields as the
-shared form macros render them; the problem codes of the organisation service in words; and the
-organisation audit in words.
+"""The forms of the beheer pages: one small form per district, team, guide, budget and fund, plus
+the forms to add a district, a team, a guide, a new year's budgets and a new year's fund, each with
+its fields as the shared form macros render them; and the problem codes of the organisation
+service in words.
 
-Every form has a ``key`` that is unique on the page; its fields' html ids start with it, so the
+Every form has a ``key`` that is unique on its page; its fields' html ids start with it, so the
 error summary can link to the right field when the page comes back with a problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -190,7 +190,7 @@ def team_form(b: Builder, team: Team) -> OrgForm:
     fields.append(b.choices("meldingen", _("E-mail over nieuw werk in de werkvoorraad"), "radio",
                             notify_options(), [team.notify],
                             help_text=_("Een medewerker die zelf een taak krijgt, krijgt daarover altijd een e-mail.")))
-    fields.append(b.text("meldingen_email", _("Gedeeld e-mailadres van het team (niet verplicht)"),
+    fields.append(b.text("meldingen_email", _("Gedeeld e-mailadres van het team"),
                          team.notify_email or "", required=False, input_type="email", max_length=MAX_EMAIL,
                          help_text=_("Leeg: elk lid van het team krijgt de e-mails over nieuw werk.")))
     return OrgForm(b.key, url_for("staff.admin_team", code=team.code), team.name, fields, _("Opslaan"),
@@ -286,48 +286,13 @@ def new_fund_form(b: Builder) -> OrgForm:
 @dataclass(frozen=True)
 class YearForms:
     year: int
-    budgets: list[OrgForm]
-    fund: OrgForm | None
+    forms: list[OrgForm]
 
 
-@dataclass(frozen=True)
-class AdminForms:
-    """Every form of the beheer page."""
-
-    districts: list[OrgForm]
-    new_district: OrgForm
-    teams: list[OrgForm]
-    new_team: OrgForm
-    guides: list[OrgForm]
-    new_guide: OrgForm
-    years: list[YearForms]
-    new_budgets: OrgForm
-    new_fund: OrgForm
-
-    @property
-    def problems(self) -> list[FieldView]:
-        """The fields with a problem, for the error summary."""
-        yearly = [form for year in self.years for form in [*year.budgets, year.fund] if form is not None]
-        every = [*self.districts, self.new_district, *self.teams, self.new_team, *self.guides, self.new_guide, *yearly,
-                 self.new_budgets, self.new_fund]
-        return [field for form in every for field in form.fields if field.error]
+def budget_year_forms(b: Builder, years: list[BudgetYear]) -> list[YearForms]:
+    return [YearForms(year.year, [budget_form(b, budget) for budget in year.budgets]) for year in years]
 
 
-def admin_forms(b: Builder, *, districts: list[District], teams: list[Team], guides: list[GuideRow],
-                years: list[BudgetYear]) -> AdminForms:
-    return AdminForms(
-        districts=[district_form(b, district) for district in districts],
-        new_district=new_district_form(b),
-        teams=[team_form(b, team) for team in teams],
-        new_team=new_team_form(b),
-        guides=[guide_form(b, row, districts) for row in guides],
-        new_guide=new_guide_form(b, districts),
-        years=year_forms(b, years),
-        new_budgets=new_budgets_form(b, districts),
-        new_fund=new_fund_form(b),
-    )
-
-
-def year_forms(b: Builder, years: list[BudgetYear]) -> list[YearForms]:
-    return [YearForms(year.year, [budget_form(b, budget) for budget in year.budgets],
-                      fund_form(b, year.fund) if year.fund is not None else None) for year in years]
+def problems_of(forms: Iterable[OrgForm]) -> list[FieldView]:
+    """The fields with a problem, for the error summary."""
+    return [field for form in forms for field in form.fields if field.error]

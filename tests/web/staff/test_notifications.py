@@ -66,7 +66,7 @@ def announce(app: Flask, engine: Engine) -> None:
 
 def _set_team(client: FlaskClient, app: Flask, code: str, setting: str, mailbox_address: str = "") -> int:
     login_as(client, app, BEHEER)
-    page = client.get("/medewerker/beheer")
+    page = client.get("/medewerker/beheer/teams")
     with loket_of(app).reading() as session:
         team = session.get(Team, code)
         assert team is not None

@@ -115,8 +115,9 @@ def test_incidents_are_listed_and_retried(app: Flask, client: FlaskClient, engin
 
 def test_administration_of_guides_and_budgets(app: Flask, client: FlaskClient, engine: Engine) -> None:
     login_as(client, app, BEHEER)
-    text = page(client, "/medewerker/beheer")
-    assert "Anouk de Vries" in text and "Ilse de Wit" in text and "Inzagelog KCC" in text
+    text = page(client, "/medewerker/beheer/begeleiders")
+    assert "Anouk de Vries" in text and "Inzagelog KCC" in text
+    assert "Ilse de Wit" in page(client, "/medewerker/beheer/gebruikers")
     with engine.db.transaction() as session:
         guide = session.scalar(select(Guide).where(Guide.name == "Anouk de Vries"))
         budget = session.scalar(select(DistrictBudget).where(DistrictBudget.district_code == "oost"))

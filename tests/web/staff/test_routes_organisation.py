@@ -1,5 +1,6 @@
-"""The beheer page through HTTP: districts, teams, guides, a new year's budgets and fund; a form with
-problems comes back with the message at the field; CSRF; the changes in the audit on the page."""
+"""The beheer pages through HTTP: the overview, and a page each for districts, teams, guides, a new
+year's budgets and fund; a form with problems comes back on its own page with the message at the
+field; CSRF; the changes in the audit on the Wijzigingen page."""
 
 from __future__ import annotations
 
@@ -19,19 +20,31 @@ from tests.web_support import check_page, csrf_token
 NEXT_YEAR = clock.now().year + 1
 
 
-def admin_page(client: FlaskClient) -> str:
-    response = client.get("/medewerker/beheer")
-    assert response.status_code == 200
+SUBJECT_PAGES = {"wijken": "Wijken", "teams": "Teams", "begeleiders": "Begeleiders",
+                 "budgetten": "Budgetten wijkwensen", "fonds": "Initiatievenfonds", "wijzigingen": "Wijzigingen",
+                 "inzage-kcc": "Inzagelog KCC"}
+HISTORY = "/medewerker/beheer/wijzigingen"
+
+
+def admin_page(client: FlaskClient, path: str = "/medewerker/beheer") -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
     check_page(response.text)
     return response.text
 
 
+def subject_of(url: str) -> str:
+    """The beheer page a form's address belongs to: /medewerker/beheer/wijken/oost → /medewerker/beheer/wijken."""
+    return "/".join(url.split("/")[:4])
+
+
 def post(client: FlaskClient, url: str, data: dict[str, str | list[str]]) -> tuple[int, str]:
-    """Post a form from the beheer page; a redirect is followed to the page with the message."""
-    response = client.post(url, data={"csrf_token": csrf_token(admin_page(client)), **data})
+    """Post a form from its beheer page; a redirect (back to that page) is followed to the page with the message."""
+    page = subject_of(url)
+    response = client.post(url, data={"csrf_token": csrf_token(admin_page(client, page)), **data})
     if response.status_code == 302:
-        assert response.headers["Location"].startswith("/medewerker/beheer#")
-        return 302, admin_page(client)
+        assert response.headers["Location"] == page
+        return 302, admin_page(client, page)
     check_page(response.text)
     return response.status_code, response.text
 
@@ -42,12 +55,21 @@ def field(html: str, html_id: str) -> dict[str, str]:
     return {key: " ".join(value) if isinstance(value, list) else value for key, value in found.attrs.items()}
 
 
+def guide_id_of(engine: Engine, email: str) -> int:
+    with engine.db.transaction() as session:
+        found = session.scalar(select(Guide.id).where(Guide.email == email))
+        assert found is not None
+        return found
+
+
 def test_renaming_a_district_shows_everywhere(app: Flask, client: FlaskClient, engine: Engine) -> None:
     case = wijkwens_case(engine, "oost")
     login_as(client, app, BEHEER)
     status, text = post(client, "/medewerker/beheer/wijken/oost", {"naam": "Oosterpark"})
     assert status == 302 and "De naam van de wijk is opgeslagen: Oosterpark." in text
-    assert "Wijk gewijzigd: Oosterpark" in text and "Naam: Oost → Oosterpark" in text
+    assert field(text, "wijk-oost-naam")["value"] == "Oosterpark"
+    history = admin_page(client, HISTORY)
+    assert "Wijk gewijzigd: Oosterpark" in history and "Naam: Oost → Oosterpark" in history
     login_as(client, app, OOST)
     assert "<td>Oosterpark</td>" in client.get("/medewerker/werkvoorraad").text
     login_as(client, app, INTAKE)
@@ -75,7 +97,9 @@ def test_a_team_and_its_team_lead(app: Flask, client: FlaskClient, engine: Engin
     status, text = post(client, "/medewerker/beheer/teams/team-groen",
                         {"naam": "Team Groen", "teamleider": "nieuwe.leider@gemeente.example"})
     assert status == 302 and "De gegevens van Team Groen zijn opgeslagen." in text
-    assert field(text, "team-team-groen-teamleider")["value"] == "nieuwe.leider@gemeente.example"
+    assert "nieuwe.leider@gemeente.example" in text  # in the list of teams
+    assert field(admin_page(client, "/medewerker/beheer/teams/team-groen"), "team-team-groen-teamleider")["value"] \
+        == "nieuwe.leider@gemeente.example"
     status, text = post(client, "/medewerker/beheer/teams/team-groen", {"naam": "Team Groen", "teamleider": "x@y"})
     assert status == 400 and "Vul een goed e-mailadres in" in text
     with engine.db.transaction() as session:
@@ -98,7 +122,10 @@ def test_adding_a_guide(app: Flask, client: FlaskClient, engine: Engine) -> None
                         {"naam": "Yara Bos", "email": "yara.bos@gemeente.example", "wijk": "oost",
                          "kennis": ["sport", "groen"], "actief": "on"})
     assert status == 302 and "Yara Bos is toegevoegd als begeleider." in text
-    assert "Begeleider toegevoegd: Yara Bos (yara.bos@gemeente.example)" in text
+    guide_id = guide_id_of(engine, "yara.bos@gemeente.example")
+    guide_page = admin_page(client, f"/medewerker/beheer/begeleiders/{guide_id}")
+    assert field(guide_page, f"begeleider-{guide_id}-naam")["value"] == "Yara Bos"
+    assert "Begeleider toegevoegd: Yara Bos (yara.bos@gemeente.example)" in admin_page(client, HISTORY)
     with engine.db.transaction() as session:
         guide = session.scalar(select(Guide).where(Guide.email == "yara.bos@gemeente.example"))
         assert guide is not None and (guide.district_code, guide.expertise, guide.active) == ("oost", "groen,sport",
@@ -144,8 +171,10 @@ def test_organisation_forms_need_the_csrf_token(app: Flask, client: FlaskClient,
         assert session.scalar(select(Fund).where(Fund.year == NEXT_YEAR)) is None
 
 
-def test_the_beheer_page_in_english(app: Flask, client: FlaskClient) -> None:
+def test_the_beheer_pages_in_english(app: Flask, client: FlaskClient) -> None:
     login_as(client, app, BEHEER)
     client.get("/taal/en")
-    text = admin_page(client)
-    assert "Budgets for a new year" in text and "Add guide" in text
+    assert "Budgets for a new year" in admin_page(client, "/medewerker/beheer/budgetten")
+    assert "Add guide" in admin_page(client, "/medewerker/beheer/begeleiders")
+    overview = admin_page(client, "/medewerker/beheer")
+    assert "Districts" in overview and "Initiatives fund" in overview

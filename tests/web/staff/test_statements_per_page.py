@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from engine.service import Engine
-from tests.web.staff.support import GROEN, INTAKE, green_case, login_as, start
+from tests.web.staff.support import BEHEER, GROEN, INTAKE, green_case, login_as, start
 from web import loket_of
 
 BOUNDS = {
@@ -24,6 +24,22 @@ BOUNDS = {
 }
 """Statements at most (login check 1, names 1, forms in use 1, and what the page itself shows);
 before issue 16 the queue sent 16, the task page 20 and the case page 23."""
+ADMIN_BOUNDS = {
+    "/medewerker/beheer": 2,
+    "/medewerker/beheer/wijken": 4,
+    "/medewerker/beheer/teams": 4,
+    "/medewerker/beheer/teams/team-groen": 4,
+    "/medewerker/beheer/begeleiders": 6,
+    "/medewerker/beheer/begeleiders/1": 6,
+    "/medewerker/beheer/budgetten": 5,
+    "/medewerker/beheer/fonds": 4,
+    "/medewerker/beheer/wijzigingen": 4,
+    "/medewerker/beheer/inzage-kcc": 2,
+}
+"""The beheer overview (login check and one statement for all its figures) and each beheer page
+(login check, names 2, and its own subject: the guides with their load and the districts to
+choose from, the budgets with the districts; a team or a guide on its own page); before issue 16
+one page read all of them."""
 
 
 @contextmanager
@@ -65,6 +81,12 @@ def test_the_main_pages_send_few_statements(app: Flask, client: FlaskClient, eng
         for name, path in paths.items():
             found[(email, name)] = len(statements_of(app, client, path))
     assert all(count <= BOUNDS[name] for (_email, name), count in found.items()), found
+
+
+def test_the_beheer_pages_send_few_statements(app: Flask, client: FlaskClient) -> None:
+    login_as(client, app, BEHEER)
+    found = {path: len(statements_of(app, client, path)) for path in ADMIN_BOUNDS}
+    assert all(count <= ADMIN_BOUNDS[path] for path, count in found.items()), found
 
 
 def test_the_login_check_is_one_statement(app: Flask, client: FlaskClient) -> None:
