@@ -17,13 +17,14 @@ from processes.errors import AccessDenied
 from processes.loket import Loket
 from processes.monitoring.feedback import Budget, RuleUse, Satisfaction, budgets, rule_quality, satisfaction
 from processes.monitoring.grouped import counts
-from processes.monitoring.leadtime import LeadTime, case_times, slowest, step_times
+from processes.monitoring.leadtime import LeadTime, case_times, slowest, step_keys, step_times
 from processes.monitoring.sql import Filters
+from processes.monitoring.tally import Wanted, tallied
 from processes.monitoring.volume import Volumes, volumes
 from processes.monitoring.work import Questions, TeamWork, open_work, questions
 from processes.procedure import Norm, norm_of, steps_of
 from processes.tables.organisation import District, Team
-from processes.vocabulary import ANSWER_PROCESS, CATEGORIES, INITIATIVE_PROCESS
+from processes.vocabulary import ANSWER_PROCESS, CATEGORIES, INITIATIVE_PROCESS, INITIATOR_GROUP
 
 FULL_ROLES = MODEL_ROLES | ADMIN_ROLES
 PROCESSES = (INITIATIVE_PROCESS, *CATEGORIES, ANSWER_PROCESS)
@@ -144,13 +145,16 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
         found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
-        found.steps = step_times(session, filters, norms.steps, norms.names,
-                                 norms.team_steps if scope.teams is not None else None)
+        only = norms.team_steps if scope.teams is not None else None
+        steps, in_days = step_keys(norms.steps, only)
+        read = tallied(session, filters, Wanted(cases=scope.everything, steps=steps, in_days=in_days,
+                                                teams=scope.teams, leave_out=INITIATOR_GROUP))
+        found.steps = step_times(session, filters, norms.steps, norms.names, only, read)
         found.slowest = slowest(found.steps)
-        found.work = open_work(session, filters, scope.teams)
+        found.work = open_work(session, filters, scope.teams, read)
         if not scope.everything:
             return found
-        counted = counts(session, filters)
+        counted = counts(session, filters, read)
         found.volumes = volumes(counted)
         found.cases = case_times(counted, norms.cases)
         found.questions = questions(counted)

@@ -13,7 +13,7 @@ from engine import OpenTask, OpenTaskGroup
 from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
-from processes.monitoring.tally import work_counts
+from processes.monitoring.tally import Tallied, Wanted, tallied
 from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
 
@@ -48,16 +48,19 @@ def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None
             for team, count, overdue, free in session.execute(query)]
 
 
-def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
+def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None,
+              read: Tallied | None = None) -> list[TeamWork]:
     """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
-    of whole months, the open tasks of some days added or taken away: :meth:`Filters.edges`)."""
+    of whole months, ``read`` when the caller read them already; the open tasks of some days
+    added or taken away: :meth:`Filters.edges`)."""
+    if read is None:
+        read = tallied(session, filters, Wanted(cases=False, steps=(), teams=teams, leave_out=INITIATOR_GROUP))
     found: dict[str, list[int]] = {}
-    if filters.whole_months() is not None:
-        for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
-            row = found.setdefault(team, [0, 0, 0])
-            row[0] += count
-            row[1] += count if flags & 2 else 0
-            row[2] += count if flags & 1 else 0
+    for team, flags, count in read.work:
+        row = found.setdefault(team, [0, 0, 0])
+        row[0] += count
+        row[1] += count if flags & 2 else 0
+        row[2] += count if flags & 1 else 0
     for edge, sign in filters.edges():
         for work in _from_facts(session, edge, teams):
             row = found.setdefault(work.team, [0, 0, 0])
