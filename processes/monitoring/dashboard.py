@@ -134,9 +134,27 @@ def norms_in_use(outlines: dict[str, ProcessOutline], teams: frozenset[str] | No
     return Norms(steps, names, cases, mine)
 
 
+_NORMS: dict[tuple[tuple[tuple[str, int], ...], frozenset[str] | None], tuple[object, Norms]] = {}
+NORMS_KEPT = 64
+
+
+def kept_norms(outlines: dict[str, ProcessOutline], teams: frozenset[str] | None) -> Norms:
+    """:func:`norms_in_use`, worked out once per set of versions (the engine keeps one outline per
+    version, and a version never changes) and team scope: parsing every task's candidate groups
+    on every view cost more than a tenth of the page."""
+    key = (tuple((process_id, id(outline)) for process_id, outline in sorted(outlines.items())), teams)
+    kept = _NORMS.get(key)
+    if kept is None:
+        if len(_NORMS) >= NORMS_KEPT:
+            _NORMS.clear()
+        # The outlines are kept with their norms: an id is only reused after its object is gone.
+        kept = _NORMS[key] = (tuple(outlines.values()), norms_in_use(outlines, teams))
+    return kept[1]
+
+
 def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     """Every figure of the dashboard for these filters, as far as the scope reaches."""
-    norms = norms_in_use(loket.engine.outlines(PROCESSES), scope.teams)
+    norms = kept_norms(loket.engine.outlines(PROCESSES), scope.teams)
     found = Dashboard(filters, scope)
     with loket.reading() as session:
         if session.get_bind().dialect.name == "postgresql":
