@@ -5,8 +5,9 @@ and left unanswered, and how many working days initiators took to answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import Session
 
 from engine import OpenTask, OpenTaskGroup
@@ -35,11 +36,23 @@ class Questions:
 
 
 def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None) -> list[TeamWork]:
-    query = (select(OpenTaskGroup.group_code, func.count(),
-                    func.sum(case((OpenTask.overdue.is_(True), 1), else_=0)),
-                    func.sum(case((OpenTask.assignee.is_(None), 1), else_=0)))
-             .join(OpenTask, OpenTask.task_id == OpenTaskGroup.task_id)
-             .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id)
+    """The open tasks of the initiatives in the filters (a few days' worth: :meth:`Filters.edges`),
+    found per initiative. On PostgreSQL a lateral subquery (``OFFSET 0`` keeps it one) looks up
+    each initiative's tasks by the index: a plain join let the planner hash every open task,
+    a read that grows with all of them."""
+    if session.get_bind().dialect.name == "postgresql":
+        tasks = (select(OpenTask.task_id, OpenTask.overdue, OpenTask.assignee)
+                 .where(OpenTask.instance_id == CaseFact.instance_id).offset(0).lateral("t"))
+        task: tuple[Any, ...] = (tasks.c.task_id, tasks.c.overdue, tasks.c.assignee)
+        joined: Any = tasks
+        on: ColumnElement[bool] = true()
+    else:
+        task, joined, on = (OpenTask.task_id, OpenTask.overdue, OpenTask.assignee), OpenTask, (
+            OpenTask.instance_id == CaseFact.instance_id)
+    task_id, overdue, assignee = task
+    query = (select(OpenTaskGroup.group_code, func.count(), func.sum(case((overdue.is_(True), 1), else_=0)),
+                    func.sum(case((assignee.is_(None), 1), else_=0)))
+             .select_from(CaseFact).join(joined, on).join(OpenTaskGroup, OpenTaskGroup.task_id == task_id)
              .where(OpenTaskGroup.group_code != INITIATOR_GROUP, filters.condition())
              .group_by(OpenTaskGroup.group_code))
     if teams is not None:
