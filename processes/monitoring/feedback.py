@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import Select, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import ProcessInstance
@@ -87,27 +89,33 @@ def rule_quality(counted: Counts) -> list[RuleUse]:
     return sorted(found.values(), key=lambda use: (-use.changed_share, use.rule))
 
 
+@lru_cache(maxsize=256)
+def _comments(filters: Filters) -> Select[Any]:
+    """The newest comments' statement, made once per filters (statements never change)."""
+    newest = (select(CaseFact.instance_id, CaseFact.case_ref, CaseFact.commented_at, CaseFact.score)
+              .where(filters.condition(), CaseFact.commented_at.is_not(None))
+              .order_by(CaseFact.commented_at.desc(), CaseFact.instance_id.desc()).limit(COMMENTS_LISTED)
+              .subquery("nieuwste"))
+    return (select(newest.c.case_ref, newest.c.commented_at, newest.c.score, COMMENT)
+            .join(ProcessInstance, ProcessInstance.id == newest.c.instance_id)
+            .order_by(newest.c.commented_at.desc(), newest.c.instance_id.desc()))
+
+
 def satisfaction(session: Session, filters: Filters, counted: Counts) -> Satisfaction:
     """The scores counted, and the newest comments (by the time they were given: the partial
     index on ``commented_at`` is read backwards until the list is full)."""
     found = Satisfaction()
     for (score,), count in counted["scores"]:
         found.scores[int(score)] = count
-    newest = (select(CaseFact.instance_id, CaseFact.case_ref, CaseFact.commented_at, CaseFact.score)
-              .where(filters.condition(), CaseFact.commented_at.is_not(None))
-              .order_by(CaseFact.commented_at.desc(), CaseFact.instance_id.desc()).limit(COMMENTS_LISTED)
-              .subquery("nieuwste"))
-    rows = session.execute(select(newest.c.case_ref, newest.c.commented_at, newest.c.score, COMMENT)
-                           .join(ProcessInstance, ProcessInstance.id == newest.c.instance_id)
-                           .order_by(newest.c.commented_at.desc(), newest.c.instance_id.desc()))
+    rows = session.execute(_comments(filters))
     found.comments = [Comment(ref, at, int(score) if score is not None else None, str(text))
                       for ref, at, score, text in rows]
     return found
 
 
-def budgets(session: Session, years: list[int]) -> list[Budget]:
-    """The fund and every district budget of these years: what the held money of initiatives
-    with outcome ``toegekend`` adds up to (granted), the money held for the others (reserved)."""
+@lru_cache(maxsize=64)
+def _held(years: tuple[int, ...]) -> Select[Any]:
+    """Per pot, year and whether granted what the held money adds up to (made once per years)."""
     # The outcome looked up per reservation (a few hundred a year, bounded by the budgets): a join
     # let the planner walk the index of every initiative's reference, which grows with them all.
     outcome = (select(CaseFact.outcome).join(ProcessInstance, ProcessInstance.id == CaseFact.instance_id)
@@ -116,19 +124,29 @@ def budgets(session: Session, years: list[int]) -> list[Budget]:
                         case((outcome == GRANTED, 1), else_=0).label("granted"), BudgetReservation.amount)
                  .where(BudgetReservation.released_at.is_(None), BudgetReservation.year.in_(years))
                  .subquery("held"))
-    held: dict[tuple[str, int, int], Decimal] = {}
-    for pot, district, year, granted, amount in session.execute(
-            select(held_rows.c.pot, held_rows.c.district_code, held_rows.c.year, held_rows.c.granted,
+    return (select(held_rows.c.pot, held_rows.c.district_code, held_rows.c.year, held_rows.c.granted,
                    func.sum(held_rows.c.amount))
-            .group_by(held_rows.c.pot, held_rows.c.district_code, held_rows.c.year, held_rows.c.granted)):
-        key = ("fonds" if pot == "fund" else str(district), int(year), int(granted))
-        held[key] = held.get(key, Decimal(0)) + Decimal(amount or 0)
+            .group_by(held_rows.c.pot, held_rows.c.district_code, held_rows.c.year, held_rows.c.granted))
+
+
+@lru_cache(maxsize=64)
+def _pots(years: tuple[int, ...]) -> Select[Any]:
+    """The fund and the district budgets of these years (made once per years)."""
     # Columns, not entities: loading ORM objects cost more than the query.
     pots = union_all(select(literal("fonds").label("pot"), Fund.year, Fund.total.label("amount"))
                      .where(Fund.year.in_(years)),
                      select(DistrictBudget.district_code, DistrictBudget.year, DistrictBudget.amount)
                      .where(DistrictBudget.year.in_(years))).subquery("pots")
-    rows = session.execute(select(pots.c.pot, pots.c.year, pots.c.amount)
-                           .order_by(pots.c.pot != "fonds", pots.c.year, pots.c.pot))
+    return select(pots.c.pot, pots.c.year, pots.c.amount).order_by(pots.c.pot != "fonds", pots.c.year, pots.c.pot)
+
+
+def budgets(session: Session, years: list[int]) -> list[Budget]:
+    """The fund and every district budget of these years: what the held money of initiatives
+    with outcome ``toegekend`` adds up to (granted), the money held for the others (reserved)."""
+    held: dict[tuple[str, int, int], Decimal] = {}
+    for pot, district, year, granted, amount in session.execute(_held(tuple(years))):
+        key = ("fonds" if pot == "fund" else str(district), int(year), int(granted))
+        held[key] = held.get(key, Decimal(0)) + Decimal(amount or 0)
+    rows = session.execute(_pots(tuple(years)))
     return [Budget(str(pot), int(year), Decimal(amount), held.get((str(pot), int(year), 1), Decimal(0)),
                    held.get((str(pot), int(year), 0), Decimal(0))) for pot, year, amount in rows]

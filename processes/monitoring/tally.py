@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -108,6 +109,13 @@ class Wanted:
     teams: Collection[str] | None = None
     leave_out: str = ""
 
+    def __post_init__(self) -> None:
+        # Sorted tuples: equal wishes are equal keys of the statements kept (:func:`_query`).
+        for name in ("steps", "in_days", "teams"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, tuple(sorted(value)))
+
 
 @dataclass
 class Tallied:
@@ -139,6 +147,20 @@ def _wanted(filters: Filters, wanted: Wanted, t: Tallies) -> list[ColumnElement[
     return [or_(false(), *parts)]
 
 
+@lru_cache(maxsize=256)
+def _query(filters: Filters, wanted: Wanted) -> Select[Any]:
+    """The statement of :func:`tallied`, made once per filters and wish: making it (a few hundred
+    clause objects) cost more than running it on the tallies. A statement never changes once
+    made, so it is safe to share."""
+    tally = _both(lambda t: _wanted(filters, wanted, t)).c
+    is_cases = tally.figure == "cases"
+    month = case((is_cases, tally.month), else_=literal(""))
+    category = case((tally.figure.in_(("cases", "decision", "rules")), tally.category), else_=literal(""))
+    district = case((is_cases, tally.district), else_=literal(""))
+    columns = (tally.figure, month, category, district, tally.k1, tally.k2, tally.i1)
+    return _summed(tally, *columns)
+
+
 def tallied(session: Session, filters: Filters, wanted: Wanted) -> Tallied:
     """Every figure ``wanted`` names over the months the filters cover whole: one grouped query
     (the counts of :mod:`processes.monitoring.grouped` with the questions' sets, the steps and
@@ -146,14 +168,8 @@ def tallied(session: Session, filters: Filters, wanted: Wanted) -> Tallied:
     found = Tallied()
     if filters.whole_months() is None:
         return found
-    tally = _both(lambda t: _wanted(filters, wanted, t)).c
-    is_cases = tally.figure == "cases"
-    month = case((is_cases, tally.month), else_=literal(""))
-    category = case((tally.figure.in_(("cases", "decision", "rules")), tally.category), else_=literal(""))
-    district = case((is_cases, tally.district), else_=literal(""))
-    columns = (tally.figure, month, category, district, tally.k1, tally.k2, tally.i1)
     counted: dict[str, dict[tuple[Any, ...], int]] = {}
-    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_summed(tally, *columns)):
+    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_query(filters, wanted)):
         if figure in ("steps", "step_days"):
             getattr(found, figure).append((str(k1), str(k2), int(i1), int(count)))
         elif figure == "work":
