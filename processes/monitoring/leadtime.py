@@ -123,12 +123,13 @@ def _added(rows: list[tuple[str, str, int, int]]) -> dict[tuple[str, str, int], 
 def _lead_times(work: dict[tuple[str, str, int], int], calendar: dict[tuple[str, str, int], int],
                 norms: dict[str, Norm], names: dict[str, str]) -> dict[str, LeadTime]:
     found: dict[str, LeadTime] = {}
-    for (process, element, days), count in work.items():
-        key = f"{process}/{element}"
-        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).counts[days] = count
-    for (process, element, days), count in calendar.items():
-        key = f"{process}/{element}"
-        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).calendar_counts[days] = count
+    for counts_of, rows in (("counts", work), ("calendar_counts", calendar)):
+        for (process, element, days), count in rows.items():
+            key = f"{process}/{element}"
+            row = found.get(key)
+            if row is None:
+                row = found[key] = LeadTime(key, names.get(key, element), norms.get(key))
+            getattr(row, counts_of)[days] = count
     return found
 
 

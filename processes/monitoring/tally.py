@@ -169,14 +169,19 @@ def tallied(session: Session, filters: Filters, wanted: Wanted) -> Tallied:
     if filters.whole_months() is None:
         return found
     counted: dict[str, dict[tuple[Any, ...], int]] = {}
+    lists = {"steps": found.steps, "step_days": found.step_days}
+    # A row per group and value (a lead time's histogram is a row per day): kept lean per row.
     for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_query(filters, wanted)):
-        if figure in ("steps", "step_days"):
-            getattr(found, figure).append((str(k1), str(k2), int(i1), int(count)))
+        into_list = lists.get(figure)
+        if into_list is not None:
+            into_list.append((k1, k2, i1, int(count)))
         elif figure == "work":
-            found.work.append((str(k1), int(i1), int(count)))
+            found.work.append((k1, i1, int(count)))
         else:
-            for name, values in _sets(str(figure), month_of, decode(category_of), decode(district_of), k1, k2, i1):
-                into = counted.setdefault(name, {})
+            for name, values in _sets(figure, month_of, decode(category_of), decode(district_of), k1, k2, i1):
+                into = counted.get(name)
+                if into is None:
+                    into = counted[name] = {}
                 into[values] = into.get(values, 0) + int(count)
     found.counts = {name: list(rows.items()) for name, rows in counted.items()}
     return found
@@ -188,10 +193,15 @@ def _sets(figure: str, month: str, category: str | None, district: str | None, k
     if figure == "cases":
         return (("month", (month,)), ("category", (category,)), ("district", (district,)),
                 ("state", (decode(k1),)))
-    values: dict[str, tuple[Any, ...]] = {
-        "kind": (decode(k1),), "channel": (decode(k1),), "decision": (category, i1),
-        "rules": (decode(k1), decode(k2), category), "scores": (i1,), "answer": (i1,)}
-    return ((figure, values.get(figure, ())),)
+    if figure in ("kind", "channel"):
+        return ((figure, (decode(k1),)),)
+    if figure == "decision":
+        return ((figure, (category, i1)),)
+    if figure == "rules":
+        return ((figure, (decode(k1), decode(k2), category)),)
+    if figure in ("scores", "answer"):
+        return ((figure, (i1,)),)
+    return ((figure, ()),)
 
 
 def fold(session: Session) -> bool:
