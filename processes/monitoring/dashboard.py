@@ -17,13 +17,14 @@ from processes.errors import AccessDenied
 from processes.loket import Loket
 from processes.monitoring.feedback import Budget, RuleUse, Satisfaction, budgets, rule_quality, satisfaction
 from processes.monitoring.grouped import counts
-from processes.monitoring.leadtime import LeadTime, case_times, slowest, step_times
+from processes.monitoring.leadtime import LeadTime, case_times, slowest, step_keys, step_times
 from processes.monitoring.sql import Filters
+from processes.monitoring.tally import Wanted, tallied
 from processes.monitoring.volume import Volumes, volumes
 from processes.monitoring.work import Questions, TeamWork, open_work, questions
 from processes.procedure import Norm, norm_of, steps_of
 from processes.tables.organisation import District, Team
-from processes.vocabulary import ANSWER_PROCESS, CATEGORIES, INITIATIVE_PROCESS
+from processes.vocabulary import ANSWER_PROCESS, CATEGORIES, INITIATIVE_PROCESS, INITIATOR_GROUP
 
 FULL_ROLES = MODEL_ROLES | ADMIN_ROLES
 PROCESSES = (INITIATIVE_PROCESS, *CATEGORIES, ANSWER_PROCESS)
@@ -133,9 +134,27 @@ def norms_in_use(outlines: dict[str, ProcessOutline], teams: frozenset[str] | No
     return Norms(steps, names, cases, mine)
 
 
+_NORMS: dict[tuple[tuple[tuple[str, int], ...], frozenset[str] | None], tuple[object, Norms]] = {}
+NORMS_KEPT = 64
+
+
+def kept_norms(outlines: dict[str, ProcessOutline], teams: frozenset[str] | None) -> Norms:
+    """:func:`norms_in_use`, worked out once per set of versions (the engine keeps one outline per
+    version, and a version never changes) and team scope: parsing every task's candidate groups
+    on every view cost more than a tenth of the page."""
+    key = (tuple((process_id, id(outline)) for process_id, outline in sorted(outlines.items())), teams)
+    kept = _NORMS.get(key)
+    if kept is None:
+        if len(_NORMS) >= NORMS_KEPT:
+            _NORMS.clear()
+        # The outlines are kept with their norms: an id is only reused after its object is gone.
+        kept = _NORMS[key] = (tuple(outlines.values()), norms_in_use(outlines, teams))
+    return kept[1]
+
+
 def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
     """Every figure of the dashboard for these filters, as far as the scope reaches."""
-    norms = norms_in_use(loket.engine.outlines(PROCESSES), scope.teams)
+    norms = kept_norms(loket.engine.outlines(PROCESSES), scope.teams)
     found = Dashboard(filters, scope)
     with loket.reading() as session:
         if session.get_bind().dialect.name == "postgresql":
@@ -144,13 +163,16 @@ def dashboard(loket: Loket, filters: Filters, scope: Scope) -> Dashboard:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         found.district_names = {code: name for code, name in session.execute(select(District.code, District.name))}
         found.team_names = {code: name for code, name in session.execute(select(Team.code, Team.name))}
-        found.steps = step_times(session, filters, norms.steps, norms.names,
-                                 norms.team_steps if scope.teams is not None else None)
+        only = norms.team_steps if scope.teams is not None else None
+        steps, in_days = step_keys(norms.steps, only)
+        read = tallied(session, filters, Wanted(cases=scope.everything, steps=steps, in_days=in_days,
+                                                teams=scope.teams, leave_out=INITIATOR_GROUP))
+        found.steps = step_times(session, filters, norms.steps, norms.names, only, read)
         found.slowest = slowest(found.steps)
-        found.work = open_work(session, filters, scope.teams)
+        found.work = open_work(session, filters, scope.teams, read)
         if not scope.everything:
             return found
-        counted = counts(session, filters)
+        counted = counts(session, filters, read)
         found.volumes = volumes(counted)
         found.cases = case_times(counted, norms.cases)
         found.questions = questions(counted)

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
-from processes.monitoring.tally import QUESTION_SETS, Counts, case_counts
+from processes.monitoring.tally import QUESTION_SETS, Counts, Tallied, Wanted, tallied
 from processes.tables.facts import CaseFact
 
 __all__ = ["Counts", "counts"]
@@ -98,11 +98,12 @@ def from_facts(session: Session, filters: Filters) -> Counts:
     return found | _questions(session, filters)
 
 
-def counts(session: Session, filters: Filters) -> Counts:
-    """Every set: the tallies of the months :meth:`Filters.whole_months` names, with the days the
-    facts add or take away (:meth:`Filters.edges`)."""
-    parts = [(case_counts(session, filters), 1)] if filters.whole_months() is not None else []
-    parts += [(from_facts(session, edge), sign) for edge, sign in filters.edges()]
+def counts(session: Session, filters: Filters, read: Tallied | None = None) -> Counts:
+    """Every set: the tallies of the months :meth:`Filters.whole_months` names (``read`` when the
+    caller read them already), with the days the facts add or take away (:meth:`Filters.edges`)."""
+    if read is None:
+        read = tallied(session, filters, Wanted(steps=(), teams=()))
+    parts = [(read.counts, 1)] + [(from_facts(session, edge), sign) for edge, sign in filters.edges()]
     added: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in (*SETS, *QUESTION_SETS)}
     for part, sign in parts:
         for name, rows in part.items():

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from processes.monitoring.grouped import Counts
 from processes.monitoring.sql import Filters, percentile
-from processes.monitoring.tally import step_counts
+from processes.monitoring.tally import Tallied, Wanted, tallied
 from processes.procedure import Norm
 from processes.tables.facts import StepFact
 
@@ -80,22 +80,30 @@ def _from_facts(session: Session, filters: Filters,
             for process, element, work, days, count in session.execute(query)]
 
 
-def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
-               only: Collection[str] | None = None) -> dict[str, LeadTime]:
-    """Per step (``process/element``) of the initiatives in the filters: the working days each
-    completed task was open (the tallies of whole months, the facts add or take away some days:
-    :meth:`Filters.edges`), and the calendar days for a step whose norm counts them. A step's norm is the
-    one the diagrams in use set. ``only``: just these steps (a team lead's)."""
+def step_keys(norms: dict[str, Norm], only: Collection[str] | None) -> tuple[list[tuple[str, str]] | None,
+                                                                            set[tuple[str, str]]]:
+    """The steps to read (None: all; ``only``: just these) and those of them whose norm counts
+    calendar days."""
     steps = _of_steps(only) if only is not None else None
-    if steps is not None and not steps:
-        return {}
     in_days = set(_of_steps([key for key, norm in norms.items() if norm.unit in CALENDAR_UNITS
                              and (only is None or key in only)]))
-    work: list[tuple[str, str, int, int]] = []
-    calendar: list[tuple[str, str, int, int]] = []
-    if filters.whole_months() is not None:
-        work = step_counts(session, filters, "steps", steps)
-        calendar = step_counts(session, filters, "step_days", in_days) if in_days else []
+    return steps, in_days
+
+
+def step_times(session: Session, filters: Filters, norms: dict[str, Norm], names: dict[str, str],
+               only: Collection[str] | None = None, read: Tallied | None = None) -> dict[str, LeadTime]:
+    """Per step (``process/element``) of the initiatives in the filters: the working days each
+    completed task was open (the tallies of whole months, ``read`` when the caller read them
+    already; the facts add or take away some days: :meth:`Filters.edges`), and the calendar
+    days for a step whose norm counts them. A step's norm is the one the diagrams in use set.
+    ``only``: just these steps (a team lead's)."""
+    steps, in_days = step_keys(norms, only)
+    if steps is not None and not steps:
+        return {}
+    if read is None:
+        read = tallied(session, filters, Wanted(cases=False, steps=steps, in_days=in_days, teams=()))
+    work = list(read.steps)
+    calendar = list(read.step_days)
     for edge, sign in filters.edges():
         for process, element, work_days, calendar_days, count in _from_facts(session, edge, steps):
             work.append((process, element, work_days, sign * count))
@@ -115,12 +123,13 @@ def _added(rows: list[tuple[str, str, int, int]]) -> dict[tuple[str, str, int], 
 def _lead_times(work: dict[tuple[str, str, int], int], calendar: dict[tuple[str, str, int], int],
                 norms: dict[str, Norm], names: dict[str, str]) -> dict[str, LeadTime]:
     found: dict[str, LeadTime] = {}
-    for (process, element, days), count in work.items():
-        key = f"{process}/{element}"
-        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).counts[days] = count
-    for (process, element, days), count in calendar.items():
-        key = f"{process}/{element}"
-        found.setdefault(key, LeadTime(key, names.get(key, element), norms.get(key))).calendar_counts[days] = count
+    for counts_of, rows in (("counts", work), ("calendar_counts", calendar)):
+        for (process, element, days), count in rows.items():
+            key = f"{process}/{element}"
+            row = found.get(key)
+            if row is None:
+                row = found[key] = LeadTime(key, names.get(key, element), norms.get(key))
+            getattr(row, counts_of)[days] = count
     return found
 
 

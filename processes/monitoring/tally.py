@@ -9,9 +9,25 @@ category); otherwise those per month and district."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select, text, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from processes.monitoring.sql import Filters
@@ -81,21 +97,94 @@ def _where(filters: Filters, t: Tallies) -> list[ColumnElement[bool]]:
     return [or_(cases, and_(t.figure.in_(TALLIED), *_of(filters, _whole(filters), t)))]
 
 
-def case_counts(session: Session, filters: Filters) -> Counts:
-    """The counts of :mod:`processes.monitoring.grouped` (and the questions' sets) over the
-    months the filters cover whole: one grouped query."""
-    tally = _both(lambda t: _where(filters, t)).c
+@dataclass(frozen=True)
+class Wanted:
+    """What a view reads from the tallies: the initiatives' sets (``cases``), the completed tasks
+    per working days (``steps``: of these steps only, None: all) and per calendar days
+    (``in_days``), the open work per candidate group (but ``leave_out``; ``teams``: only these)."""
+
+    cases: bool = True
+    steps: Collection[tuple[str, str]] | None = None
+    in_days: Collection[tuple[str, str]] = ()
+    teams: Collection[str] | None = None
+    leave_out: str = ""
+
+    def __post_init__(self) -> None:
+        # Sorted tuples: equal wishes are equal keys of the statements kept (:func:`_query`).
+        for name in ("steps", "in_days", "teams"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, tuple(sorted(value)))
+
+
+@dataclass
+class Tallied:
+    """What the tallies hold over the months the filters cover whole (see :class:`Wanted`)."""
+
+    counts: Counts = field(default_factory=dict)
+    steps: list[tuple[str, str, int, int]] = field(default_factory=list)
+    """Per step and working days how many."""
+    step_days: list[tuple[str, str, int, int]] = field(default_factory=list)
+    """Per step and calendar days how many."""
+    work: list[tuple[str, int, int]] = field(default_factory=list)
+    """Per candidate group and the bits overdue (2) and nobody took it (1) how many open tasks."""
+
+
+def _wanted(filters: Filters, wanted: Wanted, t: Tallies) -> list[ColumnElement[bool]]:
+    """The groups of every figure ``wanted`` names, as one condition (one read for a view)."""
+    level = _of(filters, _whole(filters), t)
+    parts: list[ColumnElement[bool]] = []
+    if wanted.steps is None or wanted.steps:
+        only = [] if wanted.steps is None else [tuple_(t.k1, t.k2).in_(sorted(wanted.steps))]
+        parts.append(and_(t.figure == "steps", *level, *only))
+    if wanted.in_days:
+        parts.append(and_(t.figure == "step_days", *level, tuple_(t.k1, t.k2).in_(sorted(wanted.in_days))))
+    if wanted.teams is None or wanted.teams:
+        teams = [] if wanted.teams is None else [t.k1.in_(sorted(wanted.teams))]
+        parts.append(and_(t.figure == "work", t.k1 != wanted.leave_out, *level, *teams))
+    if wanted.cases:
+        parts += _where(filters, t)
+    return [or_(false(), *parts)]
+
+
+@lru_cache(maxsize=256)
+def _query(filters: Filters, wanted: Wanted) -> Select[Any]:
+    """The statement of :func:`tallied`, made once per filters and wish: making it (a few hundred
+    clause objects) cost more than running it on the tallies. A statement never changes once
+    made, so it is safe to share."""
+    tally = _both(lambda t: _wanted(filters, wanted, t)).c
     is_cases = tally.figure == "cases"
     month = case((is_cases, tally.month), else_=literal(""))
     category = case((tally.figure.in_(("cases", "decision", "rules")), tally.category), else_=literal(""))
     district = case((is_cases, tally.district), else_=literal(""))
     columns = (tally.figure, month, category, district, tally.k1, tally.k2, tally.i1)
-    found: dict[str, dict[tuple[Any, ...], int]] = {}
-    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_summed(tally, *columns)):
-        for name, values in _sets(str(figure), month_of, decode(category_of), decode(district_of), k1, k2, i1):
-            into = found.setdefault(name, {})
-            into[values] = into.get(values, 0) + int(count)
-    return {name: list(rows.items()) for name, rows in found.items()}
+    return _summed(tally, *columns)
+
+
+def tallied(session: Session, filters: Filters, wanted: Wanted) -> Tallied:
+    """Every figure ``wanted`` names over the months the filters cover whole: one grouped query
+    (the counts of :mod:`processes.monitoring.grouped` with the questions' sets, the steps and
+    the open work)."""
+    found = Tallied()
+    if filters.whole_months() is None:
+        return found
+    counted: dict[str, dict[tuple[Any, ...], int]] = {}
+    lists = {"steps": found.steps, "step_days": found.step_days}
+    # A row per group and value (a lead time's histogram is a row per day): kept lean per row.
+    for figure, month_of, category_of, district_of, k1, k2, i1, count in session.execute(_query(filters, wanted)):
+        into_list = lists.get(figure)
+        if into_list is not None:
+            into_list.append((k1, k2, i1, int(count)))
+        elif figure == "work":
+            found.work.append((k1, i1, int(count)))
+        else:
+            for name, values in _sets(figure, month_of, decode(category_of), decode(district_of), k1, k2, i1):
+                into = counted.get(name)
+                if into is None:
+                    into = counted[name] = {}
+                into[values] = into.get(values, 0) + int(count)
+    found.counts = {name: list(rows.items()) for name, rows in counted.items()}
+    return found
 
 
 def _sets(figure: str, month: str, category: str | None, district: str | None, k1: str, k2: str,
@@ -104,37 +193,15 @@ def _sets(figure: str, month: str, category: str | None, district: str | None, k
     if figure == "cases":
         return (("month", (month,)), ("category", (category,)), ("district", (district,)),
                 ("state", (decode(k1),)))
-    values: dict[str, tuple[Any, ...]] = {
-        "kind": (decode(k1),), "channel": (decode(k1),), "decision": (category, i1),
-        "rules": (decode(k1), decode(k2), category), "scores": (i1,), "answer": (i1,)}
-    return ((figure, values.get(figure, ())),)
-
-
-def step_counts(session: Session, filters: Filters, figure: str,
-                steps: Collection[tuple[str, str]] | None) -> list[tuple[str, str, int, int]]:
-    """Per step and working days (``steps``) or calendar days (``step_days``) how many completed
-    tasks (``steps``: only these) over the months the filters cover whole."""
-    def where(t: Tallies) -> list[ColumnElement[bool]]:
-        found = [t.figure == figure, *_of(filters, _whole(filters), t)]
-        return found if steps is None else [*found, tuple_(t.k1, t.k2).in_(sorted(steps))]
-
-    tally = _both(where).c
-    return [(str(process), str(element), int(days), int(count))
-            for process, element, days, count in session.execute(_summed(tally, tally.k1, tally.k2, tally.i1))]
-
-
-def work_counts(session: Session, filters: Filters, teams: Collection[str] | None,
-                leave_out: str) -> list[tuple[str, int, int]]:
-    """Per candidate group (but ``leave_out``; ``teams``: only these) and the bits overdue (2)
-    and nobody took it (1), how many tasks are open now of the initiatives that came in in the
-    months the filters cover whole."""
-    def where(t: Tallies) -> list[ColumnElement[bool]]:
-        found = [t.figure == "work", t.k1 != leave_out, *_of(filters, _whole(filters), t)]
-        return found if teams is None else [*found, t.k1.in_(sorted(teams))]
-
-    tally = _both(where).c
-    return [(str(team), int(flags), int(count))
-            for team, flags, count in session.execute(_summed(tally, tally.k1, tally.i1))]
+    if figure in ("kind", "channel"):
+        return ((figure, (decode(k1),)),)
+    if figure == "decision":
+        return ((figure, (category, i1)),)
+    if figure == "rules":
+        return ((figure, (decode(k1), decode(k2), category)),)
+    if figure in ("scores", "answer"):
+        return ((figure, (i1,)),)
+    return ((figure, ()),)
 
 
 def fold(session: Session) -> bool:

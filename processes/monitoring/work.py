@@ -5,15 +5,16 @@ and left unanswered, and how many working days initiators took to answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import Session
 
 from engine import OpenTask, OpenTaskGroup
 from processes.monitoring.grouped import Counts
 from processes.monitoring.leadtime import LeadTime
 from processes.monitoring.sql import Filters
-from processes.monitoring.tally import work_counts
+from processes.monitoring.tally import Tallied, Wanted, tallied
 from processes.tables.facts import CaseFact
 from processes.vocabulary import INITIATOR_GROUP
 
@@ -35,11 +36,23 @@ class Questions:
 
 
 def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None) -> list[TeamWork]:
-    query = (select(OpenTaskGroup.group_code, func.count(),
-                    func.sum(case((OpenTask.overdue.is_(True), 1), else_=0)),
-                    func.sum(case((OpenTask.assignee.is_(None), 1), else_=0)))
-             .join(OpenTask, OpenTask.task_id == OpenTaskGroup.task_id)
-             .join(CaseFact, CaseFact.instance_id == OpenTask.instance_id)
+    """The open tasks of the initiatives in the filters (a few days' worth: :meth:`Filters.edges`),
+    found per initiative. On PostgreSQL a lateral subquery (``OFFSET 0`` keeps it one) looks up
+    each initiative's tasks by the index: a plain join let the planner hash every open task,
+    a read that grows with all of them."""
+    if session.get_bind().dialect.name == "postgresql":
+        tasks = (select(OpenTask.task_id, OpenTask.overdue, OpenTask.assignee)
+                 .where(OpenTask.instance_id == CaseFact.instance_id).offset(0).lateral("t"))
+        task: tuple[Any, ...] = (tasks.c.task_id, tasks.c.overdue, tasks.c.assignee)
+        joined: Any = tasks
+        on: ColumnElement[bool] = true()
+    else:
+        task, joined, on = (OpenTask.task_id, OpenTask.overdue, OpenTask.assignee), OpenTask, (
+            OpenTask.instance_id == CaseFact.instance_id)
+    task_id, overdue, assignee = task
+    query = (select(OpenTaskGroup.group_code, func.count(), func.sum(case((overdue.is_(True), 1), else_=0)),
+                    func.sum(case((assignee.is_(None), 1), else_=0)))
+             .select_from(CaseFact).join(joined, on).join(OpenTaskGroup, OpenTaskGroup.task_id == task_id)
              .where(OpenTaskGroup.group_code != INITIATOR_GROUP, filters.condition())
              .group_by(OpenTaskGroup.group_code))
     if teams is not None:
@@ -48,16 +61,19 @@ def _from_facts(session: Session, filters: Filters, teams: frozenset[str] | None
             for team, count, overdue, free in session.execute(query)]
 
 
-def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None) -> list[TeamWork]:
+def open_work(session: Session, filters: Filters, teams: frozenset[str] | None = None,
+              read: Tallied | None = None) -> list[TeamWork]:
     """Per team (candidate group) the open tasks of the initiatives in the filters (the tallies
-    of whole months, the open tasks of some days added or taken away: :meth:`Filters.edges`)."""
+    of whole months, ``read`` when the caller read them already; the open tasks of some days
+    added or taken away: :meth:`Filters.edges`)."""
+    if read is None:
+        read = tallied(session, filters, Wanted(cases=False, steps=(), teams=teams, leave_out=INITIATOR_GROUP))
     found: dict[str, list[int]] = {}
-    if filters.whole_months() is not None:
-        for team, flags, count in work_counts(session, filters, teams, INITIATOR_GROUP):
-            row = found.setdefault(team, [0, 0, 0])
-            row[0] += count
-            row[1] += count if flags & 2 else 0
-            row[2] += count if flags & 1 else 0
+    for team, flags, count in read.work:
+        row = found.setdefault(team, [0, 0, 0])
+        row[0] += count
+        row[1] += count if flags & 2 else 0
+        row[2] += count if flags & 1 else 0
     for edge, sign in filters.edges():
         for work in _from_facts(session, edge, teams):
             row = found.setdefault(work.team, [0, 0, 0])

@@ -31,6 +31,9 @@ class CaseFact(Base):
         Index("ix_case_fact_created", "created_at"),
         Index("ix_case_fact_category", "category", "created_at"),
         Index("ix_case_fact_district", "district", "created_at"),
+        # The days of a month a period covers in part, of one category in one district: just those
+        # initiatives (not the district's of every category), and their ids from the index alone.
+        Index("ix_case_fact_category_district", "category", "district", "created_at", "instance_id"),
         Index("ix_case_fact_commented", "commented_at", sqlite_where=COMMENTED, postgresql_where=COMMENTED),
         # The questions' figures read only the initiatives that were asked one (a few in ten).
         Index("ix_case_fact_asked", "created_at", "asked", "answered", "withdrawn", "first_asked_at",
@@ -83,10 +86,13 @@ class StepFact(Base):
     __table_args__ = (
         Index("ix_step_fact_period", "created_at", "process", "element", "work_days", "calendar_days"),
         Index("ix_step_fact_step", "process", "element", "work_days", "calendar_days"),
+        # An initiative's steps (the cascade of a deleted one) and, for the days of a month a
+        # period covers in part, what they count, from the index alone.
+        Index("ix_step_fact_case", "instance_id", "created_at", "process", "element", "work_days", "calendar_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     case_ref: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     """When the initiative came in (the period filter of the dashboard)."""

@@ -6,9 +6,12 @@ figures as a table. The exports and the report are in :mod:`web.staff.monitor_ex
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, get_template_attribute, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from processes.errors import AccessDenied
 from processes.monitoring import Dashboard, Filters, Scope, dashboard, scope_of
@@ -22,6 +25,24 @@ from web.staff.monitor_charts import Chart, counted, number, percent
 YEARS = (2000, 2100)
 bp.add_app_template_global(number, "monitor_number")
 bp.add_app_template_global(percent, "monitor_percent")
+
+
+@bp.app_template_global("monitor_chart")
+def chart_section(chart: Chart) -> Markup:
+    """A chart with its table as HTML (the ``chart`` macro), kept per language and figures: the
+    same figures in the same language give the same HTML, so this is safe by construction, and
+    most views show the figures the view before showed."""
+    title, labels, series, horizontal, stacked, unit = chart.figures()
+    return _section(str(get_locale()), chart.key, title, labels, series, horizontal, stacked, unit)
+
+
+@lru_cache(maxsize=256)
+def _section(_lang: str, key: str, title: str, labels: tuple[str, ...],
+             series: tuple[tuple[str, tuple[float | None, ...]], ...], horizontal: bool, stacked: bool,
+             unit: str) -> Markup:
+    chart = Chart(key, title, list(labels), [(name, list(values)) for name, values in series], horizontal, stacked,
+                  unit)
+    return Markup(get_template_attribute("staff/_monitor_figures.html", "chart")(chart))  # noqa: S704 - a template's output
 
 
 def kind_labels() -> dict[str, str]:

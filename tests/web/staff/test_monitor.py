@@ -9,8 +9,9 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from processes.tables.facts import CaseFact
 from processes.tables.organisation import Team
 from tests.processes.monitoring.factories import write_history
 from tests.web.staff.support import BEHEER, FONDS, GROEN, INTAKE, KCC, PROCES, login_as
@@ -115,3 +116,26 @@ def test_the_report_downloads_as_html_and_pdf(app: Flask, client: FlaskClient) -
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert client.get(f"{MONITOR}/rapport.docx").status_code == 404
     assert f'href="{MONITOR}/rapport.pdf' in client.get(MONITOR).text
+
+
+def test_the_charts_kept_follow_the_language_and_the_figures(app: Flask, client: FlaskClient) -> None:
+    """A chart's HTML is kept per language and figures: the same view in English is English, and
+    a new initiative shows at once."""
+    _history(app)
+    login_as(client, app, PROCES)
+    dutch = client.get(f"{MONITOR}?van=2025-12-01&tot=2026-01-31").text
+    assert "Initiatieven per maand in getallen" in dutch
+    client.get("/taal/en")
+    english = check_page(client.get(f"{MONITOR}?van=2025-12-01&tot=2026-01-31").text)
+    assert any(caption.get_text().endswith(" in figures") for caption in english.find_all("caption"))
+    assert "in getallen" not in str(english)
+    client.get("/taal/nl")
+    with loket_of(app).transaction() as session:  # one more initiative in January: its facts
+        first = session.execute(select(CaseFact).where(CaseFact.month == "2026-01")).scalars().first()
+        assert first is not None
+        session.execute(update(CaseFact).where(CaseFact.instance_id == first.instance_id)
+                        .values(month="2025-12", created_at=first.created_at.replace(year=2025, month=12, day=15)))
+    month = check_page(client.get(f"{MONITOR}?van=2025-12-01&tot=2026-01-31").text).find(
+        "caption", string="Initiatieven per maand in getallen").find_parent("table")
+    assert [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in month.tbody.find_all("tr")] == [
+        ["2025-12", "2"], ["2026-01", "1"]]
