@@ -118,23 +118,23 @@ class QueryMixin:
             query = query.where(OpenTask.task_id.in_(groups))
         if assignee is not None:
             query = query.where(OpenTask.assignee == assignee)
-        with self.db.reading() as session:
+        with self.db.reading_one() as session:
             return list(session.scalars(query).all())
 
     def audit_trail(self, instance_id: int) -> list[AuditEvent]:
-        with self.db.reading() as session:
+        with self.db.reading_one() as session:
             query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
             return list(session.scalars(query).all())
 
     def outbox(self, instance_id: int | None = None) -> list[Job]:
-        with self.db.reading() as session:
+        with self.db.reading_one() as session:
             query = select(Job).where(Job.kind == "mail").order_by(Job.id)
             if instance_id is not None:
                 query = query.where(Job.instance_id == instance_id)
             return list(session.scalars(query).all())
 
     def incidents(self) -> list[Job]:
-        with self.db.reading() as session:
+        with self.db.reading_one() as session:
             return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id)).all())
 
     def retry_job(self, job_id: int, *, actor: str) -> None:

@@ -426,7 +426,7 @@ class Engine(WorkflowCache, QueryMixin, AmendMixin, BundleMixin, MigrationMixin,
         """``within``: read in the caller's unit of work (a page that reads more in one go)."""
         if within is not None:
             return _instance_info(within, instance_id)
-        with self.db.reading() as session:
+        with self.db.reading_one() as session:
             return _instance_info(session, instance_id)
 
     def jobs(self) -> JobRunner:
